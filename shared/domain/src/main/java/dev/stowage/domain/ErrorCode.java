@@ -1,0 +1,50 @@
+package dev.stowage.domain;
+
+/**
+ * Stable error codes that clients can switch on. The HTTP status of each is decided in exactly
+ * one place at the edge; the domain only says which kind of failure it is.
+ */
+public enum ErrorCode {
+    MALFORMED_REQUEST(Kind.INVALID),
+    INVALID_FIELD(Kind.INVALID),
+    UNKNOWN_PROFILE(Kind.INVALID),
+    INVALID_FILENAME(Kind.INVALID),
+    INVALID_BYTE_SIZE(Kind.INVALID),
+    INVALID_CHECKSUM(Kind.INVALID),
+    UNSUPPORTED_STRATEGY(Kind.INVALID),
+    CONTENT_TYPE_NOT_ALLOWED(Kind.UNSUPPORTED_TYPE),
+    TOO_LARGE(Kind.TOO_LARGE),
+    UNAUTHENTICATED(Kind.UNAUTHENTICATED),
+    FORBIDDEN(Kind.FORBIDDEN),
+    NOT_FOUND(Kind.NOT_FOUND),
+    UPLOAD_NOT_FOUND(Kind.NOT_FOUND),
+    ASSET_NOT_FOUND(Kind.NOT_FOUND),
+    INVALID_STATE(Kind.CONFLICT),
+    OBJECT_MISSING(Kind.CONFLICT),
+    SIZE_MISMATCH(Kind.CONFLICT),
+    CHECKSUM_MISMATCH(Kind.CONFLICT),
+    METHOD_NOT_ALLOWED(Kind.METHOD_NOT_ALLOWED),
+    STORAGE_UNAVAILABLE(Kind.UNAVAILABLE),
+    INTERNAL(Kind.INTERNAL);
+
+    /** The family of failure, which the edge maps to a transport status. */
+    public enum Kind {
+        INVALID, UNSUPPORTED_TYPE, TOO_LARGE, UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, CONFLICT,
+        METHOD_NOT_ALLOWED, UNAVAILABLE, INTERNAL
+    }
+
+    private final Kind kind;
+
+    ErrorCode(Kind kind) {
+        this.kind = kind;
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    /** The wire form: {@code upload_not_found}. */
+    public String code() {
+        return name().toLowerCase(java.util.Locale.ROOT);
+    }
+}

@@ -1,0 +1,30 @@
+package dev.stowage.domain.asset;
+
+import dev.stowage.domain.state.MachineState;
+import dev.stowage.domain.state.Transitions;
+
+/** Asset states (DESIGN.md §3). */
+public enum AssetState implements MachineState<AssetState> {
+    STAGED, VALIDATING, ANALYZING, PROMOTING, AVAILABLE, PROCESSING, READY, DEGRADED, QUARANTINED, DELETED;
+
+    public static final Transitions<AssetState> TRANSITIONS = Transitions.of(AssetState.class)
+            .allow(STAGED, VALIDATING)
+            .allow(VALIDATING, ANALYZING)
+            .allow(ANALYZING, PROMOTING, QUARANTINED)
+            .allow(PROMOTING, AVAILABLE)
+            .allow(AVAILABLE, PROCESSING, QUARANTINED)
+            .allow(PROCESSING, READY, DEGRADED, QUARANTINED)
+            .allow(READY, DEGRADED, DELETED)
+            .allow(DEGRADED, QUARANTINED, DELETED)
+            .allow(QUARANTINED, DELETED);
+
+    @Override
+    public Transitions<AssetState> transitions() {
+        return TRANSITIONS;
+    }
+
+    /** Whether the original may be delivered to a caller. */
+    public boolean servable() {
+        return this == AVAILABLE || this == PROCESSING || this == READY || this == DEGRADED;
+    }
+}

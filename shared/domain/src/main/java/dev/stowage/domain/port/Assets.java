@@ -1,0 +1,32 @@
+package dev.stowage.domain.port;
+
+import dev.stowage.domain.Principal;
+import dev.stowage.domain.asset.Asset;
+import dev.stowage.domain.asset.AssetState;
+import dev.stowage.domain.asset.ProbeResult;
+import dev.stowage.domain.variant.Variant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/** Assets and their variants in the database. Every state change is a compare-and-set. */
+public interface Assets {
+
+    void insert(Asset asset);
+
+    Optional<Asset> find(UUID id, Principal owner);
+
+    Optional<Asset> findById(UUID id);
+
+    Optional<Asset> findByStagingKey(String key);
+
+    boolean transition(UUID id, AssetState from, AssetState to);
+
+    /** analyzing → {@code to} (promoting or quarantined), storing what probing measured. */
+    boolean recordAnalysis(UUID id, ProbeResult probe, AssetState to, Optional<String> quarantineReason);
+
+    /** promoting → available with the original's key, planning the profile's variants, atomically. */
+    boolean promote(UUID id, String storageKey, List<String> plannedVariants);
+
+    List<Variant> variantsOf(UUID assetId);
+}
