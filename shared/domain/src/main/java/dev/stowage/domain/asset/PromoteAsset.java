@@ -1,0 +1,97 @@
+package dev.stowage.domain.asset;
+
+import dev.stowage.domain.StorageKeys;
+import dev.stowage.domain.port.Assets;
+import dev.stowage.domain.port.MediaProbe;
+import dev.stowage.domain.port.ObjectStore;
+import dev.stowage.domain.profile.Profile;
+import dev.stowage.domain.profile.Profiles;
+import dev.stowage.domain.profile.VariantSpec;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Takes a validated asset through analysis to promotion: probe the bytes, quarantine what breaks the
+ * profile's policy, move the original out of staging and plan its variants.
+ *
+ * <p>Safe to run any number of times for one asset: each step is a compare-and-set and only the
+ * caller that wins it does the step's work. A run that finds the asset in {@code promoting} finishes
+ * the promotion (the copy is idempotent), so a crash between copy and commit is repaired by a replay.
+ */
+public final class PromoteAsset {
+    private static final Logger LOG = Logger.getLogger(PromoteAsset.class.getName());
+
+    private final Assets assets;
+    private final ObjectStore store;
+    private final MediaProbe probe;
+    private final Profiles profiles;
+    private final int probeWindowBytes;
+
+    public PromoteAsset(Assets assets, ObjectStore store, MediaProbe probe, Profiles profiles, int probeWindowBytes) {
+        this.assets = assets;
+        this.store = store;
+        this.probe = probe;
+        this.profiles = profiles;
+        this.probeWindowBytes = probeWindowBytes;
+    }
+
+    /** Advances the asset as far as it can go now and returns it as it stands afterwards. */
+    public Optional<Asset> run(UUID assetId) {
+        Optional<Asset> found = assets.findById(assetId);
+        if (found.isEmpty()) {
+            return found;
+        }
+        Asset asset = found.get();
+        if (asset.state() == AssetState.VALIDATING
+                && assets.transition(assetId, AssetState.VALIDATING, AssetState.ANALYZING)) {
+            analyze(asset);
+            asset = assets.findById(assetId).orElseThrow();
+        }
+        if (asset.state() == AssetState.PROMOTING) {
+            finishPromotion(asset);
+        }
+        return assets.findById(assetId);
+    }
+
+    private void analyze(Asset asset) {
+        Profile profile = profiles.find(asset.profile()).orElseThrow(
+                () -> new IllegalStateException("asset " + asset.id() + " names unknown profile " + asset.profile()));
+        byte[] head = store.read(asset.stagingKey(), 0, probeWindowBytes);
+        ProbeResult measured = probe.probe(head, asset.byteSize());
+        Optional<String> reason = quarantineReason(profile, measured, asset.byteSize());
+        AssetState next = reason.isPresent() ? AssetState.QUARANTINED : AssetState.PROMOTING;
+        if (reason.isPresent()) {
+            LOG.info(() -> "quarantined asset " + asset.id() + ": " + reason.get());
+        }
+        assets.recordAnalysis(asset.id(), measured, next, reason);
+    }
+
+    /** Why the measured file breaks the profile's policy, if it does. */
+    static Optional<String> quarantineReason(Profile profile, ProbeResult measured, long byteSize) {
+        if (!profile.allows(measured.contentType())) {
+            return Optional.of("content_type_not_allowed: the bytes are " + measured.contentType()
+                    + ", which profile '" + profile.name() + "' does not accept");
+        }
+        if (byteSize > profile.maxBytes()) {
+            return Optional.of("too_large: " + byteSize + " bytes exceeds " + profile.maxBytes());
+        }
+        return Optional.empty();
+    }
+
+    private void finishPromotion(Asset asset) {
+        String originalKey = StorageKeys.original(asset.id());
+        store.copy(asset.stagingKey(), originalKey);
+        var variants = profiles.find(asset.profile()).map(Profile::variants).orElse(java.util.List.of())
+                .stream().map(VariantSpec::name).toList();
+        if (assets.promote(asset.id(), originalKey, variants)) {
+            try {
+                store.delete(asset.stagingKey());
+            } catch (RuntimeException e) {
+                // The purger removes staging residue; the promotion itself is already committed.
+                LOG.log(Level.WARNING, "could not delete staging object " + asset.stagingKey(), e);
+            }
+        }
+    }
+}

@@ -1,0 +1,154 @@
+package dev.stowage.domain.upload;
+
+import dev.stowage.domain.ErrorCode;
+import dev.stowage.domain.Principal;
+import dev.stowage.domain.Result;
+import dev.stowage.domain.asset.Asset;
+import dev.stowage.domain.asset.AssetState;
+import dev.stowage.domain.asset.PromoteAsset;
+import dev.stowage.domain.port.Assets;
+import dev.stowage.domain.port.ObjectStore;
+import dev.stowage.domain.port.ObjectStore.ObjectInfo;
+import dev.stowage.domain.port.UploadSessions;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
+import java.util.EnumSet;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.logging.Logger;
+
+/**
+ * The one verification lane. The client's {@code complete} call and S3's ObjectCreated event both
+ * end here; whichever arrives second finds the work done (or in hand) and changes nothing.
+ */
+public final class VerifyUpload {
+    private static final Logger LOG = Logger.getLogger(VerifyUpload.class.getName());
+    private static final Set<UploadState> VERIFIABLE =
+            EnumSet.of(UploadState.SIGNED, UploadState.UPLOADING, UploadState.UPLOADED);
+
+    /** The session and its asset as they stand after verification. */
+    public record Verified(UploadSession session, Asset asset) {}
+
+    /** What an S3 event amounted to, for the handler's log line. */
+    public enum EventOutcome { VERIFIED, ALREADY_HANDLED, REJECTED, UNKNOWN_KEY }
+
+    private final UploadSessions sessions;
+    private final Assets assets;
+    private final ObjectStore store;
+    private final PromoteAsset promote;
+
+    public VerifyUpload(UploadSessions sessions, Assets assets, ObjectStore store, PromoteAsset promote) {
+        this.sessions = sessions;
+        this.assets = assets;
+        this.store = store;
+        this.promote = promote;
+    }
+
+    /** The caller says the bytes are up: verify now. */
+    public Result<Verified> complete(Principal caller, UUID sessionId) {
+        return sessions.find(sessionId, caller)
+                .map(this::verify)
+                .orElseGet(() -> Result.err(ErrorCode.UPLOAD_NOT_FOUND, "no upload session " + sessionId));
+    }
+
+    /** Storage says an object was created at {@code key} (already URL-decoded). */
+    public EventOutcome objectCreated(String key) {
+        Optional<UploadSession> session = sessions.findByUploadKey(key);
+        if (session.isPresent()) {
+            UploadState before = session.get().state();
+            Result<Verified> result = verify(session.get());
+            if (result instanceof Result.Err<Verified> err) {
+                LOG.info(() -> "event for " + key + " not verified: " + err.code().code() + " " + err.detail());
+                return EventOutcome.REJECTED;
+            }
+            return VERIFIABLE.contains(before) ? EventOutcome.VERIFIED : EventOutcome.ALREADY_HANDLED;
+        }
+        // Proxied uploads have no session: their asset is found by its staging key.
+        Optional<Asset> asset = assets.findByStagingKey(key);
+        if (asset.isPresent()) {
+            AssetState before = asset.get().state();
+            promote.run(asset.get().id());
+            return before == AssetState.VALIDATING || before == AssetState.PROMOTING
+                    ? EventOutcome.VERIFIED : EventOutcome.ALREADY_HANDLED;
+        }
+        return EventOutcome.UNKNOWN_KEY;
+    }
+
+    private Result<Verified> verify(UploadSession session) {
+        switch (session.state()) {
+            case COMPLETED -> {
+                promote.run(session.assetId()); // finishes a promotion a crash interrupted; else a no-op
+                return current(session.id());
+            }
+            case VERIFYING -> {
+                return current(session.id()); // another invocation holds the lane
+            }
+            case INITIALIZED -> {
+                return Result.err(ErrorCode.INVALID_STATE, "upload session has not been signed yet");
+            }
+            case ABORTED, EXPIRED, FAILED -> {
+                return Result.err(ErrorCode.INVALID_STATE, "upload session is " + session.state().wire());
+            }
+            default -> { /* signed, resuming, uploading, uploaded: verify below */ }
+        }
+        Optional<ObjectInfo> object = store.head(session.uploadKey());
+        if (object.isEmpty()) {
+            return Result.err(ErrorCode.OBJECT_MISSING, "nothing has been uploaded for this session yet");
+        }
+        if (!sessions.transition(session.id(), VERIFIABLE, UploadState.VERIFYING)) {
+            return current(session.id());
+        }
+        Optional<Result<Verified>> refused = check(session, object.get());
+        if (refused.isPresent()) {
+            return refused.get();
+        }
+        sessions.complete(session.id(), session.assetId());
+        promote.run(session.assetId());
+        return current(session.id());
+    }
+
+    /** Size and checksum against what the session promised; a mismatch fails the session. */
+    private Optional<Result<Verified>> check(UploadSession session, ObjectInfo object) {
+        if (object.size() != session.byteSize()) {
+            return Optional.of(reject(session, ErrorCode.SIZE_MISMATCH,
+                    "stored object has " + object.size() + " bytes, session declared " + session.byteSize()));
+        }
+        if (session.checksumSha256().isPresent()) {
+            String expected = session.checksumSha256().get();
+            String actual = object.checksumSha256().orElseGet(() -> sha256Of(session.uploadKey()));
+            if (!expected.equals(actual)) {
+                return Optional.of(reject(session, ErrorCode.CHECKSUM_MISMATCH,
+                        "stored object's SHA-256 is " + actual + ", session declared " + expected));
+            }
+        }
+        return Optional.empty();
+    }
+
+    private Result<Verified> reject(UploadSession session, ErrorCode code, String detail) {
+        sessions.fail(session.id(), EnumSet.of(UploadState.VERIFYING), code.code() + ": " + detail);
+        store.delete(session.uploadKey());
+        return Result.err(code, detail);
+    }
+
+    private String sha256Of(String key) {
+        try (InputStream in = new DigestInputStream(store.open(key), MessageDigest.getInstance("SHA-256"))) {
+            in.transferTo(java.io.OutputStream.nullOutputStream());
+            return Base64.getEncoder().encodeToString(((DigestInputStream) in).getMessageDigest().digest());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private Result<Verified> current(UUID sessionId) {
+        UploadSession s = sessions.findById(sessionId).orElseThrow();
+        return Result.ok(new Verified(s, assets.findById(s.assetId()).orElseThrow()));
+    }
+}
