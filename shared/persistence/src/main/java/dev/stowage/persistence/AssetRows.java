@@ -1,0 +1,35 @@
+package dev.stowage.persistence;
+
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.data.annotation.Query;
+import io.micronaut.data.jdbc.annotation.JdbcRepository;
+import io.micronaut.data.model.query.builder.sql.Dialect;
+import io.micronaut.data.repository.CrudRepository;
+import java.util.Optional;
+import java.util.UUID;
+
+/** SQL over {@code assets}; state changes are compare-and-set and return the affected-row count. */
+@JdbcRepository(dialect = Dialect.POSTGRES)
+public interface AssetRows extends CrudRepository<AssetRow, UUID> {
+
+    Optional<AssetRow> findByIdAndOwner(UUID id, String owner);
+
+    Optional<AssetRow> findByStagingKey(String stagingKey);
+
+    @Query("UPDATE assets SET state = :to WHERE id = :id AND state = :from")
+    int transition(UUID id, String from, String to);
+
+    @Query("""
+            UPDATE assets SET state = :to, content_type = :contentType, kind = :kind, width = :width,
+                   height = :height, orientation = :orientation, duration_ms = :durationMs,
+                   has_video_track = :hasVideoTrack, has_audio_track = :hasAudioTrack,
+                   quarantine_reason = :quarantineReason
+             WHERE id = :id AND state = 'analyzing'""")
+    int recordAnalysis(UUID id, String to, String contentType, String kind, @Nullable Integer width,
+                       @Nullable Integer height, @Nullable Integer orientation, @Nullable Long durationMs,
+                       @Nullable Boolean hasVideoTrack, @Nullable Boolean hasAudioTrack,
+                       @Nullable String quarantineReason);
+
+    @Query("UPDATE assets SET state = 'available', storage_key = :storageKey WHERE id = :id AND state = 'promoting'")
+    int promote(UUID id, String storageKey);
+}

@@ -1,0 +1,89 @@
+package dev.stowage.persistence;
+
+import dev.stowage.domain.Principal;
+import dev.stowage.domain.asset.Asset;
+import dev.stowage.domain.asset.AssetState;
+import dev.stowage.domain.asset.MediaKind;
+import dev.stowage.domain.asset.ProbeResult;
+import dev.stowage.domain.port.Assets;
+import dev.stowage.domain.port.UploadSessions;
+import dev.stowage.domain.state.MachineState;
+import dev.stowage.domain.upload.UploadSession;
+import dev.stowage.domain.upload.UploadState;
+import dev.stowage.domain.upload.UploadStrategy;
+import dev.stowage.domain.variant.Variant;
+import dev.stowage.domain.variant.VariantState;
+import io.micronaut.transaction.annotation.Transactional;
+import jakarta.inject.Singleton;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+/** The asset port over PostgreSQL. */
+@Singleton
+public class JdbcAssets implements Assets {
+    private final AssetRows assets;
+    private final VariantRows variants;
+
+    public JdbcAssets(AssetRows assets, VariantRows variants) {
+        this.assets = assets;
+        this.variants = variants;
+    }
+
+    @Override
+    public void insert(Asset asset) {
+        assets.save(Rows.toRow(asset));
+    }
+
+    @Override
+    public Optional<Asset> find(UUID id, Principal owner) {
+        return assets.findByIdAndOwner(id, owner.id()).map(Rows::toAsset);
+    }
+
+    @Override
+    public Optional<Asset> findById(UUID id) {
+        return assets.findById(id).map(Rows::toAsset);
+    }
+
+    @Override
+    public Optional<Asset> findByStagingKey(String key) {
+        return assets.findByStagingKey(key).map(Rows::toAsset);
+    }
+
+    @Override
+    public boolean transition(UUID id, AssetState from, AssetState to) {
+        AssetState.TRANSITIONS.require(Set.of(from), to);
+        return assets.transition(id, from.wire(), to.wire()) == 1;
+    }
+
+    @Override
+    public boolean recordAnalysis(UUID id, ProbeResult p, AssetState to, Optional<String> quarantineReason) {
+        AssetState.TRANSITIONS.require(Set.of(AssetState.ANALYZING), to);
+        return assets.recordAnalysis(id, to.wire(), p.contentType(), p.kind().wire(), p.width(), p.height(),
+                p.orientation(), p.durationMs(), p.hasVideoTrack(), p.hasAudioTrack(),
+                quarantineReason.orElse(null)) == 1;
+    }
+
+    @Override
+    @Transactional
+    public boolean promote(UUID id, String storageKey, List<String> plannedVariants) {
+        if (assets.promote(id, storageKey) != 1) {
+            return false;
+        }
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        variants.saveAll(plannedVariants.stream()
+                .map(name -> new VariantRow(UUID.randomUUID(), id, name, VariantState.PLANNED.wire(), null, null,
+                        null, null, null, null, null, 0, null, now, now))
+                .toList());
+        return true;
+    }
+
+    @Override
+    public List<Variant> variantsOf(UUID assetId) {
+        return variants.findByAssetIdOrderByName(assetId).stream().map(Rows::toVariant).toList();
+    }
+}

@@ -1,0 +1,83 @@
+package dev.stowage.persistence;
+
+import dev.stowage.domain.Principal;
+import dev.stowage.domain.asset.Asset;
+import dev.stowage.domain.asset.AssetState;
+import dev.stowage.domain.asset.MediaKind;
+import dev.stowage.domain.asset.ProbeResult;
+import dev.stowage.domain.port.Assets;
+import dev.stowage.domain.port.UploadSessions;
+import dev.stowage.domain.state.MachineState;
+import dev.stowage.domain.upload.UploadSession;
+import dev.stowage.domain.upload.UploadState;
+import dev.stowage.domain.upload.UploadStrategy;
+import dev.stowage.domain.variant.Variant;
+import dev.stowage.domain.variant.VariantState;
+import io.micronaut.transaction.annotation.Transactional;
+import jakarta.inject.Singleton;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+/** The upload-session port over PostgreSQL. */
+@Singleton
+public class JdbcUploadSessions implements UploadSessions {
+    private final AssetRows assets;
+    private final UploadSessionRows sessions;
+
+    public JdbcUploadSessions(AssetRows assets, UploadSessionRows sessions) {
+        this.assets = assets;
+        this.sessions = sessions;
+    }
+
+    @Override
+    @Transactional
+    public void insertWithAsset(UploadSession session, Asset asset) {
+        assets.save(Rows.toRow(asset));
+        sessions.save(Rows.toRow(session));
+    }
+
+    @Override
+    public Optional<UploadSession> find(UUID id, Principal owner) {
+        return sessions.findByIdAndOwner(id, owner.id()).map(Rows::toSession);
+    }
+
+    @Override
+    public Optional<UploadSession> findById(UUID id) {
+        return sessions.findById(id).map(Rows::toSession);
+    }
+
+    @Override
+    public Optional<UploadSession> findByUploadKey(String key) {
+        return sessions.findByUploadKey(key).map(Rows::toSession);
+    }
+
+    @Override
+    public boolean transition(UUID id, Set<UploadState> from, UploadState to) {
+        UploadState.TRANSITIONS.require(from, to);
+        return sessions.transition(id, Rows.wires(from), to.wire()) == 1;
+    }
+
+    @Override
+    public boolean fail(UUID id, Set<UploadState> from, String reason) {
+        UploadState.TRANSITIONS.require(from, UploadState.FAILED);
+        return sessions.fail(id, Rows.wires(from), reason) == 1;
+    }
+
+    @Override
+    @Transactional
+    public boolean complete(UUID sessionId, UUID assetId) {
+        if (sessions.transition(sessionId, UploadState.VERIFYING.wire(), UploadState.COMPLETED.wire()) != 1) {
+            return false;
+        }
+        // The asset can only be staged here: nothing else moves an asset whose session is not completed.
+        if (assets.transition(assetId, AssetState.STAGED.wire(), AssetState.VALIDATING.wire()) != 1) {
+            throw new IllegalStateException("asset " + assetId + " of session " + sessionId + " was not staged");
+        }
+        return true;
+    }
+}

@@ -1,0 +1,195 @@
+package dev.stowage.persistence;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.stowage.domain.Principal;
+import dev.stowage.domain.asset.Asset;
+import dev.stowage.domain.asset.AssetState;
+import dev.stowage.domain.asset.MediaKind;
+import dev.stowage.domain.asset.ProbeResult;
+import dev.stowage.domain.state.Transitions;
+import dev.stowage.domain.streaming.ProviderUploadState;
+import dev.stowage.domain.upload.UploadSession;
+import dev.stowage.domain.upload.UploadState;
+import dev.stowage.domain.upload.UploadStrategy;
+import dev.stowage.domain.variant.VariantState;
+import dev.stowage.testkit.TestStack;
+import io.micronaut.context.ApplicationContext;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The PostgreSQL adapters and the schema's guards, against a real server. */
+class LedgerTest {
+    static ApplicationContext context;
+    static JdbcUploadSessions sessions;
+    static JdbcAssets assets;
+    final Principal alice = new Principal("alice-" + UUID.randomUUID());
+
+    @BeforeAll
+    static void start() {
+        context = ApplicationContext.run(TestStack.get().micronautProperties());
+        sessions = context.getBean(JdbcUploadSessions.class);
+        assets = context.getBean(JdbcAssets.class);
+    }
+
+    @AfterAll
+    static void stop() {
+        context.close();
+    }
+
+    static Connection raw() throws SQLException {
+        TestStack s = TestStack.get();
+        return DriverManager.getConnection(s.jdbcUrl(), s.dbUser(), s.dbPassword());
+    }
+
+    UploadSession newSession(Principal owner) {
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        UUID id = UUID.randomUUID();
+        UUID assetId = UUID.randomUUID();
+        String key = "staging/" + id + "/a.jpg";
+        UploadSession s = new UploadSession(id, owner, assetId, "image", UploadStrategy.PRESIGNED_PUT,
+                UploadState.INITIALIZED, key, "a.jpg", "image/jpeg", 10, Optional.empty(), now.plusSeconds(3600),
+                Optional.empty(), now, now);
+        sessions.insertWithAsset(s, Asset.staged(assetId, owner, "image", "a.jpg", "image/jpeg", 10,
+                Optional.empty(), key, now));
+        return s;
+    }
+
+    @Test
+    void databaseTransitionTableEqualsTheDomainStateMachines() throws SQLException {
+        Set<String> inDatabase = new HashSet<>();
+        try (Connection c = raw(); ResultSet rs = c.createStatement()
+                .executeQuery("SELECT machine, from_state, to_state FROM state_transitions")) {
+            while (rs.next()) {
+                inDatabase.add(rs.getString(1) + ":" + rs.getString(2) + "->" + rs.getString(3));
+            }
+        }
+        Set<String> inDomain = new HashSet<>();
+        addAll(inDomain, "upload_session", UploadState.class, UploadState.TRANSITIONS);
+        addAll(inDomain, "asset", AssetState.class, AssetState.TRANSITIONS);
+        addAll(inDomain, "variant", VariantState.class, VariantState.TRANSITIONS);
+        addAll(inDomain, "provider_upload", ProviderUploadState.class, ProviderUploadState.TRANSITIONS);
+        assertEquals(inDomain, inDatabase);
+    }
+
+    static <S extends Enum<S>> void addAll(Set<String> into, String machine, Class<S> type, Transitions<S> t) {
+        for (S from : type.getEnumConstants()) {
+            for (S to : t.nextOf(from)) {
+                into.add(machine + ":" + from.name().toLowerCase() + "->" + to.name().toLowerCase());
+            }
+        }
+    }
+
+    @Test
+    void theDatabaseRefusesAnIllegalTransitionEvenFromRawSql() throws SQLException {
+        UploadSession s = newSession(alice);
+        try (Connection c = raw()) {
+            var e = assertThrows(SQLException.class, () -> c.createStatement().executeUpdate(
+                    "UPDATE assets SET state = 'ready' WHERE id = '" + s.assetId() + "'"));
+            assertEquals("23514", e.getSQLState(), e.getMessage());
+        }
+        assertEquals(AssetState.STAGED, assets.findById(s.assetId()).orElseThrow().state());
+    }
+
+    @Test
+    void anUnknownStateIsRefusedByTheCheckConstraint() throws SQLException {
+        UploadSession s = newSession(alice);
+        try (Connection c = raw()) {
+            var e = assertThrows(SQLException.class, () -> c.createStatement().executeUpdate(
+                    "UPDATE upload_sessions SET state = 'bogus' WHERE id = '" + s.id() + "'"));
+            assertEquals("23514", e.getSQLState());
+        }
+    }
+
+    @Test
+    void concurrentCompareAndSetLetsExactlyOneCallerWin() throws Exception {
+        UploadSession s = newSession(alice);
+        assertTrue(sessions.transition(s.id(), EnumSet.of(UploadState.INITIALIZED), UploadState.SIGNED));
+        List<Callable<Boolean>> racers = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            racers.add(() -> sessions.transition(s.id(), EnumSet.of(UploadState.SIGNED, UploadState.UPLOADING),
+                    UploadState.VERIFYING));
+        }
+        int winners = 0;
+        try (var pool = Executors.newFixedThreadPool(8)) {
+            for (Future<Boolean> f : pool.invokeAll(racers)) {
+                winners += f.get() ? 1 : 0;
+            }
+        }
+        assertEquals(1, winners);
+        assertEquals(UploadState.VERIFYING, sessions.findById(s.id()).orElseThrow().state());
+    }
+
+    @Test
+    void completeMovesTheSessionAndItsAssetTogetherAndOnlyOnce() {
+        UploadSession s = newSession(alice);
+        sessions.transition(s.id(), EnumSet.of(UploadState.INITIALIZED), UploadState.SIGNED);
+        sessions.transition(s.id(), EnumSet.of(UploadState.SIGNED), UploadState.VERIFYING);
+        assertTrue(sessions.complete(s.id(), s.assetId()));
+        assertFalse(sessions.complete(s.id(), s.assetId()));
+        assertEquals(UploadState.COMPLETED, sessions.findById(s.id()).orElseThrow().state());
+        assertEquals(AssetState.VALIDATING, assets.findById(s.assetId()).orElseThrow().state());
+    }
+
+    @Test
+    void aFailedInsertLeavesNeitherSessionNorAsset() {
+        UploadSession first = newSession(alice);
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        UUID assetId = UUID.randomUUID();
+        // Same upload key as the first session: the session insert fails after the asset insert ran.
+        UploadSession clash = new UploadSession(UUID.randomUUID(), alice, assetId, "image", UploadStrategy.PRESIGNED_PUT,
+                UploadState.INITIALIZED, first.uploadKey(), "a.jpg", "image/jpeg", 10, Optional.empty(),
+                now.plusSeconds(60), Optional.empty(), now, now);
+        assertThrows(RuntimeException.class, () -> sessions.insertWithAsset(clash, Asset.staged(assetId, alice,
+                "image", "a.jpg", "image/jpeg", 10, Optional.empty(), "staging/other/" + assetId, now)));
+        assertTrue(assets.findById(assetId).isEmpty(), "the asset insert must have been rolled back");
+    }
+
+    @Test
+    void readsAreScopedToTheOwner() {
+        UploadSession s = newSession(alice);
+        Principal mallory = new Principal("mallory");
+        assertTrue(sessions.find(s.id(), alice).isPresent());
+        assertTrue(sessions.find(s.id(), mallory).isEmpty());
+        assertTrue(assets.find(s.assetId(), mallory).isEmpty());
+    }
+
+    @Test
+    void analysisAndPromotionStoreTheMeasurementsAndPlanVariants() {
+        UploadSession s = newSession(alice);
+        sessions.transition(s.id(), EnumSet.of(UploadState.INITIALIZED), UploadState.SIGNED);
+        sessions.transition(s.id(), EnumSet.of(UploadState.SIGNED), UploadState.VERIFYING);
+        sessions.complete(s.id(), s.assetId());
+        assertTrue(assets.transition(s.assetId(), AssetState.VALIDATING, AssetState.ANALYZING));
+        ProbeResult probe = new ProbeResult("image/jpeg", MediaKind.IMAGE, 600, 800, 6, null, null, null);
+        assertTrue(assets.recordAnalysis(s.assetId(), probe, AssetState.PROMOTING, Optional.empty()));
+        assertFalse(assets.recordAnalysis(s.assetId(), probe, AssetState.PROMOTING, Optional.empty()));
+        assertTrue(assets.promote(s.assetId(), "assets/" + s.assetId() + "/original", List.of("thumb", "medium")));
+        assertFalse(assets.promote(s.assetId(), "assets/" + s.assetId() + "/original", List.of("thumb", "medium")));
+        Asset a = assets.findById(s.assetId()).orElseThrow();
+        assertEquals(AssetState.AVAILABLE, a.state());
+        assertEquals(probe, a.probe().orElseThrow());
+        assertEquals(List.of("medium", "thumb"), assets.variantsOf(a.id()).stream().map(v -> v.name()).toList());
+        assertTrue(assets.variantsOf(a.id()).stream().allMatch(v -> v.state() == VariantState.PLANNED));
+    }
+}
