@@ -1,0 +1,263 @@
+package dev.stowage.media;
+
+import static org.junit.jupiter.api.Assertions.assertAll;
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.stowage.domain.asset.MediaKind;
+import dev.stowage.domain.asset.ProbeResult;
+import dev.stowage.domain.port.MediaProbe;
+import dev.stowage.testkit.TestMedia;
+import io.micronaut.context.ApplicationContext;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+
+class BytesMediaProbeTest {
+    private final MediaProbe probe = new BytesMediaProbe();
+
+    private ProbeResult probeWhole(String name) {
+        byte[] bytes = TestMedia.bytes(name);
+        return probe.probe(bytes, bytes.length);
+    }
+
+    private static void assertImage(ProbeResult result, String type, int width, int height) {
+        assertAll(
+                () -> assertEquals(type, result.contentType()),
+                () -> assertEquals(MediaKind.IMAGE, result.kind()),
+                () -> assertEquals(width, result.width(), "width"),
+                () -> assertEquals(height, result.height(), "height"),
+                () -> assertNull(result.durationMs()));
+    }
+
+    // --- one test per fact in the test media README ---
+
+    @Test
+    void landscapeJpegIsJpegOf1200By800() {
+        ProbeResult result = probeWhole("landscape.jpg");
+        assertImage(result, "image/jpeg", 1200, 800);
+        assertNull(result.orientation(), "no EXIF, so no orientation");
+    }
+
+    @Test
+    void progressiveJpegIsJpegOf1000By700() {
+        assertImage(probeWhole("progressive.jpg"), "image/jpeg", 1000, 700);
+    }
+
+    @Test
+    void cmykJpegIsJpegOf640By480() {
+        assertImage(probeWhole("cmyk.jpg"), "image/jpeg", 640, 480);
+    }
+
+    @Test
+    void exifRotatedJpegReportsDisplayedDimensions() {
+        ProbeResult result = probeWhole("exif-rotated.jpg");
+        assertImage(result, "image/jpeg", 600, 800); // stored 800×600, EXIF orientation 6 turns it upright
+        assertEquals(6, result.orientation());
+    }
+
+    @Test
+    void alphaPngIsPngOf400By300() {
+        assertImage(probeWhole("alpha.png"), "image/png", 400, 300);
+    }
+
+    @Test
+    void animatedGifIsGifOf120By90() {
+        assertImage(probeWhole("animated.gif"), "image/gif", 120, 90);
+    }
+
+    @Test
+    void webpIsWebpOf900By600() {
+        assertImage(probeWhole("photo.webp"), "image/webp", 900, 600);
+    }
+
+    @Test
+    void truncatedJpegIsJpegByMagicAndKeepsItsIntactHeaderDimensions() {
+        ProbeResult result = probe.probe(TestMedia.bytes("truncated.jpg"), 31_155);
+        assertImage(result, "image/jpeg", 1200, 800);
+    }
+
+    @Test
+    void htmlNamedJpgIsHtmlWhateverItsNameSays() {
+        // The probe never sees a file name or a claimed type, so ".jpg" cannot make HTML an image.
+        ProbeResult result = probeWhole("html-named.jpg");
+        assertEquals("text/html", result.contentType());
+        assertEquals(MediaKind.OTHER, result.kind());
+        assertNull(result.width());
+    }
+
+    @Test
+    void scriptedSvgIsSvgImageWithoutPixelSize() {
+        ProbeResult result = probeWhole("scripted.svg");
+        assertEquals("image/svg+xml", result.contentType());
+        assertEquals(MediaKind.IMAGE, result.kind());
+        assertNull(result.width());
+        assertNull(result.height());
+    }
+
+    @Test
+    void mp4ClipIsMp4VideoOfThreeSecondsWithVideoAndAudioTracks() {
+        ProbeResult result = probeWhole("clip.mp4");
+        assertAll(
+                () -> assertEquals("video/mp4", result.contentType()),
+                () -> assertEquals(MediaKind.VIDEO, result.kind()),
+                () -> assertEquals(3000L, result.durationMs()),
+                () -> assertEquals(true, result.hasVideoTrack()),
+                () -> assertEquals(true, result.hasAudioTrack()),
+                () -> assertEquals(320, result.width()),
+                () -> assertEquals(240, result.height()));
+    }
+
+    @Test
+    void mp3ToneIsMpegAudioOfAboutTwoSecondsWithoutVideo() {
+        ProbeResult result = probeWhole("tone.mp3");
+        assertEquals("audio/mpeg", result.contentType());
+        assertEquals(MediaKind.AUDIO, result.kind());
+        assertEquals(2000, result.durationMs(), 200, "within 10% of 2 s");
+        assertEquals(true, result.hasAudioTrack());
+        assertEquals(false, result.hasVideoTrack());
+        assertNull(result.width());
+    }
+
+    @Test
+    void pdfIsPdfDocument() {
+        ProbeResult result = probeWhole("doc.pdf");
+        assertEquals("application/pdf", result.contentType());
+        assertEquals(MediaKind.DOCUMENT, result.kind());
+        assertNull(result.width());
+        assertNull(result.durationMs());
+    }
+
+    // --- inputs that are not whole, well-formed files ---
+
+    @Test
+    void emptyInputIsOctetStream() {
+        assertEquals(ProbeResult.of("application/octet-stream", MediaKind.OTHER), probe.probe(new byte[0], 0));
+        assertEquals(ProbeResult.of("application/octet-stream", MediaKind.OTHER), probe.probe(null, 0));
+    }
+
+    @Test
+    void randomBytesAreOctetStream() {
+        byte[] noise = new byte[4096];
+        new Random(20251122).nextBytes(noise);
+        assertEquals(ProbeResult.of("application/octet-stream", MediaKind.OTHER), probe.probe(noise, noise.length));
+    }
+
+    @Test
+    void pngFirst64BytesGiveItsIhdrDimensions() {
+        ProbeResult result = probe.probe(Arrays.copyOf(TestMedia.bytes("alpha.png"), 64), 2_809);
+        assertImage(result, "image/png", 400, 300);
+    }
+
+    @Test
+    void webpFirst64BytesGiveItsFrameDimensions() {
+        ProbeResult result = probe.probe(Arrays.copyOf(TestMedia.bytes("photo.webp"), 64), 52_878);
+        assertImage(result, "image/webp", 900, 600);
+    }
+
+    @Test
+    void exifRotatedJpegHeadStillGivesDisplayedDimensionsAndOrientation() {
+        ProbeResult result = probe.probe(Arrays.copyOf(TestMedia.bytes("exif-rotated.jpg"), 1_000), 8_038);
+        assertImage(result, "image/jpeg", 600, 800);
+        assertEquals(6, result.orientation());
+    }
+
+    @Test
+    void mp4HeadWithoutItsMovieBoxReportsTypeButNoGuessedTracksOrDuration() {
+        // clip.mp4 keeps its 'moov' box at the end, past the first 4 KB.
+        ProbeResult result = probe.probe(Arrays.copyOf(TestMedia.bytes("clip.mp4"), 4_096), 43_147);
+        assertEquals(ProbeResult.of("video/mp4", MediaKind.VIDEO), result);
+    }
+
+    @Test
+    void quarterTurnedMp4ReportsDisplayedDimensions() {
+        byte[] clip = TestMedia.bytes("clip.mp4");
+        int matrix = indexOf(clip, "tkhd") + 44; // tkhd v0: 4-byte type, then 40 bytes before the matrix
+        ByteBuffer.wrap(clip).putInt(matrix, 0).putInt(matrix + 4, 0x10000).putInt(matrix + 12, -0x10000).putInt(matrix + 16, 0);
+        ProbeResult result = probe.probe(clip, clip.length);
+        assertEquals(240, result.width());
+        assertEquals(320, result.height());
+    }
+
+    @Test
+    void quickTimeBrandedMovieIsQuickTimeWithDurationAndTracks() {
+        byte[] movie = TestMedia.bytes("clip.mp4");
+        System.arraycopy("qt  ".getBytes(StandardCharsets.US_ASCII), 0, movie, 8, 4); // ftyp major brand
+        ProbeResult result = probe.probe(movie, movie.length);
+        assertAll(
+                () -> assertEquals("video/quicktime", result.contentType()),
+                () -> assertEquals(3000L, result.durationMs()),
+                () -> assertEquals(true, result.hasVideoTrack()),
+                () -> assertEquals(true, result.hasAudioTrack()));
+    }
+
+    @Test
+    void mp3WithoutInfoFrameEstimatesDurationFromBitrateAndSize() {
+        byte[] tone = TestMedia.bytes("tone.mp3");
+        // tone.mp3: a 45-byte ID3 tag, then a 182-byte Info frame (56 kbit/s at 44.1 kHz), then the audio frames.
+        int audio = 45 + 182;
+        assertEquals(0xFF, tone[audio] & 0xFF, "an audio frame starts after the Info frame");
+        byte[] withoutInfo = new byte[tone.length - 182];
+        System.arraycopy(tone, 0, withoutInfo, 0, 45);
+        System.arraycopy(tone, audio, withoutInfo, 45, tone.length - audio);
+        ProbeResult result = probe.probe(Arrays.copyOf(withoutInfo, 2_048), withoutInfo.length);
+        assertEquals("audio/mpeg", result.contentType());
+        assertEquals(2000, result.durationMs(), 200);
+    }
+
+    @Test
+    void tiffIsMeasuredThroughMetadataExtractor() throws IOException {
+        ByteArrayOutputStream tiff = new ByteArrayOutputStream();
+        assertTrue(ImageIO.write(new BufferedImage(30, 20, BufferedImage.TYPE_INT_RGB), "tiff", tiff));
+        ProbeResult result = probe.probe(tiff.toByteArray(), tiff.size());
+        assertImage(result, "image/tiff", 30, 20);
+    }
+
+    @Test
+    void neverThrowsOnCutOrCorruptedMedia() {
+        Random random = new Random(7);
+        for (String name : List.of("landscape.jpg", "exif-rotated.jpg", "cmyk.jpg", "alpha.png", "animated.gif",
+                "photo.webp", "clip.mp4", "tone.mp3", "doc.pdf", "scripted.svg")) {
+            byte[] whole = TestMedia.bytes(name);
+            for (int length = 0; length < Math.min(whole.length, 3_000); length += 29) {
+                byte[] head = Arrays.copyOf(whole, length);
+                assertNotNull(assertDoesNotThrow(() -> probe.probe(head, whole.length), name + " cut at " + length).contentType());
+            }
+            for (int mutant = 0; mutant < 40; mutant++) {
+                byte[] damaged = whole.clone();
+                for (int flips = 1 + random.nextInt(8); flips > 0; flips--) {
+                    damaged[random.nextInt(Math.min(damaged.length, 4_096))] = (byte) random.nextInt(256);
+                }
+                assertNotNull(assertDoesNotThrow(() -> probe.probe(damaged, damaged.length), name).contentType());
+            }
+        }
+    }
+
+    @Test
+    void isTheMediaProbeBean() {
+        try (ApplicationContext context = ApplicationContext.run()) {
+            assertInstanceOf(BytesMediaProbe.class, context.getBean(MediaProbe.class));
+        }
+    }
+
+    private static int indexOf(byte[] haystack, String ascii) {
+        byte[] needle = ascii.getBytes(StandardCharsets.US_ASCII);
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            if (Arrays.equals(haystack, i, i + needle.length, needle, 0, needle.length)) {
+                return i;
+            }
+        }
+        throw new AssertionError(ascii + " not found");
+    }
+}
