@@ -1,0 +1,169 @@
+package dev.stowage.storage.s3;
+
+import dev.stowage.domain.port.ObjectStore;
+import jakarta.inject.Singleton;
+import java.io.InputStream;
+import java.net.URI;
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.ChecksumMode;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.PutObjectRequest;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
+
+/** {@link ObjectStore} over one S3 (or S3-compatible) bucket. ETags are reported without quotes, as S3 events carry them. */
+@Singleton
+public class S3ObjectStore implements ObjectStore {
+
+    private static final int NOT_FOUND = 404;
+    private static final int RANGE_NOT_SATISFIABLE = 416;
+
+    private final S3Client s3;
+    private final S3Presigner presigner;
+    private final String bucket;
+
+    public S3ObjectStore(S3Client s3, S3Presigner presigner, StorageSettings settings) {
+        this.s3 = s3;
+        this.presigner = presigner;
+        this.bucket = settings.bucket();
+    }
+
+    @Override
+    public void put(String key, InputStream body, long length, String contentType) {
+        Objects.requireNonNull(contentType, "contentType");
+        s3.putObject(b -> b.bucket(bucket).key(key).contentType(contentType).contentLength(length),
+                RequestBody.fromInputStream(body, length));
+    }
+
+    @Override
+    public Optional<ObjectInfo> head(String key) {
+        try {
+            // ChecksumMode.ENABLED is what makes S3 return the stored x-amz-checksum-sha256.
+            HeadObjectResponse head = s3.headObject(b -> b.bucket(bucket).key(key).checksumMode(ChecksumMode.ENABLED));
+            return Optional.of(new ObjectInfo(key, head.contentLength(), head.contentType(),
+                    unquote(head.eTag()), Optional.ofNullable(head.checksumSHA256())));
+        } catch (S3Exception e) {
+            if (isMissing(e)) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public byte[] read(String key, long offset, int length) {
+        if (offset < 0 || length < 0) {
+            throw new IllegalArgumentException("offset and length must not be negative: " + offset + ", " + length);
+        }
+        if (length == 0) {
+            // An empty range cannot be asked of S3; the answer still depends on the object existing.
+            head(key).orElseThrow(() -> new ObjectMissing(key));
+            return new byte[0];
+        }
+        String range = "bytes=" + offset + "-" + (offset + length - 1);
+        try {
+            return s3.getObjectAsBytes(b -> b.bucket(bucket).key(key).range(range)).asByteArray();
+        } catch (S3Exception e) {
+            if (isMissing(e)) {
+                throw new ObjectMissing(key);
+            }
+            if (e.statusCode() == RANGE_NOT_SATISFIABLE) {
+                // The object exists but ends before offset: "fewer bytes at the end" taken to its limit.
+                return new byte[0];
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public InputStream open(String key) {
+        try {
+            return s3.getObject(b -> b.bucket(bucket).key(key));
+        } catch (S3Exception e) {
+            throw isMissing(e) ? new ObjectMissing(key) : e;
+        }
+    }
+
+    @Override
+    public void copy(String sourceKey, String targetKey) {
+        try {
+            s3.copyObject(b -> b.sourceBucket(bucket).sourceKey(sourceKey)
+                    .destinationBucket(bucket).destinationKey(targetKey));
+        } catch (S3Exception e) {
+            throw isMissing(e) ? new ObjectMissing(sourceKey) : e;
+        }
+    }
+
+    @Override
+    public void delete(String key) {
+        try {
+            s3.deleteObject(b -> b.bucket(bucket).key(key));
+        } catch (S3Exception e) {
+            // S3 itself answers 204 for a missing key; some compatible servers say 404.
+            if (!isMissing(e)) {
+                throw e;
+            }
+        }
+    }
+
+    @Override
+    public PresignedRequest presignPut(PutSpec spec) {
+        PutObjectRequest.Builder put = PutObjectRequest.builder()
+                .bucket(bucket)
+                .key(spec.key())
+                .contentType(spec.contentType())
+                .contentLength(spec.contentLength());
+        spec.checksumSha256().ifPresent(put::checksumSHA256);
+        var signed = presigner.presignPutObject(p -> p.signatureDuration(spec.ttl()).putObjectRequest(put.build()));
+        return toPort(signed);
+    }
+
+    @Override
+    public PresignedRequest presignGet(String key, Duration ttl) {
+        var signed = presigner.presignGetObject(p -> p.signatureDuration(ttl).getObjectRequest(g -> g.bucket(bucket).key(key)));
+        return toPort(signed);
+    }
+
+    private static PresignedRequest toPort(software.amazon.awssdk.awscore.presigner.PresignedRequest signed) {
+        // The URL dies at X-Amz-Date + X-Amz-Expires, and X-Amz-Date is the signing time cut to whole
+        // seconds; the SDK's expiration keeps the fraction, which would promise up to a second too much.
+        return new PresignedRequest(URI.create(signed.url().toString()), signed.httpRequest().method().name(),
+                headersToSend(signed.signedHeaders()), signed.expiration().truncatedTo(ChronoUnit.SECONDS));
+    }
+
+    // Every signed header must be sent as signed or S3 refuses the request. Host is left out:
+    // HTTP clients derive it from the URL and most refuse to let callers set it.
+    private static Map<String, String> headersToSend(Map<String, List<String>> signedHeaders) {
+        var headers = new LinkedHashMap<String, String>();
+        signedHeaders.forEach((name, values) -> {
+            if (!name.equalsIgnoreCase("host")) {
+                headers.put(name, String.join(",", values));
+            }
+        });
+        return Map.copyOf(headers);
+    }
+
+    // A missing bucket is also a 404, but it is misconfiguration, not a missing object.
+    private static boolean isMissing(S3Exception e) {
+        if (e instanceof NoSuchKeyException) {
+            return true;
+        }
+        String code = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
+        return e.statusCode() == NOT_FOUND && !"NoSuchBucket".equals(code);
+    }
+
+    private static String unquote(String etag) {
+        return etag != null && etag.length() >= 2 && etag.startsWith("\"") && etag.endsWith("\"")
+                ? etag.substring(1, etag.length() - 1)
+                : etag;
+    }
+}

@@ -1,0 +1,504 @@
+package dev.stowage.testkit;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.stowage.domain.port.ObjectStore;
+import dev.stowage.domain.port.ObjectStore.ObjectInfo;
+import dev.stowage.domain.port.ObjectStore.ObjectMissing;
+import dev.stowage.domain.port.ObjectStore.PresignedRequest;
+import dev.stowage.domain.port.ObjectStore.PutSpec;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpRequest.BodyPublishers;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What every {@link ObjectStore} must do against a real server: extend it, return the store from {@link #store()}.
+ * Presigned requests are sent with {@link HttpClient}, which, like a browser, sets Content-Length from the body.
+ */
+public abstract class ObjectStoreContract {
+
+    private static final HttpClient HTTP = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(10))
+            .build();
+    // HttpClient derives these from the URL and body and refuses them from callers, as browsers do.
+    private static final Set<String> SET_BY_HTTP_CLIENT = Set.of("host", "content-length");
+    private static final Duration TTL = Duration.ofMinutes(5);
+
+    // JUnit makes an instance per test, so every test writes under a prefix nobody else uses.
+    private final String prefix = "contract/" + UUID.randomUUID() + "/";
+
+    /** The store under test, pointing at a real server and a bucket that exists. */
+    protected abstract ObjectStore store();
+
+    /** A key under this test's own prefix. */
+    protected String key(String name) {
+        return prefix + name;
+    }
+
+    // --- put and head
+
+    @Test
+    void putThenHeadReportsSizeTypeAndEtag() {
+        String key = key("photo.jpg");
+        store().put(key, bytes(1000, 1), "image/jpeg");
+
+        ObjectInfo info = store().head(key).orElseThrow(() -> new AssertionError("head found nothing after put"));
+        assertEquals(key, info.key());
+        assertEquals(1000, info.size());
+        assertEquals("image/jpeg", info.contentType());
+        assertNotNull(info.etag(), "etag");
+        assertFalse(info.etag().isBlank(), "etag is blank");
+    }
+
+    @Test
+    void headOfAMissingKeyIsEmpty() {
+        assertEquals(Optional.empty(), store().head(key("never-written")));
+    }
+
+    @Test
+    void putOverAnExistingKeyReplacesBytesTypeAndEtag() {
+        String key = key("replaced");
+        store().put(key, bytes(300, 1), "image/png");
+        ObjectInfo first = store().head(key).orElseThrow();
+
+        byte[] second = bytes(200, 2);
+        store().put(key, second, "image/webp");
+
+        ObjectInfo info = store().head(key).orElseThrow();
+        assertEquals(200, info.size());
+        assertEquals("image/webp", info.contentType());
+        assertNotEquals(first.etag(), info.etag(), "etag must change with the content");
+        assertArrayEquals(second, readAll(store().open(key)));
+    }
+
+    @Test
+    void putFromAStreamStoresExactlyTheGivenLength() {
+        String key = key("streamed.bin");
+        // Larger than the SDK's and HTTP clients' internal buffers, so real streaming is exercised.
+        byte[] bytes = bytes(3 * 1024 * 1024 + 17, 3);
+        store().put(key, new ByteArrayInputStream(bytes), bytes.length, "application/octet-stream");
+
+        assertEquals(bytes.length, store().head(key).orElseThrow().size());
+        assertArrayEquals(bytes, readAll(store().open(key)));
+    }
+
+    @Test
+    void putFromALongerStreamStoresOnlyTheGivenLength() {
+        String key = key("truncated.bin");
+        byte[] bytes = bytes(100, 24);
+        store().put(key, new ByteArrayInputStream(bytes), 60, "application/octet-stream");
+
+        assertArrayEquals(slice(bytes, 0, 60), readAll(store().open(key)));
+    }
+
+    @Test
+    void putFromAStreamThatEndsEarlyFailsAndStoresNothing() {
+        String key = key("short.bin");
+        assertThrows(RuntimeException.class,
+                () -> store().put(key, new ByteArrayInputStream(bytes(50, 25)), 60, "application/octet-stream"));
+        assertEquals(Optional.empty(), store().head(key), "a truncated object must never appear");
+    }
+
+    // --- ranged reads and streams
+
+    @Test
+    void readReturnsExactlyTheAskedSlice() {
+        String key = key("sliced");
+        byte[] bytes = bytes(1000, 4);
+        store().put(key, bytes, "application/octet-stream");
+
+        assertArrayEquals(slice(bytes, 100, 50), store().read(key, 100, 50));
+        assertArrayEquals(slice(bytes, 0, 1), store().read(key, 0, 1));
+    }
+
+    @Test
+    void readNearTheEndReturnsOnlyTheBytesThatExist() {
+        String key = key("short-tail");
+        byte[] bytes = bytes(1000, 5);
+        store().put(key, bytes, "application/octet-stream");
+
+        assertArrayEquals(slice(bytes, 950, 50), store().read(key, 950, 100));
+        assertArrayEquals(bytes, store().read(key, 0, 4096));
+    }
+
+    @Test
+    void readFromTheEndOfAnObjectReturnsNoBytes() {
+        String key = key("past-the-end");
+        store().put(key, bytes(10, 6), "application/octet-stream");
+
+        assertEquals(0, store().read(key, 10, 5).length);
+        assertEquals(0, store().read(key, 3, 0).length);
+    }
+
+    @Test
+    void readOfAMissingKeyThrowsObjectMissing() {
+        assertThrows(ObjectMissing.class, () -> store().read(key("missing"), 0, 10));
+    }
+
+    @Test
+    void openStreamsTheWholeObject() {
+        String key = key("opened");
+        byte[] bytes = bytes(200_000, 7);
+        store().put(key, bytes, "video/mp4");
+
+        assertArrayEquals(bytes, readAll(store().open(key)));
+    }
+
+    @Test
+    void openOfAMissingKeyThrowsObjectMissing() {
+        assertThrows(ObjectMissing.class, () -> store().open(key("missing")).close());
+    }
+
+    // --- copy and delete
+
+    @Test
+    void copyCreatesTheTargetWithTheSourcesBytesAndTypeAndKeepsTheSource() {
+        String source = key("staging/original");
+        String target = key("assets/original");
+        byte[] bytes = bytes(777, 8);
+        store().put(source, bytes, "image/gif");
+
+        store().copy(source, target);
+        // Events arrive more than once: replaying the copy must be harmless.
+        store().copy(source, target);
+
+        ObjectInfo info = store().head(target).orElseThrow(() -> new AssertionError("no target after copy"));
+        assertEquals(777, info.size());
+        assertEquals("image/gif", info.contentType());
+        assertArrayEquals(bytes, readAll(store().open(target)));
+        assertTrue(store().head(source).isPresent(), "copy must not remove the source");
+    }
+
+    @Test
+    void copyFromAMissingSourceThrowsObjectMissingAndCreatesNothing() {
+        String target = key("copy-target");
+        assertThrows(ObjectMissing.class, () -> store().copy(key("missing"), target));
+        assertEquals(Optional.empty(), store().head(target));
+    }
+
+    @Test
+    void deleteRemovesTheObjectAndRepeatingItSucceeds() {
+        String key = key("deleted");
+        store().put(key, bytes(10, 9), "text/plain");
+
+        store().delete(key);
+        assertEquals(Optional.empty(), store().head(key));
+        store().delete(key);
+        assertEquals(Optional.empty(), store().head(key));
+        assertThrows(ObjectMissing.class, () -> store().read(key, 0, 1));
+    }
+
+    @Test
+    void deleteOfAKeyThatNeverExistedSucceeds() {
+        store().delete(key("never-written"));
+    }
+
+    @Test
+    void keysWithSpacesPlusSignsAndNonAsciiCharactersRoundTrip() {
+        // S3 events URL-encode keys with '+' for a space; a store that encodes keys wrongly mixes the two up.
+        String key = key("odd name+plus%2B é 写.jpg");
+        String copy = key("copied odd+name é.jpg");
+        byte[] bytes = bytes(64, 10);
+        store().put(key, bytes, "image/jpeg");
+        store().copy(key, copy);
+
+        assertEquals(64, store().head(copy).orElseThrow().size());
+        assertEquals(Optional.empty(), store().head(key("odd name plus%2B é 写.jpg")));
+        assertArrayEquals(bytes, body(send(store().presignGet(key, TTL), null)));
+
+        byte[] uploaded = bytes(32, 11);
+        PresignedRequest put = store().presignPut(new PutSpec(copy, "image/png", uploaded.length, Optional.empty(), TTL));
+        assertSuccess(send(put, uploaded));
+        assertArrayEquals(uploaded, store().read(copy, 0, 100));
+    }
+
+    // --- presigned PUT
+
+    @Test
+    void presignedPutNamesEveryHeaderTheClientMustSend() {
+        byte[] bytes = bytes(100, 12);
+        String checksum = sha256(bytes);
+        PresignedRequest put = store().presignPut(
+                new PutSpec(key("headers"), "image/jpeg", 100, Optional.of(checksum), TTL));
+
+        assertEquals("PUT", put.method());
+        assertEquals("image/jpeg", header(put, "content-type"), "Content-Type to send");
+        assertEquals(checksum, header(put, "x-amz-checksum-sha256"), "declared checksum to send");
+        String length = header(put, "content-length");
+        if (length != null) {
+            assertEquals("100", length, "Content-Length to send");
+        }
+        assertEquals(null, header(put, "host"), "Host comes from the URL, not from the headers");
+    }
+
+    @Test
+    void presignedPutWithThePromisedTypeAndLengthStoresTheObject() {
+        String key = key("uploaded.jpg");
+        byte[] bytes = bytes(2048, 13);
+        PresignedRequest put = store().presignPut(new PutSpec(key, "image/jpeg", bytes.length, Optional.empty(), TTL));
+
+        assertSuccess(send(put, bytes));
+
+        ObjectInfo info = store().head(key).orElseThrow(() -> new AssertionError("nothing stored by presigned PUT"));
+        assertEquals(bytes.length, info.size());
+        assertEquals("image/jpeg", info.contentType());
+        assertArrayEquals(bytes, store().read(key, 0, bytes.length));
+    }
+
+    @Test
+    void presignedPutWithAnotherContentTypeIsRefusedAndStoresNothing() {
+        String key = key("typed");
+        byte[] bytes = bytes(100, 14);
+        PresignedRequest put = store().presignPut(new PutSpec(key, "image/jpeg", bytes.length, Optional.empty(), TTL));
+
+        Map<String, String> headers = withHeader(put.headers(), "Content-Type", "text/html");
+        assertRefused(send(put, bytes, headers), "a Content-Type other than the signed one");
+        assertEquals(Optional.empty(), store().head(key));
+    }
+
+    @Test
+    void presignedPutWithABodyOfAnotherLengthIsRefusedAndStoresNothing() {
+        String key = key("sized");
+        PresignedRequest put = store().presignPut(new PutSpec(key, "image/png", 100, Optional.empty(), TTL));
+
+        for (int length : List.of(101, 99, 100_000)) {
+            assertRefused(send(put, bytes(length, 15)), "a body of " + length + " bytes where 100 were promised");
+            assertEquals(Optional.empty(), store().head(key), "stored a body of " + length + " bytes");
+        }
+    }
+
+    @Test
+    void presignedPutWithTheDeclaredChecksumAndMatchingBytesStoresTheObject() {
+        String key = key("checksummed");
+        byte[] bytes = bytes(4096, 16);
+        String checksum = sha256(bytes);
+        PresignedRequest put = store().presignPut(
+                new PutSpec(key, "application/pdf", bytes.length, Optional.of(checksum), TTL));
+
+        assertSuccess(send(put, bytes));
+
+        ObjectInfo info = store().head(key).orElseThrow(() -> new AssertionError("nothing stored"));
+        assertEquals(bytes.length, info.size());
+        // Stores need not keep the checksum, but one they report must be the one declared.
+        info.checksumSha256().ifPresent(kept -> assertEquals(checksum, kept, "checksum reported by head"));
+        assertArrayEquals(bytes, readAll(store().open(key)));
+    }
+
+    @Test
+    void presignedPutThatOmitsOrChangesTheDeclaredChecksumIsRefused() {
+        String key = key("checksum-header");
+        byte[] promised = bytes(256, 17);
+        byte[] other = bytes(256, 18);
+        PresignedRequest put = store().presignPut(
+                new PutSpec(key, "image/png", promised.length, Optional.of(sha256(promised)), TTL));
+
+        Map<String, String> omitted = new HashMap<>(put.headers());
+        omitted.keySet().removeIf(name -> name.equalsIgnoreCase("x-amz-checksum-sha256"));
+        assertRefused(send(put, other, omitted), "a PUT without the declared checksum header");
+
+        // What a client would do to smuggle other bytes: declare their checksum instead.
+        Map<String, String> changed = withHeader(put.headers(), "x-amz-checksum-sha256", sha256(other));
+        assertRefused(send(put, other, changed), "a PUT declaring another checksum than the signed one");
+        assertEquals(Optional.empty(), store().head(key));
+    }
+
+    @Test
+    void presignedPutWithBytesThatDoNotMatchTheDeclaredChecksumIsRefused() {
+        String key = key("checksum-mismatch");
+        byte[] promised = bytes(256, 19);
+        byte[] other = bytes(256, 20);
+        PresignedRequest put = store().presignPut(
+                new PutSpec(key, "image/png", promised.length, Optional.of(sha256(promised)), TTL));
+
+        // AWS S3 and s3proxy (4.1) both answer 400 BadDigest: the bytes themselves are checked, not only the header.
+        assertRefused(send(put, other), "bytes that do not match the signed x-amz-checksum-sha256");
+        assertEquals(Optional.empty(), store().head(key));
+    }
+
+    @Test
+    void expiredPresignedPutIsRefusedAndStoresNothing() {
+        String key = key("expired-put");
+        byte[] bytes = bytes(10, 21);
+        Instant before = Instant.now();
+        PresignedRequest put = store().presignPut(
+                new PutSpec(key, "text/plain", bytes.length, Optional.empty(), Duration.ofSeconds(1)));
+        assertExpiresAbout(put, before, Duration.ofSeconds(1));
+
+        waitUntilExpired(put);
+
+        assertRefused(send(put, bytes), "a PUT after the URL expired");
+        assertEquals(Optional.empty(), store().head(key));
+    }
+
+    // --- presigned GET
+
+    @Test
+    void presignedGetReturnsTheBytes() {
+        String key = key("downloaded");
+        byte[] bytes = bytes(5000, 22);
+        store().put(key, bytes, "image/webp");
+        Instant before = Instant.now();
+
+        PresignedRequest get = store().presignGet(key, Duration.ofMinutes(10));
+
+        assertEquals("GET", get.method());
+        assertExpiresAbout(get, before, Duration.ofMinutes(10));
+        HttpResponse<byte[]> response = send(get, null);
+        assertSuccess(response);
+        assertArrayEquals(bytes, response.body());
+    }
+
+    @Test
+    void expiredPresignedGetIsRefused() {
+        String key = key("expired-get");
+        store().put(key, bytes(10, 23), "text/plain");
+        PresignedRequest get = store().presignGet(key, Duration.ofSeconds(1));
+
+        waitUntilExpired(get);
+
+        assertRefused(send(get, null), "a GET after the URL expired");
+    }
+
+    // --- helpers for subclasses and the tests above
+
+    /** Sends a presigned request with the headers it names, as a browser would. {@code body} null sends none. */
+    protected static HttpResponse<byte[]> send(PresignedRequest request, byte[] body) {
+        return send(request, body, request.headers());
+    }
+
+    /** Sends a presigned request with the given headers instead of the ones it names. */
+    protected static HttpResponse<byte[]> send(PresignedRequest request, byte[] body, Map<String, String> headers) {
+        var builder = HttpRequest.newBuilder(request.url())
+                .timeout(Duration.ofSeconds(30))
+                .method(request.method(), body == null ? BodyPublishers.noBody() : BodyPublishers.ofByteArray(body));
+        headers.forEach((name, value) -> {
+            if (!SET_BY_HTTP_CLIENT.contains(name.toLowerCase(Locale.ROOT))) {
+                builder.header(name, value);
+            }
+        });
+        try {
+            return HTTP.send(builder.build(), BodyHandlers.ofByteArray());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** {@code n} bytes that differ with {@code seed} and along the array, so slices and swaps are noticed. */
+    protected static byte[] bytes(int n, int seed) {
+        byte[] bytes = new byte[n];
+        for (int i = 0; i < n; i++) {
+            bytes[i] = (byte) (i * 31 + seed * 17 + (i >> 8));
+        }
+        return bytes;
+    }
+
+    /** Base64 SHA-256, as S3 carries it in {@code x-amz-checksum-sha256}. */
+    protected static String sha256(byte[] bytes) {
+        try {
+            return Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static byte[] slice(byte[] bytes, int from, int length) {
+        return java.util.Arrays.copyOfRange(bytes, from, from + length);
+    }
+
+    private static byte[] readAll(InputStream in) {
+        try (in) {
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String header(PresignedRequest request, String name) {
+        return request.headers().entrySet().stream()
+                .filter(e -> e.getKey().equalsIgnoreCase(name))
+                .map(Map.Entry::getValue)
+                .findFirst()
+                .orElse(null);
+    }
+
+    private static Map<String, String> withHeader(Map<String, String> headers, String name, String value) {
+        var changed = new HashMap<String, String>();
+        headers.forEach((n, v) -> {
+            if (!n.equalsIgnoreCase(name)) {
+                changed.put(n, v);
+            }
+        });
+        changed.put(name, value);
+        return changed;
+    }
+
+    private static void assertExpiresAbout(PresignedRequest request, Instant before, Duration ttl) {
+        Instant after = Instant.now();
+        // Signing truncates its timestamp to whole seconds, hence a second of slack either way.
+        assertFalse(request.expiresAt().isBefore(before.plus(ttl).minusSeconds(1)), "expires too early: " + request.expiresAt());
+        assertFalse(request.expiresAt().isAfter(after.plus(ttl).plusSeconds(1)), "expires too late: " + request.expiresAt());
+    }
+
+    // Polls the clock rather than sleeping a guess. The extra second covers servers that compare in
+    // whole seconds (the signed timestamp is whole seconds) with either rounding.
+    private static void waitUntilExpired(PresignedRequest request) {
+        Instant certainlyExpired = request.expiresAt().plusSeconds(1);
+        while (!Instant.now().isAfter(certainlyExpired)) {
+            try {
+                Thread.sleep(25);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    private static boolean isClientError(HttpResponse<?> response) {
+        return response.statusCode() >= 400 && response.statusCode() < 500;
+    }
+
+    private static void assertRefused(HttpResponse<byte[]> response, String what) {
+        assertTrue(isClientError(response), what + " must be refused with 4xx, got " + response.statusCode()
+                + ": " + new String(response.body(), StandardCharsets.UTF_8));
+    }
+
+    private static void assertSuccess(HttpResponse<byte[]> response) {
+        assertTrue(response.statusCode() / 100 == 2, "expected 2xx, got " + response.statusCode()
+                + ": " + new String(response.body(), StandardCharsets.UTF_8));
+    }
+
+    private static byte[] body(HttpResponse<byte[]> response) {
+        assertSuccess(response);
+        return response.body();
+    }
+}
