@@ -1,0 +1,88 @@
+package dev.stowage.functions.uploads;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent.RequestContext;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import io.micronaut.function.aws.proxy.payload2.APIGatewayV2HTTPEventFunction;
+import io.micronaut.json.JsonMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.Map;
+
+/** Drives the uploads function the way API Gateway does: an HTTP API v2 event with the authorizer's claims. */
+final class ApiGateway {
+    private final APIGatewayV2HTTPEventFunction function;
+    private final JsonMapper json;
+
+    ApiGateway(APIGatewayV2HTTPEventFunction function) {
+        this.function = function;
+        this.json = function.getApplicationContext().getBean(JsonMapper.class);
+    }
+
+    record Reply(int status, Map<String, String> headers, String body, JsonMapper json) {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> map() {
+            try {
+                return json.readValue(body, Map.class);
+            } catch (IOException e) {
+                throw new UncheckedIOException("not JSON: " + body, e);
+            }
+        }
+
+        String string(String field) {
+            return (String) map().get(field);
+        }
+
+        String contentType() {
+            return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase("content-type"))
+                    .map(Map.Entry::getValue).findFirst().orElse("");
+        }
+    }
+
+    Reply send(APIGatewayV2HTTPEvent event) {
+        APIGatewayV2HTTPResponse r = function.handleRequest(event, null);
+        String body = r.getBody() == null ? "" : r.getIsBase64Encoded()
+                ? new String(Base64.getDecoder().decode(r.getBody())) : r.getBody();
+        return new Reply(r.getStatusCode(), r.getHeaders() == null ? Map.of() : r.getHeaders(), body, json);
+    }
+
+    Reply call(String subject, String method, String path, String jsonBody) {
+        return send(event(subject, method, path, "", "application/json", jsonBody, false));
+    }
+
+    APIGatewayV2HTTPEvent event(String subject, String method, String path, String query, String contentType,
+                                String body, boolean base64) {
+        Map<String, String> headers = new HashMap<>();
+        headers.put("content-type", contentType);
+        headers.put("accept", "application/json");
+        var context = RequestContext.builder()
+                .withHttp(RequestContext.Http.builder().withMethod(method).withPath(path).build())
+                .withRouteKey(method + " " + path)
+                .withStage("$default");
+        if (subject != null) {
+            context.withAuthorizer(RequestContext.Authorizer.builder()
+                    .withJwt(RequestContext.Authorizer.JWT.builder().withClaims(Map.of("sub", subject)).build())
+                    .build());
+        }
+        return APIGatewayV2HTTPEvent.builder()
+                .withVersion("2.0")
+                .withRouteKey(method + " " + path)
+                .withRawPath(path)
+                .withRawQueryString(query)
+                .withHeaders(headers)
+                .withRequestContext(context.build())
+                .withBody(body)
+                .withIsBase64Encoded(base64)
+                .build();
+    }
+
+    <T> T decode(String text, Class<T> type) {
+        try {
+            return json.readValue(text, type);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,53 @@
+package dev.stowage.lambda.events;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.serde.annotation.Serdeable;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * The parts of an S3 event notification Stowage reads. A configuration test event
+ * ({@code "Event": "s3:TestEvent"}) has no records and so yields no object.
+ */
+@Serdeable
+public record S3Notification(@JsonProperty("Records") @Nullable List<Record> records,
+                             @JsonProperty("Event") @Nullable String event) {
+
+    /** One event record. */
+    @Serdeable
+    public record Record(@Nullable String eventName, @Nullable S3 s3) {}
+
+    /** The bucket and object of a record. */
+    @Serdeable
+    public record S3(@Nullable Bucket bucket, @Nullable S3Object object) {}
+
+    /** The bucket a record is about. */
+    @Serdeable
+    public record Bucket(@Nullable String name) {}
+
+    /** The object a record is about; its key is URL-encoded as S3 sends it. */
+    @Serdeable
+    public record S3Object(@Nullable String key, @Nullable Long size, @JsonProperty("eTag") @Nullable String eTag) {}
+
+    /** A created object, with its key decoded. */
+    public record CreatedObject(String bucket, String key, String eventName) {}
+
+    public boolean isTestEvent() {
+        return "s3:TestEvent".equals(event);
+    }
+
+    /** The ObjectCreated records, keys decoded ({@code +} is a space); anything else is skipped. */
+    public List<CreatedObject> createdObjects() {
+        if (records == null) {
+            return List.of();
+        }
+        return records.stream()
+                .filter(r -> r.eventName() != null && r.eventName().startsWith("ObjectCreated:"))
+                .filter(r -> r.s3() != null && r.s3().object() != null && r.s3().object().key() != null)
+                .map(r -> new CreatedObject(r.s3().bucket() == null ? null : r.s3().bucket().name(),
+                        URLDecoder.decode(r.s3().object().key(), StandardCharsets.UTF_8), r.eventName()))
+                .toList();
+    }
+}

@@ -1,0 +1,32 @@
+package dev.stowage.lambda.http;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import io.micronaut.context.annotation.Requires;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.servlet.http.ServletHttpRequest;
+import jakarta.inject.Singleton;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * On AWS: the HTTP API's JWT authorizer has already validated the token; the caller is its {@code sub}
+ * claim, read from the event's request context. The function never parses tokens itself.
+ */
+@Singleton
+@Requires(classes = {ServletHttpRequest.class, APIGatewayV2HTTPEvent.class})
+public class AuthorizerCallerResolver implements CallerResolver {
+
+    @Override
+    public Optional<String> subject(HttpRequest<?> request) {
+        if (!(request instanceof ServletHttpRequest<?, ?> servlet)
+                || !(servlet.getNativeRequest() instanceof APIGatewayV2HTTPEvent event)) {
+            return Optional.empty();
+        }
+        return Optional.ofNullable(event.getRequestContext())
+                .map(APIGatewayV2HTTPEvent.RequestContext::getAuthorizer)
+                .map(APIGatewayV2HTTPEvent.RequestContext.Authorizer::getJwt)
+                .map(APIGatewayV2HTTPEvent.RequestContext.Authorizer.JWT::getClaims)
+                .map((Map<String, String> claims) -> claims.get("sub"))
+                .filter(sub -> !sub.isBlank());
+    }
+}

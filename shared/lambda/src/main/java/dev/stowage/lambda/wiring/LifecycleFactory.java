@@ -1,0 +1,82 @@
+package dev.stowage.lambda.wiring;
+
+import dev.stowage.domain.asset.GetAsset;
+import dev.stowage.domain.asset.PromoteAsset;
+import dev.stowage.domain.port.Assets;
+import dev.stowage.domain.port.MediaProbe;
+import dev.stowage.domain.port.ObjectStore;
+import dev.stowage.domain.port.UploadSessions;
+import dev.stowage.domain.profile.Profiles;
+import dev.stowage.domain.upload.GetUpload;
+import dev.stowage.domain.upload.InitiateUpload;
+import dev.stowage.domain.upload.ProxiedUpload;
+import dev.stowage.domain.upload.SignUpload;
+import dev.stowage.domain.upload.UploadAdmission;
+import dev.stowage.domain.upload.VerifyUpload;
+import dev.stowage.lambda.config.LifecycleSettings;
+import dev.stowage.lambda.config.ProfileParser;
+import dev.stowage.lambda.config.ProfileSettings;
+import io.micronaut.context.annotation.Factory;
+import jakarta.inject.Singleton;
+import java.time.Clock;
+import java.util.List;
+
+/** Builds the domain's use cases from the adapters; the domain itself knows no framework. */
+@Factory
+public class LifecycleFactory {
+
+    @Singleton
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    @Singleton
+    Profiles profiles(List<ProfileSettings> settings) {
+        if (settings.isEmpty()) {
+            throw new IllegalArgumentException("invalid setting stowage.profiles: no profile is configured");
+        }
+        return new Profiles(settings.stream().map(ProfileParser::parse).toList());
+    }
+
+    @Singleton
+    UploadAdmission admission(Profiles profiles) {
+        return new UploadAdmission(profiles);
+    }
+
+    @Singleton
+    PromoteAsset promoteAsset(Assets assets, ObjectStore store, MediaProbe probe, Profiles profiles,
+                              LifecycleSettings settings) {
+        return new PromoteAsset(assets, store, probe, profiles, settings.probeWindowBytes());
+    }
+
+    @Singleton
+    InitiateUpload initiateUpload(UploadAdmission admission, UploadSessions sessions, Clock clock) {
+        return new InitiateUpload(admission, sessions, clock);
+    }
+
+    @Singleton
+    SignUpload signUpload(UploadSessions sessions, ObjectStore store, Profiles profiles, Clock clock) {
+        return new SignUpload(sessions, store, profiles, clock);
+    }
+
+    @Singleton
+    VerifyUpload verifyUpload(UploadSessions sessions, Assets assets, ObjectStore store, PromoteAsset promote) {
+        return new VerifyUpload(sessions, assets, store, promote);
+    }
+
+    @Singleton
+    ProxiedUpload proxiedUpload(UploadAdmission admission, Assets assets, ObjectStore store, PromoteAsset promote,
+                                Clock clock, LifecycleSettings settings) {
+        return new ProxiedUpload(admission, assets, store, promote, clock, settings.proxiedMaxBytes());
+    }
+
+    @Singleton
+    GetUpload getUpload(UploadSessions sessions) {
+        return new GetUpload(sessions);
+    }
+
+    @Singleton
+    GetAsset getAsset(Assets assets) {
+        return new GetAsset(assets);
+    }
+}

@@ -1,0 +1,166 @@
+package dev.stowage.testkit;
+
+import dev.stowage.localstack.LocalPostgres;
+import dev.stowage.localstack.LocalS3Server;
+
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * One PostgreSQL and one S3-compatible server per test JVM, started on the first {@link #get()} and stopped
+ * at JVM exit. {@code STOWAGE_DATABASE_URL} and {@code STOWAGE_S3_ENDPOINT} point it at existing servers.
+ */
+public final class TestStack {
+
+    /** Bucket created in the embedded S3 server ({@code STOWAGE_S3_BUCKET} overrides it for an external one). */
+    public static final String BUCKET = "stowage-test";
+
+    private static final Object LOCK = new Object();
+    private static volatile TestStack instance;
+    // Remembered so every later test fails fast with the real cause instead of retrying a slow, broken start.
+    private static RuntimeException startFailure;
+
+    private final LocalPostgres postgres;
+    private final LocalS3Server s3;
+
+    private TestStack(LocalPostgres postgres, LocalS3Server s3) {
+        this.postgres = postgres;
+        this.s3 = s3;
+    }
+
+    /** The JVM's stack, starting it on first call; safe to call from any thread. */
+    public static TestStack get() {
+        TestStack stack = instance;
+        if (stack != null) {
+            return stack;
+        }
+        synchronized (LOCK) {
+            if (instance == null) {
+                if (startFailure != null) {
+                    throw new IllegalStateException("TestStack failed to start earlier in this JVM", startFailure);
+                }
+                try {
+                    instance = start();
+                } catch (RuntimeException e) {
+                    startFailure = e;
+                    throw e;
+                }
+            }
+            return instance;
+        }
+    }
+
+    private static TestStack start() {
+        Future<LocalPostgres> pg;
+        Future<LocalS3Server> s3;
+        // Both servers take a second or two; starting them side by side halves the wait of the first test.
+        try (var executor = Executors.newVirtualThreadPerTaskExecutor()) {
+            pg = executor.submit(LocalPostgres::ephemeral);
+            s3 = executor.submit(() -> LocalS3Server.start(Optional.empty(), 0, BUCKET));
+        } // close() waits for both tasks
+        if (pg.state() == Future.State.SUCCESS && s3.state() == Future.State.SUCCESS) {
+            TestStack stack = new TestStack(pg.resultNow(), s3.resultNow());
+            Runtime.getRuntime().addShutdownHook(
+                    Thread.ofPlatform().name("stowage-teststack-stop").unstarted(stack::close));
+            return stack;
+        }
+        List<Throwable> causes = new ArrayList<>();
+        for (Future<?> server : List.of(pg, s3)) {
+            switch (server.state()) {
+                case FAILED -> causes.add(server.exceptionNow());
+                case SUCCESS -> { }
+                default -> causes.add(new IllegalStateException("start was interrupted"));
+            }
+        }
+        Throwable first = causes.getFirst();
+        IllegalStateException failure = new IllegalStateException("TestStack could not start: " + first.getMessage(), first);
+        causes.stream().skip(1).forEach(failure::addSuppressed);
+        // Do not leave the half that did start running until JVM exit.
+        for (Future<? extends AutoCloseable> server : List.of(pg, s3)) {
+            if (server.state() == Future.State.SUCCESS) {
+                closeQuietly(server.resultNow(), failure);
+            }
+        }
+        throw failure;
+    }
+
+    private static void closeQuietly(AutoCloseable server, Exception failure) {
+        try {
+            server.close();
+        } catch (Exception e) {
+            failure.addSuppressed(e);
+        }
+    }
+
+    private void close() {
+        try {
+            s3.close();
+        } finally {
+            postgres.close();
+        }
+    }
+
+    public String jdbcUrl() {
+        return postgres.jdbcUrl();
+    }
+
+    public String dbUser() {
+        return postgres.username();
+    }
+
+    public String dbPassword() {
+        return postgres.password();
+    }
+
+    public URI s3Endpoint() {
+        return s3.endpoint();
+    }
+
+    public String s3Region() {
+        return s3.region();
+    }
+
+    public String s3AccessKey() {
+        return s3.accessKey();
+    }
+
+    public String s3SecretKey() {
+        return s3.secretKey();
+    }
+
+    public String bucket() {
+        return s3.bucket();
+    }
+
+    /** Micronaut configuration pointing at this stack. */
+    public Map<String, Object> micronautProperties() {
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("datasources.default.url", jdbcUrl());
+        p.put("datasources.default.username", dbUser());
+        p.put("datasources.default.password", dbPassword());
+        p.put("datasources.default.driver-class-name", "org.postgresql.Driver");
+        p.put("datasources.default.dialect", "POSTGRES");
+        // Functions run with one connection; Flyway's PostgreSQL lock and concurrent tests need more.
+        p.put("datasources.default.maximum-pool-size", 8);
+        p.put("flyway.datasources.default.enabled", true);
+        p.put("stowage.storage.endpoint", s3Endpoint().toString());
+        p.put("stowage.storage.region", s3Region());
+        p.put("stowage.storage.access-key-id", s3AccessKey());
+        p.put("stowage.storage.secret-access-key", s3SecretKey());
+        p.put("stowage.storage.bucket", bucket());
+        p.put("stowage.storage.path-style", true);
+        return Collections.unmodifiableMap(p);
+    }
+
+    @Override
+    public String toString() {
+        return "TestStack[" + postgres + ", " + s3 + "]";
+    }
+}
