@@ -41,7 +41,9 @@ public class UploadEventsHandler implements RequestStreamHandler {
 
     /** What one invocation did, returned to the caller and visible in the function's logs. */
     @io.micronaut.serde.annotation.Serdeable
-    public record Report(boolean testEvent, List<Handled> objects) {}
+    public record Report(boolean testEvent,
+                         @com.fasterxml.jackson.annotation.JsonInclude(
+                                 com.fasterxml.jackson.annotation.JsonInclude.Include.ALWAYS) List<Handled> objects) {}
 
     /** The outcome for one object key. */
     @io.micronaut.serde.annotation.Serdeable
