@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import dev.stowage.domain.port.ObjectStore;
+import dev.stowage.testkit.ApiGatewayClient;
 import dev.stowage.testkit.Events;
 import dev.stowage.testkit.TestMedia;
 import dev.stowage.testkit.TestStack;
@@ -27,7 +28,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 /** The uploads function, driven through its API Gateway handler against real PostgreSQL and S3. */
 class UploadsFunctionTest {
     static APIGatewayV2HTTPEventFunction function;
-    static ApiGateway api;
+    static ApiGatewayClient api;
     static ObjectStore store;
     static final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
@@ -36,7 +37,7 @@ class UploadsFunctionTest {
     @BeforeAll
     static void start() {
         function = new APIGatewayV2HTTPEventFunction(ApplicationContext.run(TestStack.get().micronautProperties()));
-        api = new ApiGateway(function);
+        api = new ApiGatewayClient(function);
         store = function.getApplicationContext().getBean(ObjectStore.class);
     }
 
@@ -79,7 +80,7 @@ class UploadsFunctionTest {
     }
 
     @SuppressWarnings("unchecked")
-    static Map<String, Object> metadata(ApiGateway.Reply asset) {
+    static Map<String, Object> metadata(ApiGatewayClient.Reply asset) {
         return (Map<String, Object>) asset.map().get("metadata");
     }
 

@@ -1,4 +1,4 @@
-package dev.stowage.functions.uploads;
+package dev.stowage.testkit;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent.RequestContext;
@@ -11,19 +11,19 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
 
-/** Drives the uploads function the way API Gateway does: an HTTP API v2 event with the authorizer's claims. */
-final class ApiGateway {
+/** Drives an HTTP function the way API Gateway does: an HTTP API v2 event with the authorizer's claims. */
+public final class ApiGatewayClient {
     private final APIGatewayV2HTTPEventFunction function;
     private final JsonMapper json;
 
-    ApiGateway(APIGatewayV2HTTPEventFunction function) {
+    public ApiGatewayClient(APIGatewayV2HTTPEventFunction function) {
         this.function = function;
         this.json = function.getApplicationContext().getBean(JsonMapper.class);
     }
 
-    record Reply(int status, Map<String, String> headers, String body, JsonMapper json) {
+    public record Reply(int status, Map<String, String> headers, String body, JsonMapper json) {
         @SuppressWarnings("unchecked")
-        Map<String, Object> map() {
+        public Map<String, Object> map() {
             try {
                 return json.readValue(body, Map.class);
             } catch (IOException e) {
@@ -31,28 +31,28 @@ final class ApiGateway {
             }
         }
 
-        String string(String field) {
+        public String string(String field) {
             return (String) map().get(field);
         }
 
-        String contentType() {
+        public String contentType() {
             return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase("content-type"))
                     .map(Map.Entry::getValue).findFirst().orElse("");
         }
     }
 
-    Reply send(APIGatewayV2HTTPEvent event) {
+    public Reply send(APIGatewayV2HTTPEvent event) {
         APIGatewayV2HTTPResponse r = function.handleRequest(event, null);
         String body = r.getBody() == null ? "" : r.getIsBase64Encoded()
                 ? new String(Base64.getDecoder().decode(r.getBody())) : r.getBody();
         return new Reply(r.getStatusCode(), r.getHeaders() == null ? Map.of() : r.getHeaders(), body, json);
     }
 
-    Reply call(String subject, String method, String path, String jsonBody) {
+    public Reply call(String subject, String method, String path, String jsonBody) {
         return send(event(subject, method, path, "", "application/json", jsonBody, false));
     }
 
-    APIGatewayV2HTTPEvent event(String subject, String method, String path, String query, String contentType,
+    public APIGatewayV2HTTPEvent event(String subject, String method, String path, String query, String contentType,
                                 String body, boolean base64) {
         Map<String, String> headers = new HashMap<>();
         headers.put("content-type", contentType);
@@ -78,7 +78,7 @@ final class ApiGateway {
                 .build();
     }
 
-    <T> T decode(String text, Class<T> type) {
+    public <T> T decode(String text, Class<T> type) {
         try {
             return json.readValue(text, type);
         } catch (IOException e) {
