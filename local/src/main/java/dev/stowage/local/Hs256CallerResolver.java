@@ -1,0 +1,54 @@
+package dev.stowage.local;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.crypto.MACVerifier;
+import com.nimbusds.jwt.SignedJWT;
+import dev.stowage.lambda.http.CallerResolver;
+import io.micronaut.context.annotation.Property;
+import io.micronaut.context.annotation.Requires;
+import io.micronaut.http.HttpHeaders;
+import io.micronaut.http.HttpRequest;
+import jakarta.inject.Singleton;
+import java.text.ParseException;
+import java.time.Clock;
+import java.util.Date;
+import java.util.Optional;
+
+/**
+ * Locally the launcher does the HTTP API authorizer's job: it accepts a bearer JWT signed with the
+ * configured HS256 secret, not expired, and takes the caller from its {@code sub} claim.
+ */
+@Singleton
+@Requires(property = "stowage.local.jwt-secret")
+public class Hs256CallerResolver implements CallerResolver {
+    private final MACVerifier verifier;
+    private final Clock clock;
+
+    public Hs256CallerResolver(@Property(name = "stowage.local.jwt-secret") String secret, Clock clock)
+            throws JOSEException {
+        this.verifier = new MACVerifier(secret);
+        this.clock = clock;
+    }
+
+    @Override
+    public Optional<String> subject(HttpRequest<?> request) {
+        String header = request.getHeaders().get(HttpHeaders.AUTHORIZATION);
+        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return Optional.empty();
+        }
+        try {
+            SignedJWT jwt = SignedJWT.parse(header.substring(7).trim());
+            if (!JWSAlgorithm.HS256.equals(jwt.getHeader().getAlgorithm()) || !jwt.verify(verifier)) {
+                return Optional.empty();
+            }
+            Date expiry = jwt.getJWTClaimsSet().getExpirationTime();
+            if (expiry != null && !expiry.toInstant().isAfter(clock.instant())) {
+                return Optional.empty();
+            }
+            return Optional.ofNullable(jwt.getJWTClaimsSet().getSubject()).filter(s -> !s.isBlank());
+        } catch (ParseException | JOSEException e) {
+            return Optional.empty();
+        }
+    }
+}

@@ -1,0 +1,144 @@
+package dev.stowage.local;
+
+import dev.stowage.functions.uploadevents.UploadEventsHandler;
+import dev.stowage.localstack.LocalPostgres;
+import dev.stowage.localstack.LocalS3Server;
+import dev.stowage.localstack.front.S3EventFront;
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.runtime.Micronaut;
+import io.micronaut.runtime.server.EmbeddedServer;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Every function in one JVM behind one HTTP port, on a real PostgreSQL and a real S3-compatible server.
+ * Presigned URLs point at an S3 front that turns each completed upload into the S3 event AWS would send,
+ * delivered to the same {@link UploadEventsHandler} the {@code upload-events} Lambda runs.
+ */
+public final class LocalStack implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(LocalStack.class);
+    private static final int EVENT_ATTEMPTS = 3;
+
+    /** Where and how to run. {@code dataDir} empty means everything is thrown away on close. */
+    public record Options(int port, Optional<Path> dataDir, String jwtSecret) {}
+
+    private final LocalPostgres postgres;
+    private final LocalS3Server s3;
+    private final S3EventFront front;
+    private final ApplicationContext context;
+    private final UploadEventsHandler events;
+
+    private LocalStack(LocalPostgres postgres, LocalS3Server s3, S3EventFront front, ApplicationContext context,
+                       UploadEventsHandler events) {
+        this.postgres = postgres;
+        this.s3 = s3;
+        this.front = front;
+        this.context = context;
+        this.events = events;
+    }
+
+    public static LocalStack start(Options options) {
+        LocalPostgres postgres = LocalPostgres.start(options.dataDir().map(d -> d.resolve("postgres")), 0);
+        LocalS3Server s3 = LocalS3Server.start(options.dataDir().map(d -> d.resolve("s3")), 0,
+                LocalS3Server.DEFAULT_BUCKET);
+        // The front must exist before the API (presigned URLs name it); the API must exist before events
+        // can be delivered. Events that arrive in between wait for the handler.
+        AtomicReference<UploadEventsHandler> handler = new AtomicReference<>();
+        S3EventFront front = S3EventFront.start(S3EventFront.Options
+                .of(s3.endpoint(), 0, s3.bucket(), json -> deliver(handler.get(), json))
+                .withRegion(s3.region()));
+        ApplicationContext context = Micronaut.build(new String[0])
+                .mainClass(StowageLocal.class)
+                .environments("local")
+                .banner(false)
+                .properties(properties(options, postgres, s3, front))
+                .start();
+        UploadEventsHandler events = new UploadEventsHandler(context);
+        handler.set(events);
+        LocalStack stack = new LocalStack(postgres, s3, front, context, events);
+        context.registerSingleton(LocalStack.class, stack);
+        return stack;
+    }
+
+    private static Map<String, Object> properties(Options o, LocalPostgres pg, LocalS3Server s3, S3EventFront front) {
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("micronaut.server.host", "127.0.0.1");
+        p.put("micronaut.server.port", o.port() == 0 ? -1 : o.port());
+        p.put("micronaut.server.cors.enabled", true);
+        p.put("datasources.default.url", pg.jdbcUrl());
+        p.put("datasources.default.username", pg.username());
+        p.put("datasources.default.password", pg.password());
+        p.put("datasources.default.maximum-pool-size", 16);
+        p.put("flyway.datasources.default.enabled", true);
+        p.put("stowage.storage.endpoint", front.endpoint().toString());
+        p.put("stowage.storage.region", s3.region());
+        p.put("stowage.storage.access-key-id", s3.accessKey());
+        p.put("stowage.storage.secret-access-key", s3.secretKey());
+        p.put("stowage.storage.bucket", s3.bucket());
+        p.put("stowage.storage.path-style", true);
+        p.put("stowage.local.jwt-secret", o.jwtSecret());
+        return p;
+    }
+
+    /** Like Lambda's asynchronous invocation: a failed delivery is retried, then dropped with a log line. */
+    private static void deliver(UploadEventsHandler handler, String json) {
+        if (handler == null) {
+            LOG.warn("S3 event arrived before the API was up; dropped: {}", json);
+            return;
+        }
+        for (int attempt = 1; attempt <= EVENT_ATTEMPTS; attempt++) {
+            try {
+                var out = new ByteArrayOutputStream();
+                handler.handleRequest(new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)), out, null);
+                LOG.info("upload-events: {}", out.toString(StandardCharsets.UTF_8));
+                return;
+            } catch (Exception e) {
+                LOG.warn("upload-events attempt {}/{} failed", attempt, EVENT_ATTEMPTS, e);
+            }
+        }
+    }
+
+    public URI apiUrl() {
+        return URI.create(context.getBean(EmbeddedServer.class).getURL().toString());
+    }
+
+    public URI s3Endpoint() {
+        return front.endpoint();
+    }
+
+    public String bucket() {
+        return s3.bucket();
+    }
+
+    public UploadEventsHandler eventsHandler() {
+        return events;
+    }
+
+    public ApplicationContext context() {
+        return context;
+    }
+
+    /** What runs where, for {@code /health} and the start-up banner. */
+    public Map<String, String> describe() {
+        Map<String, String> d = new LinkedHashMap<>();
+        d.put("database", postgres.jdbcUrl());
+        d.put("s3", front.endpoint() + " (bucket " + s3.bucket() + ", upstream " + s3.endpoint() + ")");
+        return d;
+    }
+
+    @Override
+    public void close() {
+        try (postgres; s3; front) {
+            context.close();
+        }
+    }
+}

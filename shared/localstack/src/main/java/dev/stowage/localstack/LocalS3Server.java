@@ -1,0 +1,379 @@
+package dev.stowage.localstack;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Stream;
+
+/**
+ * An S3-compatible server for the local launcher and tests: s3proxy (filesystem backend, SigV2/V4 checked)
+ * in a child JVM, or an existing endpoint named by {@code STOWAGE_S3_ENDPOINT}.
+ *
+ * <p>Layout of the base directory: {@code buckets/<bucket>/<key>} (s3proxy's filesystem backend), plus
+ * {@value #CONFIG_FILE}, {@value #LOG_FILE} and {@value #PID_FILE} beside it. They must stay out of the blob
+ * root: s3proxy lists every entry there, files included, as a bucket.
+ */
+public final class LocalS3Server implements AutoCloseable {
+
+    public static final String DEFAULT_BUCKET = "stowage-media";
+    public static final String DEFAULT_REGION = "us-east-1";
+    public static final String DEFAULT_ACCESS_KEY = "stowage-local";
+    public static final String DEFAULT_SECRET_KEY = "stowage-local-secret";
+    public static final String ENV_ENDPOINT = "STOWAGE_S3_ENDPOINT";
+    public static final String ENV_ACCESS_KEY = "STOWAGE_S3_ACCESS_KEY";
+    public static final String ENV_SECRET_KEY = "STOWAGE_S3_SECRET_KEY";
+    public static final String ENV_BUCKET = "STOWAGE_S3_BUCKET";
+    public static final String ENV_REGION = "STOWAGE_S3_REGION";
+
+    private static final Logger LOG = LoggerFactory.getLogger(LocalS3Server.class);
+    static final String CONFIG_FILE = "s3proxy.properties";
+    static final String LOG_FILE = "s3proxy.log";
+    static final String BUCKETS_DIR = "buckets";
+    static final String PID_FILE = "s3proxy.pid";
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration POLL_INTERVAL = Duration.ofMillis(25);
+
+    private final URI endpoint;
+    private final String region;
+    private final String accessKey;
+    private final String secretKey;
+    private final String bucket;
+    private final Child child;
+
+    private LocalS3Server(URI endpoint, String region, String accessKey, String secretKey, String bucket,
+                          Child child) {
+        this.endpoint = endpoint;
+        this.region = region;
+        this.accessKey = accessKey;
+        this.secretKey = secretKey;
+        this.bucket = bucket;
+        this.child = child;
+    }
+
+    /**
+     * Uses the endpoint named by {@code STOWAGE_S3_ENDPOINT} if set, otherwise starts s3proxy.
+     *
+     * @param baseDir where objects ({@code buckets/<bucket>/<key>}), configuration and log are kept across
+     *                restarts; empty for a temporary directory deleted on close
+     * @param port    port to listen on (127.0.0.1), 0 for a free one
+     * @param bucket  bucket to create (as a directory) before start, unless it exists
+     */
+    public static LocalS3Server start(Optional<Path> baseDir, int port, String bucket) {
+        return start(baseDir, port, bucket, System.getenv());
+    }
+
+    /** A throw-away server with {@link #DEFAULT_BUCKET} (or the endpoint named by {@code STOWAGE_S3_ENDPOINT}). */
+    public static LocalS3Server ephemeral() {
+        return start(Optional.empty(), 0, DEFAULT_BUCKET);
+    }
+
+    static LocalS3Server start(Optional<Path> baseDir, int port, String bucket, Map<String, String> env) {
+        String external = env.get(ENV_ENDPOINT);
+        if (external != null && !external.isBlank()) {
+            // Defaults match the embedded server, so pointing at another developer's `stowage local` just works.
+            return new LocalS3Server(URI.create(external), env.getOrDefault(ENV_REGION, DEFAULT_REGION),
+                    env.getOrDefault(ENV_ACCESS_KEY, DEFAULT_ACCESS_KEY),
+                    env.getOrDefault(ENV_SECRET_KEY, DEFAULT_SECRET_KEY),
+                    env.getOrDefault(ENV_BUCKET, bucket), null);
+        }
+        return embedded(baseDir, port, bucket);
+    }
+
+    private static LocalS3Server embedded(Optional<Path> baseDir, int requestedPort, String bucket) {
+        if (!bucket.matches("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")) {
+            throw new IllegalArgumentException("Not a valid S3 bucket name: " + bucket);
+        }
+        Path dir;
+        try {
+            dir = baseDir.isPresent() ? Files.createDirectories(baseDir.get()) : Files.createTempDirectory("stowage-s3-");
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot create the S3 base directory", e);
+        }
+        boolean temporary = baseDir.isEmpty();
+        try {
+            Files.createDirectories(dir.resolve(BUCKETS_DIR).resolve(bucket));
+            stopOrphanedChild(dir);
+            int port = requestedPort == 0 ? freePort() : requirePortFree(requestedPort);
+            URI endpoint = URI.create("http://127.0.0.1:" + port);
+            Path config = writeConfig(dir, endpoint);
+            Child child = Child.launch(S3ProxyJar.locate(), config, dir.resolve(LOG_FILE), temporary ? dir : null);
+            child.awaitReady(endpoint);
+            return new LocalS3Server(endpoint, DEFAULT_REGION, DEFAULT_ACCESS_KEY, DEFAULT_SECRET_KEY, bucket, child);
+        } catch (IOException e) {
+            if (temporary) {
+                deleteRecursively(dir);
+            }
+            throw new UncheckedIOException("s3proxy could not be prepared in " + dir, e);
+        } catch (RuntimeException e) {
+            if (temporary) {
+                deleteRecursively(dir);
+            }
+            throw e;
+        }
+    }
+
+    /** A launcher killed with SIGKILL leaves s3proxy running on the base directory; stop it before starting anew. */
+    private static void stopOrphanedChild(Path dir) throws IOException {
+        Path pidFile = dir.resolve(PID_FILE);
+        if (!Files.exists(pidFile)) {
+            return;
+        }
+        String config = dir.resolve(CONFIG_FILE).toString();
+        Optional<ProcessHandle> orphan = Optional.of(Files.readString(pidFile).strip())
+                .filter(text -> text.matches("\\d+")).map(Long::parseLong)
+                .flatMap(ProcessHandle::of)
+                // The pid may have been recycled; only an s3proxy started on this very configuration is ours.
+                .filter(p -> p.info().arguments().map(args -> List.of(args).contains(config)).orElse(false));
+        if (orphan.isPresent()) {
+            LOG.warn("Stopping orphaned s3proxy (pid {}) left running on {}", orphan.get().pid(), dir);
+            orphan.get().destroy();
+            try {
+                orphan.get().onExit().get(10, TimeUnit.SECONDS);
+            } catch (TimeoutException | ExecutionException e) {
+                orphan.get().destroyForcibly();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("Interrupted while stopping an orphaned s3proxy", e);
+            }
+        }
+        Files.deleteIfExists(pidFile);
+    }
+
+    private static Path writeConfig(Path dir, URI endpoint) throws IOException {
+        Properties p = new Properties();
+        p.setProperty("s3proxy.endpoint", endpoint.toString());
+        p.setProperty("s3proxy.authorization", "aws-v2-or-v4");
+        p.setProperty("s3proxy.identity", DEFAULT_ACCESS_KEY);
+        p.setProperty("s3proxy.credential", DEFAULT_SECRET_KEY);
+        // Browsers PUT straight to presigned URLs from the web app's origin.
+        p.setProperty("s3proxy.cors-allow-all", "true");
+        p.setProperty("jclouds.provider", "filesystem");
+        p.setProperty("jclouds.filesystem.basedir", dir.resolve(BUCKETS_DIR).toAbsolutePath().toString());
+        Path file = dir.resolve(CONFIG_FILE);
+        try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+            p.store(w, "Written by dev.stowage.localstack.LocalS3Server on every start");
+        }
+        return file;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    // Otherwise another server on that port would answer the readiness poll while our child dies.
+    private static int requirePortFree(int port) {
+        try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException("Port " + port + " on 127.0.0.1 is in use; cannot start s3proxy there", e);
+        }
+    }
+
+    static void deleteRecursively(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            // Leaving a temp directory behind must not fail a test run or the launcher's shutdown.
+            LOG.warn("Could not delete {}: {}", dir, e.toString());
+        }
+    }
+
+    public URI endpoint() {
+        return endpoint;
+    }
+
+    public String region() {
+        return region;
+    }
+
+    public String accessKey() {
+        return accessKey;
+    }
+
+    public String secretKey() {
+        return secretKey;
+    }
+
+    public String bucket() {
+        return bucket;
+    }
+
+    /** True when this process started s3proxy (false for {@code STOWAGE_S3_ENDPOINT}). */
+    public boolean isEmbedded() {
+        return child != null;
+    }
+
+    /** s3proxy's captured stdout/stderr; empty for an external endpoint. */
+    public Optional<Path> logFile() {
+        return Optional.ofNullable(child).map(Child::log);
+    }
+
+    /** Stops s3proxy and deletes a temporary base directory; idempotent and thread-safe. */
+    @Override
+    public void close() {
+        if (child != null) {
+            child.stop(true);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "LocalS3Server[" + endpoint + ", bucket " + bucket + (isEmbedded() ? ", embedded" : ", external") + "]";
+    }
+
+    /** The s3proxy child process, stopped on close or at JVM exit, whichever comes first. */
+    private static final class Child {
+        private final Process process;
+        private final Path log;
+        private final Path ownedDir;
+        private final Thread shutdownHook;
+        private boolean stopped;
+
+        private Child(Process process, Path log, Path ownedDir) {
+            this.process = process;
+            this.log = log;
+            this.ownedDir = ownedDir;
+            this.shutdownHook = Thread.ofPlatform().name("stowage-s3proxy-stop").unstarted(() -> stop(false));
+        }
+
+        static Child launch(Path jar, Path config, Path log, Path ownedDir) throws IOException {
+            Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+            // C1 only and the serial GC halve s3proxy's start-up on small machines; it never runs long enough to
+            // profit from C2.
+            List<String> command = List.of(java.toString(), "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+                    "-jar", jar.toString(), "--properties", config.toString());
+            Process process = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    // Truncated per start, so a start-up failure reports this run's output only.
+                    .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()))
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                    .start();
+            Child child = new Child(process, log, ownedDir);
+            Runtime.getRuntime().addShutdownHook(child.shutdownHook);
+            try {
+                Files.writeString(config.resolveSibling(PID_FILE), Long.toString(process.pid()));
+            } catch (IOException e) {
+                child.stop(true);
+                throw e;
+            }
+            return child;
+        }
+
+        Path log() {
+            return log;
+        }
+
+        void awaitReady(URI endpoint) {
+            try (HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build()) {
+                poll(http, endpoint);
+            }
+        }
+
+        private void poll(HttpClient http, URI endpoint) {
+            HttpRequest probe = HttpRequest.newBuilder(endpoint.resolve("/")).timeout(Duration.ofSeconds(2)).GET().build();
+            long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+            while (true) {
+                if (!process.isAlive()) {
+                    String output = output();
+                    stop(true);
+                    throw new IllegalStateException("s3proxy exited with code " + process.exitValue()
+                            + " before becoming ready. Output:\n" + output);
+                }
+                try {
+                    // Any HTTP answer (an anonymous GET gets 403) means Jetty is serving.
+                    http.send(probe, HttpResponse.BodyHandlers.discarding());
+                    return;
+                } catch (ConnectException e) {
+                    // Not listening yet.
+                } catch (IOException e) {
+                    // Listening but not yet answering; try again.
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    stop(true);
+                    throw new IllegalStateException("Interrupted while waiting for s3proxy", e);
+                }
+                if (System.nanoTime() > deadline) {
+                    String output = output();
+                    stop(true);
+                    throw new IllegalStateException("s3proxy did not answer at " + endpoint + " within "
+                            + READY_TIMEOUT.toSeconds() + " s. Output:\n" + output);
+                }
+                try {
+                    Thread.sleep(POLL_INTERVAL);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    stop(true);
+                    throw new IllegalStateException("Interrupted while waiting for s3proxy", e);
+                }
+            }
+        }
+
+        private String output() {
+            try {
+                return Files.readString(log, StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                return "(cannot read " + log + ": " + e + ")";
+            }
+        }
+
+        synchronized void stop(boolean removeHook) {
+            if (stopped) {
+                return;
+            }
+            stopped = true;
+            if (removeHook) {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(shutdownHook);
+                } catch (IllegalStateException e) {
+                    // The JVM is already shutting down; the hook is running or will find us stopped.
+                }
+            }
+            process.destroy();
+            try {
+                if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                    process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+                }
+            } catch (InterruptedException e) {
+                process.destroyForcibly();
+                Thread.currentThread().interrupt();
+            }
+            try {
+                Files.deleteIfExists(log.resolveSibling(PID_FILE));
+            } catch (IOException e) {
+                // Harmless: the next start finds no live process under that pid and deletes the file.
+            }
+            if (ownedDir != null) {
+                deleteRecursively(ownedDir);
+            }
+        }
+    }
+}
