@@ -6,7 +6,7 @@ import io.micronaut.serde.annotation.Serdeable;
 import java.util.Map;
 
 /** Liveness of the local stack: answers once every service behind it has started. */
-@Controller("/health")
+@Controller
 public class HealthController {
 
     @Serdeable
@@ -18,7 +18,7 @@ public class HealthController {
         this.stack = stack;
     }
 
-    @Get
+    @Get("/health")
     Health health() {
         return new Health("ok", stack.describe());
     }

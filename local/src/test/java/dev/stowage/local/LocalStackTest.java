@@ -1,0 +1,107 @@
+package dev.stowage.local;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.stowage.testkit.Eventually;
+import dev.stowage.testkit.TestMedia;
+import io.micronaut.json.JsonMapper;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The launcher starts its own PostgreSQL and S3 server and serves a real upload end to end. */
+class LocalStackTest {
+    static final String SECRET = "a-test-secret-that-is-at-least-32-bytes-long";
+    static LocalStack stack;
+    static JsonMapper json;
+    static final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    static final String TOKEN = DevTokens.mint(SECRET, "carol", Duration.ofMinutes(10));
+
+    @BeforeAll
+    static void start() {
+        stack = LocalStack.start(new LocalStack.Options(0, Optional.empty(), SECRET));
+        json = stack.context().getBean(JsonMapper.class);
+    }
+
+    @AfterAll
+    static void stop() {
+        stack.close();
+    }
+
+    static HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    static HttpRequest.Builder api(String path) {
+        return HttpRequest.newBuilder(stack.apiUrl().resolve(path)).header("Authorization", "Bearer " + TOKEN)
+                .header("Content-Type", "application/json");
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> body(HttpResponse<String> response) throws Exception {
+        return json.readValue(response.body(), Map.class);
+    }
+
+    @Test
+    void healthAnswersWhenTheStackIsUp() throws Exception {
+        var response = send(HttpRequest.newBuilder(stack.apiUrl().resolve("/health")));
+        assertEquals(200, response.statusCode(), response.body());
+        assertEquals("ok", body(response).get("status"));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void aPresignedPutBecomesAnAvailableAssetThroughTheS3EventAlone() throws Exception {
+        byte[] jpeg = TestMedia.bytes("progressive.jpg");
+        var created = send(api("/v1/uploads").POST(HttpRequest.BodyPublishers.ofString("""
+                {"profile":"image","filename":"holiday photo.jpg","contentType":"image/jpeg","byteSize":%d}"""
+                .formatted(jpeg.length))));
+        assertEquals(201, created.statusCode(), created.body());
+        String sessionId = (String) body(created).get("id");
+        String assetId = (String) body(created).get("assetId");
+
+        var signed = body(send(api("/v1/uploads/" + sessionId + "/url").POST(HttpRequest.BodyPublishers.noBody())));
+        assertTrue(((String) signed.get("url")).startsWith(stack.s3Endpoint().toString()), "URL names the S3 front");
+        var put = HttpRequest.newBuilder(URI.create((String) signed.get("url")))
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(jpeg));
+        ((Map<String, String>) signed.get("headers")).forEach((k, v) -> {
+            if (!k.equalsIgnoreCase("content-length")) {
+                put.header(k, v);
+            }
+        });
+        assertEquals(200, http.send(put.build(), HttpResponse.BodyHandlers.discarding()).statusCode());
+
+        // No call to /complete: the S3 event the front emits drives verification, as on AWS.
+        AtomicReference<Map<String, Object>> asset = new AtomicReference<>();
+        Eventually.await(Duration.ofSeconds(20), () -> {
+            try {
+                asset.set(body(send(api("/v1/assets/" + assetId).GET())));
+                return "available".equals(asset.get().get("state"));
+            } catch (Exception e) {
+                return false;
+            }
+        }, "asset " + assetId + " to become available");
+        var metadata = (Map<String, Object>) asset.get().get("metadata");
+        assertEquals(1000, metadata.get("width"));
+        assertEquals(700, metadata.get("height"));
+        assertEquals("completed", body(send(api("/v1/uploads/" + sessionId).GET())).get("state"));
+    }
+
+    @Test
+    void aRequestWithoutAValidTokenIs401() throws Exception {
+        var forged = DevTokens.mint("another-secret-that-is-at-least-32-bytes", "carol", Duration.ofMinutes(1));
+        var response = send(HttpRequest.newBuilder(stack.apiUrl().resolve("/v1/uploads/" + java.util.UUID.randomUUID()))
+                .header("Authorization", "Bearer " + forged));
+        assertEquals(401, response.statusCode());
+        assertEquals("unauthenticated", body(response).get("code"));
+    }
+}
