@@ -71,7 +71,7 @@ class LocalStackTest {
 
         var signed = body(send(api("/v1/uploads/" + sessionId + "/url").POST(HttpRequest.BodyPublishers.noBody())));
         assertTrue(((String) signed.get("url")).startsWith(stack.s3Endpoint().toString()), "URL names the S3 front");
-        var put = HttpRequest.newBuilder(URI.create((String) signed.get("url")))
+        var put = HttpRequest.newBuilder(URI.create((String) signed.get("url"))).expectContinue(true)
                 .PUT(HttpRequest.BodyPublishers.ofByteArray(jpeg));
         ((Map<String, String>) signed.get("headers")).forEach((k, v) -> {
             if (!k.equalsIgnoreCase("content-length")) {

@@ -110,7 +110,8 @@ CREATE TRIGGER assets_touch BEFORE UPDATE ON assets FOR EACH ROW EXECUTE FUNCTIO
 CREATE TABLE upload_sessions (
     id                  uuid PRIMARY KEY,
     owner               text NOT NULL,
-    asset_id            uuid NOT NULL REFERENCES assets (id) ON DELETE CASCADE,
+    -- NULL once a session that ended without completing has had its staged asset purged
+    asset_id            uuid REFERENCES assets (id) ON DELETE SET NULL,
     profile             text NOT NULL,
     strategy            text NOT NULL CHECK (strategy IN ('presigned_put', 'multipart', 'resumable')),
     state               text NOT NULL CHECK (state IN ('initialized', 'signed', 'resuming', 'uploading',
@@ -129,8 +130,13 @@ CREATE TABLE upload_sessions (
     created_at          timestamptz NOT NULL DEFAULT now(),
     updated_at          timestamptz NOT NULL DEFAULT now(),
     CHECK (strategy = 'presigned_put' OR (part_size IS NOT NULL AND part_count IS NOT NULL)),
-    CHECK (state <> 'failed' OR failure_reason IS NOT NULL)
+    CHECK (state <> 'failed' OR failure_reason IS NOT NULL),
+    CHECK (asset_id IS NOT NULL OR state IN ('aborted', 'expired', 'failed'))
 );
+CREATE UNIQUE INDEX upload_sessions_multipart_idx ON upload_sessions (multipart_upload_id)
+    WHERE multipart_upload_id IS NOT NULL;
+CREATE INDEX upload_sessions_residue_idx ON upload_sessions (updated_at)
+    WHERE state IN ('aborted', 'expired', 'failed') AND asset_id IS NOT NULL;
 CREATE INDEX upload_sessions_asset_idx ON upload_sessions (asset_id);
 CREATE INDEX upload_sessions_open_expiry_idx ON upload_sessions (expires_at)
     WHERE state NOT IN ('completed', 'aborted', 'expired', 'failed');

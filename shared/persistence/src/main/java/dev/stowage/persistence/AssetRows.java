@@ -30,6 +30,9 @@ public interface AssetRows extends CrudRepository<AssetRow, UUID> {
                        @Nullable Boolean hasVideoTrack, @Nullable Boolean hasAudioTrack,
                        @Nullable String quarantineReason);
 
+    @Query("DELETE FROM assets WHERE id = :id AND state = 'staged'")
+    int deleteStaged(UUID id);
+
     @Query("UPDATE assets SET state = 'available', storage_key = :storageKey WHERE id = :id AND state = 'promoting'")
     int promote(UUID id, String storageKey);
 }

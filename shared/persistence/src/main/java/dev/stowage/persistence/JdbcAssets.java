@@ -3,14 +3,8 @@ package dev.stowage.persistence;
 import dev.stowage.domain.Principal;
 import dev.stowage.domain.asset.Asset;
 import dev.stowage.domain.asset.AssetState;
-import dev.stowage.domain.asset.MediaKind;
 import dev.stowage.domain.asset.ProbeResult;
 import dev.stowage.domain.port.Assets;
-import dev.stowage.domain.port.UploadSessions;
-import dev.stowage.domain.state.MachineState;
-import dev.stowage.domain.upload.UploadSession;
-import dev.stowage.domain.upload.UploadState;
-import dev.stowage.domain.upload.UploadStrategy;
 import dev.stowage.domain.variant.Variant;
 import dev.stowage.domain.variant.VariantState;
 import io.micronaut.transaction.annotation.Transactional;
@@ -21,7 +15,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.stream.Collectors;
 
 /** The asset port over PostgreSQL. */
 @Singleton
@@ -85,5 +78,10 @@ public class JdbcAssets implements Assets {
     @Override
     public List<Variant> variantsOf(UUID assetId) {
         return variants.findByAssetIdOrderByName(assetId).stream().map(Rows::toVariant).toList();
+    }
+
+    @Override
+    public boolean deleteStaged(UUID id) {
+        return assets.deleteStaged(id) == 1;
     }
 }

@@ -3,25 +3,17 @@ package dev.stowage.persistence;
 import dev.stowage.domain.Principal;
 import dev.stowage.domain.asset.Asset;
 import dev.stowage.domain.asset.AssetState;
-import dev.stowage.domain.asset.MediaKind;
-import dev.stowage.domain.asset.ProbeResult;
-import dev.stowage.domain.port.Assets;
 import dev.stowage.domain.port.UploadSessions;
-import dev.stowage.domain.state.MachineState;
 import dev.stowage.domain.upload.UploadSession;
 import dev.stowage.domain.upload.UploadState;
-import dev.stowage.domain.upload.UploadStrategy;
-import dev.stowage.domain.variant.Variant;
-import dev.stowage.domain.variant.VariantState;
 import io.micronaut.transaction.annotation.Transactional;
 import jakarta.inject.Singleton;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.stream.Collectors;
 
 /** The upload-session port over PostgreSQL. */
 @Singleton
@@ -79,5 +71,35 @@ public class JdbcUploadSessions implements UploadSessions {
             throw new IllegalStateException("asset " + assetId + " of session " + sessionId + " was not staged");
         }
         return true;
+    }
+
+    @Override
+    public boolean recordMultipartUpload(UUID id, String uploadId) {
+        return sessions.recordMultipartUpload(id, uploadId) == 1;
+    }
+
+    @Override
+    public List<UploadSession> findExpirable(Instant now, int limit) {
+        return sessions.findExpirable(now, limit).stream().map(Rows::toSession).toList();
+    }
+
+    @Override
+    public int countExpirable(Instant now) {
+        return sessions.countExpirable(now);
+    }
+
+    @Override
+    public List<UploadSession> findResidue(int limit) {
+        return sessions.findResidue(limit).stream().map(Rows::toSession).toList();
+    }
+
+    @Override
+    public int countResidue() {
+        return sessions.countResidue();
+    }
+
+    @Override
+    public Set<String> knownMultipartUploads(Collection<String> uploadIds) {
+        return uploadIds.isEmpty() ? Set.of() : Set.copyOf(sessions.findKnownMultipartUploads(uploadIds));
     }
 }

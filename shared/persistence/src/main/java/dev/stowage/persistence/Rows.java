@@ -5,20 +5,15 @@ import dev.stowage.domain.asset.Asset;
 import dev.stowage.domain.asset.AssetState;
 import dev.stowage.domain.asset.MediaKind;
 import dev.stowage.domain.asset.ProbeResult;
-import dev.stowage.domain.port.Assets;
-import dev.stowage.domain.port.UploadSessions;
 import dev.stowage.domain.state.MachineState;
+import dev.stowage.domain.upload.PartPlan;
 import dev.stowage.domain.upload.UploadSession;
 import dev.stowage.domain.upload.UploadState;
 import dev.stowage.domain.upload.UploadStrategy;
 import dev.stowage.domain.variant.Variant;
 import dev.stowage.domain.variant.VariantState;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
-import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import java.util.stream.Collectors;
 
 /** Maps rows to domain records and back. */
@@ -53,17 +48,22 @@ final class Rows {
     }
 
     static UploadSessionRow toRow(UploadSession s) {
-        return new UploadSessionRow(s.id(), s.owner().id(), s.assetId(), s.profile(), s.strategy().wire(),
-                s.state().wire(), s.uploadKey(), s.filename(), s.contentType(), s.byteSize(),
-                s.checksumSha256().orElse(null), null, null, null, s.expiresAt(),
+        return new UploadSessionRow(s.id(), s.owner().id(), s.assetId().orElse(null), s.profile(),
+                s.strategy().wire(), s.state().wire(), s.uploadKey(), s.filename(), s.contentType(), s.byteSize(),
+                s.checksumSha256().orElse(null), s.multipartUploadId().orElse(null),
+                s.partPlan().map(PartPlan::partSize).orElse(null),
+                s.partPlan().map(PartPlan::partCount).orElse(null), s.expiresAt(),
                 s.failureReason().orElse(null), s.createdAt(), s.updatedAt());
     }
 
     static UploadSession toSession(UploadSessionRow r) {
-        return new UploadSession(r.id(), new Principal(r.owner()), r.assetId(), r.profile(),
+        Optional<PartPlan> plan = r.partSize() == null ? Optional.empty()
+                : Optional.of(new PartPlan(r.byteSize(), r.partSize(), r.partCount()));
+        return new UploadSession(r.id(), new Principal(r.owner()), Optional.ofNullable(r.assetId()), r.profile(),
                 MachineState.fromWire(UploadStrategy.class, r.strategy()),
                 MachineState.fromWire(UploadState.class, r.state()), r.uploadKey(), r.filename(), r.contentType(),
-                r.byteSize(), Optional.ofNullable(r.checksumSha256()), r.expiresAt(),
+                r.byteSize(), Optional.ofNullable(r.checksumSha256()), plan,
+                Optional.ofNullable(r.multipartUploadId()), r.expiresAt(),
                 Optional.ofNullable(r.failureReason()), r.createdAt(), r.updatedAt());
     }
 

@@ -11,7 +11,7 @@ import java.util.UUID;
 public record UploadSessionRow(
         @Id UUID id,
         String owner,
-        UUID assetId,
+        @Nullable UUID assetId,
         String profile,
         String strategy,
         String state,

@@ -4,6 +4,9 @@ import io.micronaut.data.annotation.Query;
 import io.micronaut.data.jdbc.annotation.JdbcRepository;
 import io.micronaut.data.model.query.builder.sql.Dialect;
 import io.micronaut.data.repository.CrudRepository;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -18,6 +21,36 @@ public interface UploadSessionRows extends CrudRepository<UploadSessionRow, UUID
     /** {@code from} is a comma-separated list of states. */
     @Query("UPDATE upload_sessions SET state = :to WHERE id = :id AND state = ANY(string_to_array(:from, ','))")
     int transition(UUID id, String from, String to);
+
+    @Query("UPDATE upload_sessions SET multipart_upload_id = :uploadId WHERE id = :id AND multipart_upload_id IS NULL")
+    int recordMultipartUpload(UUID id, String uploadId);
+
+    @Query(value = """
+            SELECT * FROM upload_sessions
+             WHERE state IN ('initialized', 'signed', 'resuming', 'uploading') AND expires_at <= :now
+             ORDER BY expires_at LIMIT :limit""", nativeQuery = true)
+    List<UploadSessionRow> findExpirable(Instant now, int limit);
+
+    @Query(value = """
+            SELECT count(*) FROM upload_sessions
+             WHERE state IN ('initialized', 'signed', 'resuming', 'uploading') AND expires_at <= :now""",
+            nativeQuery = true)
+    int countExpirable(Instant now);
+
+    @Query(value = """
+            SELECT * FROM upload_sessions
+             WHERE state IN ('aborted', 'expired', 'failed') AND asset_id IS NOT NULL
+             ORDER BY updated_at LIMIT :limit""", nativeQuery = true)
+    List<UploadSessionRow> findResidue(int limit);
+
+    @Query(value = """
+            SELECT count(*) FROM upload_sessions
+             WHERE state IN ('aborted', 'expired', 'failed') AND asset_id IS NOT NULL""", nativeQuery = true)
+    int countResidue();
+
+    @Query(value = "SELECT multipart_upload_id FROM upload_sessions WHERE multipart_upload_id IN (:uploadIds)",
+            nativeQuery = true)
+    List<String> findKnownMultipartUploads(Collection<String> uploadIds);
 
     @Query("""
             UPDATE upload_sessions SET state = 'failed', failure_reason = :reason

@@ -67,9 +67,9 @@ class LedgerTest {
         UUID id = UUID.randomUUID();
         UUID assetId = UUID.randomUUID();
         String key = "staging/" + id + "/a.jpg";
-        UploadSession s = new UploadSession(id, owner, assetId, "image", UploadStrategy.PRESIGNED_PUT,
-                UploadState.INITIALIZED, key, "a.jpg", "image/jpeg", 10, Optional.empty(), now.plusSeconds(3600),
-                Optional.empty(), now, now);
+        UploadSession s = new UploadSession(id, owner, Optional.of(assetId), "image", UploadStrategy.PRESIGNED_PUT,
+                UploadState.INITIALIZED, key, "a.jpg", "image/jpeg", 10, Optional.empty(), Optional.empty(),
+                Optional.empty(), now.plusSeconds(3600), Optional.empty(), now, now);
         sessions.insertWithAsset(s, Asset.staged(assetId, owner, "image", "a.jpg", "image/jpeg", 10,
                 Optional.empty(), key, now));
         return s;
@@ -105,10 +105,10 @@ class LedgerTest {
         UploadSession s = newSession(alice);
         try (Connection c = raw()) {
             var e = assertThrows(SQLException.class, () -> c.createStatement().executeUpdate(
-                    "UPDATE assets SET state = 'ready' WHERE id = '" + s.assetId() + "'"));
+                    "UPDATE assets SET state = 'ready' WHERE id = '" + s.requireAssetId() + "'"));
             assertEquals("23514", e.getSQLState(), e.getMessage());
         }
-        assertEquals(AssetState.STAGED, assets.findById(s.assetId()).orElseThrow().state());
+        assertEquals(AssetState.STAGED, assets.findById(s.requireAssetId()).orElseThrow().state());
     }
 
     @Test
@@ -145,10 +145,10 @@ class LedgerTest {
         UploadSession s = newSession(alice);
         sessions.transition(s.id(), EnumSet.of(UploadState.INITIALIZED), UploadState.SIGNED);
         sessions.transition(s.id(), EnumSet.of(UploadState.SIGNED), UploadState.VERIFYING);
-        assertTrue(sessions.complete(s.id(), s.assetId()));
-        assertFalse(sessions.complete(s.id(), s.assetId()));
+        assertTrue(sessions.complete(s.id(), s.requireAssetId()));
+        assertFalse(sessions.complete(s.id(), s.requireAssetId()));
         assertEquals(UploadState.COMPLETED, sessions.findById(s.id()).orElseThrow().state());
-        assertEquals(AssetState.VALIDATING, assets.findById(s.assetId()).orElseThrow().state());
+        assertEquals(AssetState.VALIDATING, assets.findById(s.requireAssetId()).orElseThrow().state());
     }
 
     @Test
@@ -157,9 +157,9 @@ class LedgerTest {
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
         UUID assetId = UUID.randomUUID();
         // Same upload key as the first session: the session insert fails after the asset insert ran.
-        UploadSession clash = new UploadSession(UUID.randomUUID(), alice, assetId, "image", UploadStrategy.PRESIGNED_PUT,
-                UploadState.INITIALIZED, first.uploadKey(), "a.jpg", "image/jpeg", 10, Optional.empty(),
-                now.plusSeconds(60), Optional.empty(), now, now);
+        UploadSession clash = new UploadSession(UUID.randomUUID(), alice, Optional.of(assetId), "image",
+                UploadStrategy.PRESIGNED_PUT, UploadState.INITIALIZED, first.uploadKey(), "a.jpg", "image/jpeg", 10,
+                Optional.empty(), Optional.empty(), Optional.empty(), now.plusSeconds(60), Optional.empty(), now, now);
         assertThrows(RuntimeException.class, () -> sessions.insertWithAsset(clash, Asset.staged(assetId, alice,
                 "image", "a.jpg", "image/jpeg", 10, Optional.empty(), "staging/other/" + assetId, now)));
         assertTrue(assets.findById(assetId).isEmpty(), "the asset insert must have been rolled back");
@@ -171,7 +171,30 @@ class LedgerTest {
         Principal mallory = new Principal("mallory");
         assertTrue(sessions.find(s.id(), alice).isPresent());
         assertTrue(sessions.find(s.id(), mallory).isEmpty());
-        assertTrue(assets.find(s.assetId(), mallory).isEmpty());
+        assertTrue(assets.find(s.requireAssetId(), mallory).isEmpty());
+    }
+
+    @Test
+    void purgingADeadSessionsStagedAssetKeepsTheSessionRecord() {
+        UploadSession s = newSession(alice);
+        assertTrue(sessions.transition(s.id(), EnumSet.of(UploadState.INITIALIZED), UploadState.ABORTED));
+        assertEquals(List.of(s.id()), sessions.findResidue(10_000).stream().map(UploadSession::id)
+                .filter(s.id()::equals).toList());
+        assertTrue(assets.deleteStaged(s.requireAssetId()));
+        UploadSession after = sessions.findById(s.id()).orElseThrow();
+        assertEquals(UploadState.ABORTED, after.state());
+        assertTrue(after.assetId().isEmpty());
+        assertTrue(sessions.findResidue(10_000).stream().noneMatch(r -> r.id().equals(s.id())));
+    }
+
+    @Test
+    void anOpenSessionCannotLoseItsAsset() throws SQLException {
+        UploadSession s = newSession(alice);
+        try (Connection c = raw()) {
+            var e = assertThrows(SQLException.class, () -> c.createStatement().executeUpdate(
+                    "DELETE FROM assets WHERE id = '" + s.requireAssetId() + "'"));
+            assertEquals("23514", e.getSQLState(), e.getMessage());
+        }
     }
 
     @Test
@@ -179,14 +202,14 @@ class LedgerTest {
         UploadSession s = newSession(alice);
         sessions.transition(s.id(), EnumSet.of(UploadState.INITIALIZED), UploadState.SIGNED);
         sessions.transition(s.id(), EnumSet.of(UploadState.SIGNED), UploadState.VERIFYING);
-        sessions.complete(s.id(), s.assetId());
-        assertTrue(assets.transition(s.assetId(), AssetState.VALIDATING, AssetState.ANALYZING));
+        sessions.complete(s.id(), s.requireAssetId());
+        assertTrue(assets.transition(s.requireAssetId(), AssetState.VALIDATING, AssetState.ANALYZING));
         ProbeResult probe = new ProbeResult("image/jpeg", MediaKind.IMAGE, 600, 800, 6, null, null, null);
-        assertTrue(assets.recordAnalysis(s.assetId(), probe, AssetState.PROMOTING, Optional.empty()));
-        assertFalse(assets.recordAnalysis(s.assetId(), probe, AssetState.PROMOTING, Optional.empty()));
-        assertTrue(assets.promote(s.assetId(), "assets/" + s.assetId() + "/original", List.of("thumb", "medium")));
-        assertFalse(assets.promote(s.assetId(), "assets/" + s.assetId() + "/original", List.of("thumb", "medium")));
-        Asset a = assets.findById(s.assetId()).orElseThrow();
+        assertTrue(assets.recordAnalysis(s.requireAssetId(), probe, AssetState.PROMOTING, Optional.empty()));
+        assertFalse(assets.recordAnalysis(s.requireAssetId(), probe, AssetState.PROMOTING, Optional.empty()));
+        assertTrue(assets.promote(s.requireAssetId(), "assets/" + s.requireAssetId() + "/original", List.of("thumb", "medium")));
+        assertFalse(assets.promote(s.requireAssetId(), "assets/" + s.requireAssetId() + "/original", List.of("thumb", "medium")));
+        Asset a = assets.findById(s.requireAssetId()).orElseThrow();
         assertEquals(AssetState.AVAILABLE, a.state());
         assertEquals(probe, a.probe().orElseThrow());
         assertEquals(List.of("medium", "thumb"), assets.variantsOf(a.id()).stream().map(v -> v.name()).toList());

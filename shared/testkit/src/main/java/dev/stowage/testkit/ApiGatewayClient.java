@@ -55,7 +55,9 @@ public final class ApiGatewayClient {
     public APIGatewayV2HTTPEvent event(String subject, String method, String path, String query, String contentType,
                                 String body, boolean base64) {
         Map<String, String> headers = new HashMap<>();
-        headers.put("content-type", contentType);
+        if (body != null && !body.isEmpty()) {
+            headers.put("content-type", contentType); // as curl does: no body, no Content-Type
+        }
         headers.put("accept", "application/json");
         var context = RequestContext.builder()
                 .withHttp(RequestContext.Http.builder().withMethod(method).withPath(path).build())

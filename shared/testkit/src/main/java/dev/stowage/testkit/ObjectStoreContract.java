@@ -1,5 +1,11 @@
 package dev.stowage.testkit;
 
+import static dev.stowage.testkit.ContractSupport.assertExpiresAbout;
+import static dev.stowage.testkit.ContractSupport.assertRefused;
+import static dev.stowage.testkit.ContractSupport.assertSuccess;
+import static dev.stowage.testkit.ContractSupport.body;
+import static dev.stowage.testkit.ContractSupport.header;
+import static dev.stowage.testkit.ContractSupport.waitUntilExpired;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -18,22 +24,13 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
-import java.net.http.HttpResponse.BodyHandlers;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -43,12 +40,6 @@ import org.junit.jupiter.api.Test;
  */
 public abstract class ObjectStoreContract {
 
-    private static final HttpClient HTTP = HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(10))
-            .build();
-    // HttpClient derives these from the URL and body and refuses them from callers, as browsers do.
-    private static final Set<String> SET_BY_HTTP_CLIENT = Set.of("host", "content-length");
     private static final Duration TTL = Duration.ofMinutes(5);
 
     // JUnit makes an instance per test, so every test writes under a prefix nobody else uses.
@@ -395,40 +386,17 @@ public abstract class ObjectStoreContract {
 
     /** Sends a presigned request with the given headers instead of the ones it names. */
     protected static HttpResponse<byte[]> send(PresignedRequest request, byte[] body, Map<String, String> headers) {
-        var builder = HttpRequest.newBuilder(request.url())
-                .timeout(Duration.ofSeconds(30))
-                .method(request.method(), body == null ? BodyPublishers.noBody() : BodyPublishers.ofByteArray(body));
-        headers.forEach((name, value) -> {
-            if (!SET_BY_HTTP_CLIENT.contains(name.toLowerCase(Locale.ROOT))) {
-                builder.header(name, value);
-            }
-        });
-        try {
-            return HTTP.send(builder.build(), BodyHandlers.ofByteArray());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return ContractSupport.send(request, body, headers);
     }
 
     /** {@code n} bytes that differ with {@code seed} and along the array, so slices and swaps are noticed. */
     protected static byte[] bytes(int n, int seed) {
-        byte[] bytes = new byte[n];
-        for (int i = 0; i < n; i++) {
-            bytes[i] = (byte) (i * 31 + seed * 17 + (i >> 8));
-        }
-        return bytes;
+        return ContractSupport.bytes(n, seed);
     }
 
     /** Base64 SHA-256, as S3 carries it in {@code x-amz-checksum-sha256}. */
     protected static String sha256(byte[] bytes) {
-        try {
-            return Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return ContractSupport.sha256(bytes);
     }
 
     private static byte[] slice(byte[] bytes, int from, int length) {
@@ -443,14 +411,6 @@ public abstract class ObjectStoreContract {
         }
     }
 
-    private static String header(PresignedRequest request, String name) {
-        return request.headers().entrySet().stream()
-                .filter(e -> e.getKey().equalsIgnoreCase(name))
-                .map(Map.Entry::getValue)
-                .findFirst()
-                .orElse(null);
-    }
-
     private static Map<String, String> withHeader(Map<String, String> headers, String name, String value) {
         var changed = new HashMap<String, String>();
         headers.forEach((n, v) -> {
@@ -460,45 +420,5 @@ public abstract class ObjectStoreContract {
         });
         changed.put(name, value);
         return changed;
-    }
-
-    private static void assertExpiresAbout(PresignedRequest request, Instant before, Duration ttl) {
-        Instant after = Instant.now();
-        // Signing truncates its timestamp to whole seconds, hence a second of slack either way.
-        assertFalse(request.expiresAt().isBefore(before.plus(ttl).minusSeconds(1)), "expires too early: " + request.expiresAt());
-        assertFalse(request.expiresAt().isAfter(after.plus(ttl).plusSeconds(1)), "expires too late: " + request.expiresAt());
-    }
-
-    // Polls the clock rather than sleeping a guess. The extra second covers servers that compare in
-    // whole seconds (the signed timestamp is whole seconds) with either rounding.
-    private static void waitUntilExpired(PresignedRequest request) {
-        Instant certainlyExpired = request.expiresAt().plusSeconds(1);
-        while (!Instant.now().isAfter(certainlyExpired)) {
-            try {
-                Thread.sleep(25);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-        }
-    }
-
-    private static boolean isClientError(HttpResponse<?> response) {
-        return response.statusCode() >= 400 && response.statusCode() < 500;
-    }
-
-    private static void assertRefused(HttpResponse<byte[]> response, String what) {
-        assertTrue(isClientError(response), what + " must be refused with 4xx, got " + response.statusCode()
-                + ": " + new String(response.body(), StandardCharsets.UTF_8));
-    }
-
-    private static void assertSuccess(HttpResponse<byte[]> response) {
-        assertTrue(response.statusCode() / 100 == 2, "expected 2xx, got " + response.statusCode()
-                + ": " + new String(response.body(), StandardCharsets.UTF_8));
-    }
-
-    private static byte[] body(HttpResponse<byte[]> response) {
-        assertSuccess(response);
-        return response.body();
     }
 }

@@ -81,7 +81,7 @@ class UploadEventsHandlerTest {
 
         assertEquals(List.of("verified", "already_handled", "already_handled"), outcomes);
         assertEquals("staging/" + session.id() + "/my summer photo.jpg", handle(event).objects().getFirst().key());
-        var asset = context.getBean(Assets.class).findById(session.assetId()).orElseThrow();
+        var asset = context.getBean(Assets.class).findById(session.requireAssetId()).orElseThrow();
         assertEquals(AssetState.AVAILABLE, asset.state());
         assertEquals(1200, asset.probe().orElseThrow().width());
         // Variants were planned once, not once per delivery.

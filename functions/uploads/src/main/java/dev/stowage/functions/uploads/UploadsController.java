@@ -1,15 +1,19 @@
 package dev.stowage.functions.uploads;
 
 import dev.stowage.domain.Principal;
+import dev.stowage.domain.upload.CancelUpload;
 import dev.stowage.domain.upload.GetUpload;
 import dev.stowage.domain.upload.InitiateUpload;
 import dev.stowage.domain.upload.ProxiedUpload;
 import dev.stowage.domain.upload.SignUpload;
+import dev.stowage.domain.upload.SignUploadPart;
 import dev.stowage.domain.upload.UploadAdmission;
 import dev.stowage.domain.upload.VerifyUpload;
 import dev.stowage.lambda.http.AssetView;
+import dev.stowage.lambda.http.CompleteUploadRequest;
 import dev.stowage.lambda.http.InitiateUploadRequest;
 import dev.stowage.lambda.http.Problems;
+import dev.stowage.lambda.http.SignedPartView;
 import dev.stowage.lambda.http.SignedUploadView;
 import dev.stowage.lambda.http.UploadView;
 import io.micronaut.core.annotation.Nullable;
@@ -18,6 +22,7 @@ import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Delete;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.Header;
 import io.micronaut.http.annotation.Post;
@@ -33,14 +38,18 @@ public class UploadsController {
     private final VerifyUpload verify;
     private final GetUpload get;
     private final ProxiedUpload proxied;
+    private final SignUploadPart signPart;
+    private final CancelUpload cancel;
 
     public UploadsController(InitiateUpload initiate, SignUpload sign, VerifyUpload verify, GetUpload get,
-                             ProxiedUpload proxied) {
+                             ProxiedUpload proxied, SignUploadPart signPart, CancelUpload cancel) {
         this.initiate = initiate;
         this.sign = sign;
         this.verify = verify;
         this.get = get;
         this.proxied = proxied;
+        this.signPart = signPart;
+        this.cancel = cancel;
     }
 
     @Post
@@ -53,14 +62,24 @@ public class UploadsController {
         return Problems.respond(sign.execute(caller, id), SignedUploadView::of);
     }
 
+    @Post("/{id}/parts/{n}/url")
+    public HttpResponse<?> signPart(Principal caller, UUID id, int n) {
+        return Problems.respond(signPart.execute(caller, id, n), SignedPartView::of);
+    }
+
     @Post("/{id}/complete")
-    public HttpResponse<?> complete(Principal caller, UUID id) {
-        return Problems.respond(verify.complete(caller, id), v -> AssetView.of(v.asset(), List.of()));
+    public HttpResponse<?> complete(Principal caller, UUID id, CompleteUploadRequest request) {
+        return Problems.respond(verify.complete(caller, id, request.toParts()), v -> AssetView.of(v.asset(), List.of()));
     }
 
     @Get("/{id}")
     public HttpResponse<?> status(Principal caller, UUID id) {
         return Problems.respond(get.execute(caller, id), UploadView::of);
+    }
+
+    @Delete("/{id}")
+    public HttpResponse<?> cancel(Principal caller, UUID id) {
+        return Problems.respond(cancel.execute(caller, id), UploadView::of);
     }
 
     /** The file is the raw body; its declared type is the Content-Type header. */

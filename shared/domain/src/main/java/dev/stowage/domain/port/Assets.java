@@ -29,4 +29,7 @@ public interface Assets {
     boolean promote(UUID id, String storageKey, List<String> plannedVariants);
 
     List<Variant> variantsOf(UUID assetId);
+
+    /** Deletes an asset that never got past staged; any other state is left alone. */
+    boolean deleteStaged(UUID id);
 }

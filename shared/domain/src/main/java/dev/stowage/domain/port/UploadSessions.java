@@ -4,6 +4,9 @@ import dev.stowage.domain.Principal;
 import dev.stowage.domain.asset.Asset;
 import dev.stowage.domain.upload.UploadSession;
 import dev.stowage.domain.upload.UploadState;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -27,4 +30,20 @@ public interface UploadSessions {
 
     /** Session verifying → completed and its asset staged → validating, atomically. */
     boolean complete(UUID sessionId, UUID assetId);
+
+    /** Records the multipart upload storage opened for the session; only the first recording counts. */
+    boolean recordMultipartUpload(UUID id, String uploadId);
+
+    /** Sessions still open whose expiry has passed, oldest expiry first. */
+    List<UploadSession> findExpirable(Instant now, int limit);
+
+    int countExpirable(Instant now);
+
+    /** Sessions that ended without completing (aborted, expired, failed) and still hold a staged asset. */
+    List<UploadSession> findResidue(int limit);
+
+    int countResidue();
+
+    /** Which of these multipart upload ids some session knows. */
+    java.util.Set<String> knownMultipartUploads(Collection<String> uploadIds);
 }

@@ -15,7 +15,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Base64;
-import java.util.Optional;
 import java.util.UUID;
 
 /**

@@ -5,11 +5,16 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
 
-/** One attempt to get a file's bytes into staging, bound to the asset it will become. */
+/**
+ * One attempt to get a file's bytes into staging, bound to the asset it will become. The asset is
+ * gone ({@code assetId} empty) once a session that ended without completing has been cleaned up.
+ * Multipart and resumable sessions carry their part plan and, once storage has opened it, the
+ * multipart upload id.
+ */
 public record UploadSession(
         UUID id,
         Principal owner,
-        UUID assetId,
+        Optional<UUID> assetId,
         String profile,
         UploadStrategy strategy,
         UploadState state,
@@ -18,6 +23,8 @@ public record UploadSession(
         String contentType,
         long byteSize,
         Optional<String> checksumSha256,
+        Optional<PartPlan> partPlan,
+        Optional<String> multipartUploadId,
         Instant expiresAt,
         Optional<String> failureReason,
         Instant createdAt,
@@ -25,5 +32,14 @@ public record UploadSession(
 
     public boolean expiredAt(Instant now) {
         return !now.isBefore(expiresAt);
+    }
+
+    public boolean isMultipart() {
+        return strategy != UploadStrategy.PRESIGNED_PUT;
+    }
+
+    /** The asset of a session that has one; every session has one until its residue is purged. */
+    public UUID requireAssetId() {
+        return assetId.orElseThrow(() -> new IllegalStateException("session " + id + " has no asset any more"));
     }
 }

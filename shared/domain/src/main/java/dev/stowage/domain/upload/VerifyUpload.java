@@ -7,8 +7,10 @@ import dev.stowage.domain.asset.Asset;
 import dev.stowage.domain.asset.AssetState;
 import dev.stowage.domain.asset.PromoteAsset;
 import dev.stowage.domain.port.Assets;
-import dev.stowage.domain.port.ObjectStore;
+import dev.stowage.domain.port.MultipartStore.Part;
+import dev.stowage.domain.port.MultipartStore;
 import dev.stowage.domain.port.ObjectStore.ObjectInfo;
+import dev.stowage.domain.port.ObjectStore;
 import dev.stowage.domain.port.UploadSessions;
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,21 +18,28 @@ import java.io.UncheckedIOException;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.logging.Logger;
 
 /**
- * The one verification lane. The client's {@code complete} call and S3's ObjectCreated event both
- * end here; whichever arrives second finds the work done (or in hand) and changes nothing.
+ * The one verification lane. The client's {@code complete} call and S3's ObjectCreated event (a PUT,
+ * or a multipart completion) both end here; whichever arrives second finds the work done, or in hand,
+ * and changes nothing.
  */
 public final class VerifyUpload {
     private static final Logger LOG = Logger.getLogger(VerifyUpload.class.getName());
     private static final Set<UploadState> VERIFIABLE =
             EnumSet.of(UploadState.SIGNED, UploadState.UPLOADING, UploadState.UPLOADED);
+    private static final Set<UploadState> VERIFIABLE_OR_RESUMING =
+            EnumSet.of(UploadState.SIGNED, UploadState.RESUMING, UploadState.UPLOADING, UploadState.UPLOADED);
 
     /** The session and its asset as they stand after verification. */
     public record Verified(UploadSession session, Asset asset) {}
@@ -41,20 +50,33 @@ public final class VerifyUpload {
     private final UploadSessions sessions;
     private final Assets assets;
     private final ObjectStore store;
+    private final MultipartStore multipart;
     private final PromoteAsset promote;
 
-    public VerifyUpload(UploadSessions sessions, Assets assets, ObjectStore store, PromoteAsset promote) {
+    public VerifyUpload(UploadSessions sessions, Assets assets, ObjectStore store, MultipartStore multipart,
+                        PromoteAsset promote) {
         this.sessions = sessions;
         this.assets = assets;
         this.store = store;
+        this.multipart = multipart;
         this.promote = promote;
     }
 
-    /** The caller says the bytes are up: verify now. */
-    public Result<Verified> complete(Principal caller, UUID sessionId) {
-        return sessions.find(sessionId, caller)
-                .map(this::verify)
-                .orElseGet(() -> Result.err(ErrorCode.UPLOAD_NOT_FOUND, "no upload session " + sessionId));
+    /**
+     * The caller says the bytes are up. A multipart session names its parts; they are checked against
+     * the session's plan and against what storage holds before anything changes, so a bad list is
+     * refused and the session stays usable.
+     */
+    public Result<Verified> complete(Principal caller, UUID sessionId, List<Part> parts) {
+        Optional<UploadSession> found = sessions.find(sessionId, caller);
+        if (found.isEmpty()) {
+            return Result.err(ErrorCode.UPLOAD_NOT_FOUND, "no upload session " + sessionId);
+        }
+        UploadSession session = found.get();
+        if (!session.isMultipart() || !VERIFIABLE_OR_RESUMING.contains(session.state())) {
+            return verify(session);
+        }
+        return assemble(session, parts).flatMap(this::verify);
     }
 
     /** Storage says an object was created at {@code key} (already URL-decoded). */
@@ -67,7 +89,7 @@ public final class VerifyUpload {
                 LOG.info(() -> "event for " + key + " not verified: " + err.code().code() + " " + err.detail());
                 return EventOutcome.REJECTED;
             }
-            return VERIFIABLE.contains(before) ? EventOutcome.VERIFIED : EventOutcome.ALREADY_HANDLED;
+            return VERIFIABLE_OR_RESUMING.contains(before) ? EventOutcome.VERIFIED : EventOutcome.ALREADY_HANDLED;
         }
         // Proxied uploads have no session: their asset is found by its staging key.
         Optional<Asset> asset = assets.findByStagingKey(key);
@@ -80,10 +102,67 @@ public final class VerifyUpload {
         return EventOutcome.UNKNOWN_KEY;
     }
 
+    /** Checks the client's part list and asks storage to assemble the object. */
+    private Result<UploadSession> assemble(UploadSession session, List<Part> declared) {
+        PartPlan plan = session.partPlan().orElseThrow();
+        String uploadId = session.multipartUploadId().orElse(null);
+        if (uploadId == null) {
+            return Result.err(ErrorCode.INVALID_STATE, "storage has not opened this session's multipart upload");
+        }
+        Map<Integer, Part> byNumber = new TreeMap<>();
+        for (Part p : declared == null ? List.<Part>of() : declared) {
+            if (!plan.contains(p.partNumber())) {
+                return Result.err(ErrorCode.INVALID_PART_NUMBER,
+                        "part " + p.partNumber() + " is outside 1.." + plan.partCount());
+            }
+            if (p.etag() == null || p.etag().isBlank()) {
+                return Result.err(ErrorCode.PART_MISMATCH, "part " + p.partNumber() + " has no etag");
+            }
+            if (byNumber.put(p.partNumber(), p) != null) {
+                return Result.err(ErrorCode.DUPLICATE_PART, "part " + p.partNumber() + " is listed twice");
+            }
+        }
+        List<Part> stored = multipart.listParts(session.uploadKey(), uploadId);
+        if (stored.isEmpty() && store.head(session.uploadKey()).isPresent()) {
+            return Result.ok(session); // assembled by an earlier call whose response was lost
+        }
+        List<Integer> missing = new ArrayList<>();
+        for (int n = 1; n <= plan.partCount(); n++) {
+            if (!byNumber.containsKey(n)) {
+                missing.add(n);
+            }
+        }
+        if (!missing.isEmpty()) {
+            return Result.err(ErrorCode.PARTS_INCOMPLETE, "parts " + missing + " are missing from the list");
+        }
+        Map<Integer, Part> held = new TreeMap<>();
+        stored.forEach(p -> held.put(p.partNumber(), p));
+        for (Part p : byNumber.values()) {
+            Part s = held.get(p.partNumber());
+            if (s == null) {
+                return Result.err(ErrorCode.PARTS_INCOMPLETE, "storage holds no part " + p.partNumber() + " yet");
+            }
+            if (!unquote(s.etag()).equals(unquote(p.etag()))) {
+                return Result.err(ErrorCode.PART_MISMATCH, "part " + p.partNumber() + " has etag " + unquote(s.etag())
+                        + " in storage, not " + unquote(p.etag()));
+            }
+        }
+        try {
+            multipart.complete(session.uploadKey(), uploadId, List.copyOf(held.values()));
+        } catch (MultipartStore.PartsRejected e) {
+            return Result.err(ErrorCode.PART_MISMATCH, "storage refused the parts: " + e.getMessage());
+        }
+        return Result.ok(session);
+    }
+
+    private static String unquote(String etag) {
+        return etag.replace("\"", "");
+    }
+
     private Result<Verified> verify(UploadSession session) {
         switch (session.state()) {
             case COMPLETED -> {
-                promote.run(session.assetId()); // finishes a promotion a crash interrupted; else a no-op
+                promote.run(session.requireAssetId()); // finishes a promotion a crash interrupted; else a no-op
                 return current(session.id());
             }
             case VERIFYING -> {
@@ -101,6 +180,8 @@ public final class VerifyUpload {
         if (object.isEmpty()) {
             return Result.err(ErrorCode.OBJECT_MISSING, "nothing has been uploaded for this session yet");
         }
+        // resuming may only move on to uploading; from there the lane proceeds as for any session.
+        sessions.transition(session.id(), EnumSet.of(UploadState.RESUMING), UploadState.UPLOADING);
         if (!sessions.transition(session.id(), VERIFIABLE, UploadState.VERIFYING)) {
             return current(session.id());
         }
@@ -108,8 +189,8 @@ public final class VerifyUpload {
         if (refused.isPresent()) {
             return refused.get();
         }
-        sessions.complete(session.id(), session.assetId());
-        promote.run(session.assetId());
+        sessions.complete(session.id(), session.requireAssetId());
+        promote.run(session.requireAssetId());
         return current(session.id());
     }
 
@@ -121,7 +202,9 @@ public final class VerifyUpload {
         }
         if (session.checksumSha256().isPresent()) {
             String expected = session.checksumSha256().get();
-            String actual = object.checksumSha256().orElseGet(() -> sha256Of(session.uploadKey()));
+            // A multipart object's stored checksum (if any) is a checksum of part checksums: hash the bytes.
+            String actual = session.isMultipart() ? sha256Of(session.uploadKey())
+                    : object.checksumSha256().orElseGet(() -> sha256Of(session.uploadKey()));
             if (!expected.equals(actual)) {
                 return Optional.of(reject(session, ErrorCode.CHECKSUM_MISMATCH,
                         "stored object's SHA-256 is " + actual + ", session declared " + expected));
@@ -149,6 +232,6 @@ public final class VerifyUpload {
 
     private Result<Verified> current(UUID sessionId) {
         UploadSession s = sessions.findById(sessionId).orElseThrow();
-        return Result.ok(new Verified(s, assets.findById(s.assetId()).orElseThrow()));
+        return Result.ok(new Verified(s, assets.findById(s.requireAssetId()).orElseThrow()));
     }
 }

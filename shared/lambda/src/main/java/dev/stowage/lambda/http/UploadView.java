@@ -1,16 +1,24 @@
 package dev.stowage.lambda.http;
 
+import dev.stowage.domain.port.MultipartStore.Part;
+import dev.stowage.domain.upload.GetUpload;
+import dev.stowage.domain.upload.PartPlan;
 import dev.stowage.domain.upload.UploadSession;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 
-/** An upload session as the API shows it. */
+/**
+ * An upload session as the API shows it. {@code uploadId} is the session id (the handle for every
+ * route); multipart sessions add their part plan, and a status read adds what storage holds.
+ */
 @Serdeable
 public record UploadView(
         UUID id,
-        UUID assetId,
+        UUID uploadId,
+        @Nullable UUID assetId,
         String profile,
         String strategy,
         String state,
@@ -18,14 +26,38 @@ public record UploadView(
         String contentType,
         long byteSize,
         @Nullable String checksumSha256,
+        @Nullable Long partSize,
+        @Nullable Integer partCount,
         Instant expiresAt,
         @Nullable String failureReason,
+        @Nullable String progress,
+        @Nullable Long committedBytes,
+        @Nullable List<PartView> parts,
         Instant createdAt,
         Instant updatedAt) {
 
+    /** A part storage holds. */
+    @Serdeable
+    public record PartView(int partNumber, String etag, long size) {
+        static PartView of(Part p) {
+            return new PartView(p.partNumber(), p.etag(), p.size());
+        }
+    }
+
     public static UploadView of(UploadSession s) {
-        return new UploadView(s.id(), s.assetId(), s.profile(), s.strategy().apiName(), s.state().wire(),
-                s.filename(), s.contentType(), s.byteSize(), s.checksumSha256().orElse(null), s.expiresAt(),
-                s.failureReason().orElse(null), s.createdAt(), s.updatedAt());
+        return new UploadView(s.id(), s.id(), s.assetId().orElse(null), s.profile(), s.strategy().apiName(),
+                s.state().wire(), s.filename(), s.contentType(), s.byteSize(), s.checksumSha256().orElse(null),
+                s.partPlan().map(PartPlan::partSize).orElse(null), s.partPlan().map(PartPlan::partCount).orElse(null),
+                s.expiresAt(), s.failureReason().orElse(null), null, null, null, s.createdAt(), s.updatedAt());
+    }
+
+    public static UploadView of(GetUpload.Status status) {
+        UploadView v = of(status.session());
+        return new UploadView(v.id, v.uploadId, v.assetId, v.profile, v.strategy, v.state, v.filename,
+                v.contentType, v.byteSize, v.checksumSha256, v.partSize, v.partCount, v.expiresAt, v.failureReason,
+                status.progress().name().toLowerCase(java.util.Locale.ROOT),
+                status.committed().map(GetUpload.Committed::bytes).orElse(null),
+                status.committed().map(c -> c.parts().stream().map(PartView::of).toList()).orElse(null),
+                v.createdAt, v.updatedAt);
     }
 }

@@ -4,16 +4,22 @@ import dev.stowage.domain.asset.GetAsset;
 import dev.stowage.domain.asset.PromoteAsset;
 import dev.stowage.domain.port.Assets;
 import dev.stowage.domain.port.MediaProbe;
+import dev.stowage.domain.port.MultipartStore;
 import dev.stowage.domain.port.ObjectStore;
 import dev.stowage.domain.port.UploadSessions;
 import dev.stowage.domain.profile.Profiles;
+import dev.stowage.domain.upload.CancelUpload;
 import dev.stowage.domain.upload.GetUpload;
 import dev.stowage.domain.upload.InitiateUpload;
 import dev.stowage.domain.upload.ProxiedUpload;
+import dev.stowage.domain.upload.PurgeAbandonedUploads;
 import dev.stowage.domain.upload.SignUpload;
+import dev.stowage.domain.upload.SignUploadPart;
 import dev.stowage.domain.upload.UploadAdmission;
+import dev.stowage.domain.upload.UploadResidue;
 import dev.stowage.domain.upload.VerifyUpload;
 import dev.stowage.lambda.config.LifecycleSettings;
+import dev.stowage.lambda.config.PurgeSettings;
 import dev.stowage.lambda.config.ProfileParser;
 import dev.stowage.lambda.config.ProfileSettings;
 import io.micronaut.context.annotation.Factory;
@@ -50,8 +56,9 @@ public class LifecycleFactory {
     }
 
     @Singleton
-    InitiateUpload initiateUpload(UploadAdmission admission, UploadSessions sessions, Clock clock) {
-        return new InitiateUpload(admission, sessions, clock);
+    InitiateUpload initiateUpload(UploadAdmission admission, UploadSessions sessions, MultipartStore multipart,
+                                  Clock clock) {
+        return new InitiateUpload(admission, sessions, multipart, clock);
     }
 
     @Singleton
@@ -60,8 +67,32 @@ public class LifecycleFactory {
     }
 
     @Singleton
-    VerifyUpload verifyUpload(UploadSessions sessions, Assets assets, ObjectStore store, PromoteAsset promote) {
-        return new VerifyUpload(sessions, assets, store, promote);
+    SignUploadPart signUploadPart(UploadSessions sessions, MultipartStore multipart, Profiles profiles,
+                                  Clock clock) {
+        return new SignUploadPart(sessions, multipart, profiles, clock);
+    }
+
+    @Singleton
+    VerifyUpload verifyUpload(UploadSessions sessions, Assets assets, ObjectStore store, MultipartStore multipart,
+                              PromoteAsset promote) {
+        return new VerifyUpload(sessions, assets, store, multipart, promote);
+    }
+
+    @Singleton
+    UploadResidue uploadResidue(Assets assets, ObjectStore store, MultipartStore multipart) {
+        return new UploadResidue(assets, store, multipart);
+    }
+
+    @Singleton
+    CancelUpload cancelUpload(UploadSessions sessions, UploadResidue residue) {
+        return new CancelUpload(sessions, residue);
+    }
+
+    @Singleton
+    PurgeAbandonedUploads purgeAbandonedUploads(UploadSessions sessions, UploadResidue residue,
+                                                MultipartStore multipart, Clock clock, PurgeSettings settings) {
+        return new PurgeAbandonedUploads(sessions, residue, multipart, clock, settings.batchSize(),
+                settings.orphanGrace());
     }
 
     @Singleton
@@ -71,8 +102,8 @@ public class LifecycleFactory {
     }
 
     @Singleton
-    GetUpload getUpload(UploadSessions sessions) {
-        return new GetUpload(sessions);
+    GetUpload getUpload(UploadSessions sessions, MultipartStore multipart, Clock clock) {
+        return new GetUpload(sessions, multipart, clock);
     }
 
     @Singleton

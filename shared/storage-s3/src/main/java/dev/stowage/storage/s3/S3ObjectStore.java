@@ -133,7 +133,8 @@ public class S3ObjectStore implements ObjectStore {
         return toPort(signed);
     }
 
-    private static PresignedRequest toPort(software.amazon.awssdk.awscore.presigner.PresignedRequest signed) {
+    // Shared with S3MultipartStore, so part URLs promise the same headers and expiry as whole-object ones.
+    static PresignedRequest toPort(software.amazon.awssdk.awscore.presigner.PresignedRequest signed) {
         // The URL dies at X-Amz-Date + X-Amz-Expires, and X-Amz-Date is the signing time cut to whole
         // seconds; the SDK's expiration keeps the fraction, which would promise up to a second too much.
         return new PresignedRequest(URI.create(signed.url().toString()), signed.httpRequest().method().name(),
@@ -153,7 +154,7 @@ public class S3ObjectStore implements ObjectStore {
     }
 
     // A missing bucket is also a 404, but it is misconfiguration, not a missing object.
-    private static boolean isMissing(S3Exception e) {
+    static boolean isMissing(S3Exception e) {
         if (e instanceof NoSuchKeyException) {
             return true;
         }
@@ -161,7 +162,7 @@ public class S3ObjectStore implements ObjectStore {
         return e.statusCode() == NOT_FOUND && !"NoSuchBucket".equals(code);
     }
 
-    private static String unquote(String etag) {
+    static String unquote(String etag) {
         return etag != null && etag.length() >= 2 && etag.startsWith("\"") && etag.endsWith("\"")
                 ? etag.substring(1, etag.length() - 1)
                 : etag;

@@ -1,0 +1,218 @@
+package dev.stowage.functions.uploads;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.stowage.domain.port.MultipartStore;
+import dev.stowage.domain.port.ObjectStore;
+import dev.stowage.domain.upload.PartPlan;
+import dev.stowage.testkit.ApiGatewayClient;
+import dev.stowage.testkit.TestMedia;
+import dev.stowage.testkit.TestStack;
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.function.aws.proxy.payload2.APIGatewayV2HTTPEventFunction;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Multipart and resumable sessions and cancel, through the uploads function, on real PostgreSQL and S3. */
+class MultipartUploadsTest {
+    static APIGatewayV2HTTPEventFunction function;
+    static ApiGatewayClient api;
+    static ObjectStore store;
+    static MultipartStore multipart;
+    static final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    /** A real JPEG padded past two preferred parts: the sniffed type stays image/jpeg, the upload has 3 parts. */
+    static final byte[] FILE = padded(TestMedia.bytes("landscape.jpg"), (int) (2 * PartPlan.PREFERRED_PART_SIZE + 12_345));
+
+    final String alice = "alice-" + UUID.randomUUID();
+
+    @BeforeAll
+    static void start() {
+        function = new APIGatewayV2HTTPEventFunction(ApplicationContext.run(TestStack.get().micronautProperties()));
+        api = new ApiGatewayClient(function);
+        store = function.getApplicationContext().getBean(ObjectStore.class);
+        multipart = function.getApplicationContext().getBean(MultipartStore.class);
+    }
+
+    @AfterAll
+    static void stop() {
+        function.close();
+    }
+
+    static byte[] padded(byte[] head, int size) {
+        return Arrays.copyOf(head, size);
+    }
+
+    ApiGatewayClient.Reply initiate(String strategy) {
+        var reply = api.call(alice, "POST", "/v1/uploads", """
+                {"profile":"image","filename":"big photo.jpg","contentType":"image/jpeg","byteSize":%d,"strategy":"%s"}"""
+                .formatted(FILE.length, strategy));
+        assertEquals(201, reply.status(), reply.body());
+        return reply;
+    }
+
+    /** Signs and PUTs part {@code n}; returns the ETag storage answered with. */
+    @SuppressWarnings("unchecked")
+    String putPart(String sessionId, int n) throws Exception {
+        var signed = api.call(alice, "POST", "/v1/uploads/" + sessionId + "/parts/" + n + "/url", "");
+        assertEquals(200, signed.status(), signed.body());
+        long size = ((Number) signed.map().get("partSize")).longValue();
+        long offset = (n - 1) * PartPlan.PREFERRED_PART_SIZE;
+        var request = HttpRequest.newBuilder(URI.create(signed.string("url"))).expectContinue(true)
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(FILE, (int) offset, (int) size));
+        ((Map<String, String>) signed.map().get("headers")).forEach((k, v) -> {
+            if (!k.equalsIgnoreCase("content-length")) {
+                request.header(k, v);
+            }
+        });
+        HttpResponse<Void> response = http.send(request.build(), HttpResponse.BodyHandlers.discarding());
+        assertEquals(200, response.statusCode());
+        return response.headers().firstValue("ETag").orElseThrow();
+    }
+
+    static String partsJson(List<String> etags, int... numbers) {
+        List<String> items = new ArrayList<>();
+        for (int n : numbers) {
+            items.add("{\"partNumber\":%d,\"etag\":%s}".formatted(n, quoteJson(etags.get(n - 1))));
+        }
+        return "{\"parts\":[" + String.join(",", items) + "]}";
+    }
+
+    static String quoteJson(String etag) {
+        return "\"" + etag.replace("\"", "\\\"") + "\"";
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void aThreePartUploadWithPresignedPartUrlsCompletesAndIsPromoted() throws Exception {
+        var created = initiate("multipart");
+        assertEquals(PartPlan.PREFERRED_PART_SIZE, ((Number) created.map().get("partSize")).longValue());
+        assertEquals(3, created.map().get("partCount"));
+        assertEquals(created.string("id"), created.string("uploadId"));
+        String id = created.string("id");
+        List<String> etags = List.of(putPart(id, 1), putPart(id, 2), putPart(id, 3));
+
+        var completed = api.call(alice, "POST", "/v1/uploads/" + id + "/complete", partsJson(etags, 1, 2, 3));
+        assertEquals(200, completed.status(), completed.body());
+        assertEquals("available", completed.string("state"));
+        assertEquals(1200, ((Map<String, Object>) completed.map().get("metadata")).get("width"));
+        var stored = store.head("assets/" + completed.string("id") + "/original").orElseThrow();
+        assertEquals(FILE.length, stored.size());
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void aResumableUploadInterruptedAfterPartOneReportsWhatStorageHoldsAndFinishes() throws Exception {
+        String id = initiate("resumable").string("id");
+        String first = putPart(id, 1);
+
+        // The client lost its connection; it asks what storage holds.
+        var status = api.call(alice, "GET", "/v1/uploads/" + id, "");
+        assertEquals(200, status.status());
+        assertEquals(PartPlan.PREFERRED_PART_SIZE, ((Number) status.map().get("committedBytes")).longValue());
+        var parts = (List<Map<String, Object>>) status.map().get("parts");
+        assertEquals(1, parts.size());
+        assertEquals(1, parts.getFirst().get("partNumber"));
+        assertEquals(first.replace("\"", ""), ((String) parts.getFirst().get("etag")).replace("\"", ""));
+        assertEquals("in_progress", status.string("progress"));
+        assertEquals("resuming", status.string("state"));
+
+        List<String> etags = List.of(first, putPart(id, 2), putPart(id, 3));
+        assertEquals("uploading", api.call(alice, "GET", "/v1/uploads/" + id, "").string("state"));
+        var completed = api.call(alice, "POST", "/v1/uploads/" + id + "/complete", partsJson(etags, 1, 2, 3));
+        assertEquals("available", completed.string("state"), completed.body());
+        var done = api.call(alice, "GET", "/v1/uploads/" + id, "");
+        assertEquals("complete", done.string("progress"));
+    }
+
+    @Test
+    void aBadPartListIsRefusedAndTheSessionStaysUsable() throws Exception {
+        String id = initiate("multipart").string("id");
+        List<String> etags = List.of(putPart(id, 1), putPart(id, 2), putPart(id, 3));
+        String path = "/v1/uploads/" + id + "/complete";
+
+        var wrongEtag = api.call(alice, "POST", path, partsJson(List.of(etags.get(0), "\"0000\"", etags.get(2)), 1, 2, 3));
+        assertEquals(409, wrongEtag.status(), wrongEtag.body());
+        assertEquals("part_mismatch", wrongEtag.string("code"));
+
+        var missing = api.call(alice, "POST", path, partsJson(etags, 1, 3));
+        assertEquals(422, missing.status());
+        assertEquals("parts_incomplete", missing.string("code"));
+
+        var duplicate = api.call(alice, "POST", path, partsJson(etags, 1, 2, 2, 3));
+        assertEquals(422, duplicate.status());
+        assertEquals("duplicate_part", duplicate.string("code"));
+
+        var outOfRange = api.call(alice, "POST", path, partsJson(List.of("a", "b", "c", "d"), 1, 2, 3, 4));
+        assertEquals(422, outOfRange.status());
+        assertEquals("invalid_part_number", outOfRange.string("code"));
+
+        var malformed = api.call(alice, "POST", path, "{\"parts\": [{\"partNumber\": \"one\"");
+        assertEquals(400, malformed.status(), malformed.body());
+        assertEquals("malformed_request", malformed.string("code"));
+
+        assertEquals("uploading", api.call(alice, "GET", "/v1/uploads/" + id, "").string("state"));
+        var completed = api.call(alice, "POST", path, partsJson(etags, 1, 2, 3));
+        assertEquals("available", completed.string("state"), completed.body());
+    }
+
+    @Test
+    void partNumbersOutsideThePlanAndWrongUrlKindsAreRefused() {
+        String id = initiate("multipart").string("id");
+        for (int n : new int[] {0, 4, -1}) {
+            var reply = api.call(alice, "POST", "/v1/uploads/" + id + "/parts/" + n + "/url", "");
+            assertEquals(422, reply.status(), "part " + n);
+            assertEquals("invalid_part_number", reply.string("code"));
+        }
+        assertEquals(409, api.call(alice, "POST", "/v1/uploads/" + id + "/url", "").status());
+        var direct = api.call(alice, "POST", "/v1/uploads", """
+                {"profile":"image","filename":"a.jpg","contentType":"image/jpeg","byteSize":10}""");
+        var reply = api.call(alice, "POST", "/v1/uploads/" + direct.string("id") + "/parts/1/url", "");
+        assertEquals(409, reply.status());
+        assertEquals("invalid_state", reply.string("code"));
+    }
+
+    @Test
+    void cancellingMidUploadLeavesNoMultipartUploadAndNoObjectBehind() throws Exception {
+        String id = initiate("multipart").string("id");
+        putPart(id, 1);
+        String key = "staging/" + id + "/big photo.jpg";
+        assertEquals(1, multipart.listUploads(key, 10).size());
+
+        var cancelled = api.call(alice, "DELETE", "/v1/uploads/" + id, "");
+        assertEquals(200, cancelled.status(), cancelled.body());
+        assertEquals("aborted", cancelled.string("state"));
+        assertTrue(multipart.listUploads(key, 10).isEmpty(), "the multipart upload was aborted");
+        assertTrue(store.head(key).isEmpty());
+        assertEquals(null, cancelled.map().get("assetId"), "the staged asset is gone");
+
+        var again = api.call(alice, "DELETE", "/v1/uploads/" + id, "");
+        assertEquals(200, again.status());
+        assertEquals("aborted", again.string("state"));
+        assertEquals(404, api.call("mallory", "DELETE", "/v1/uploads/" + id, "").status());
+    }
+
+    @Test
+    void cancellingACompletedUploadIsAConflict() throws Exception {
+        byte[] png = TestMedia.bytes("alpha.png");
+        var created = api.call(alice, "POST", "/v1/uploads", """
+                {"profile":"image","filename":"a.png","contentType":"image/png","byteSize":%d}""".formatted(png.length));
+        String id = created.string("id");
+        api.call(alice, "POST", "/v1/uploads/" + id + "/url", "");
+        store.put("staging/" + id + "/a.png", png, "image/png"); // where the signed PUT would have put it
+        assertEquals("available", api.call(alice, "POST", "/v1/uploads/" + id + "/complete", "").string("state"));
+        var reply = api.call(alice, "DELETE", "/v1/uploads/" + id, "");
+        assertEquals(409, reply.status());
+        assertEquals("upload_completed", reply.string("code"));
+    }
+}

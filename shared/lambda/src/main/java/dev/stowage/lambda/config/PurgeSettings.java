@@ -1,0 +1,14 @@
+package dev.stowage.lambda.config;
+
+import io.micronaut.context.annotation.ConfigurationProperties;
+import io.micronaut.core.bind.annotation.Bindable;
+import java.time.Duration;
+
+/**
+ * The purger's pace: rows per batch (memory stays flat whatever the backlog), and how old an
+ * unknown multipart upload must be before it counts as an orphan.
+ */
+@ConfigurationProperties("stowage.purge")
+public record PurgeSettings(
+        @Bindable(defaultValue = "500") int batchSize,
+        @Bindable(defaultValue = "1h") Duration orphanGrace) {}

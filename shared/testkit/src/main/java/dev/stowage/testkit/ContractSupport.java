@@ -1,0 +1,129 @@
+package dev.stowage.testkit;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.stowage.domain.port.ObjectStore.PresignedRequest;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpRequest.BodyPublishers;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/** What the storage contracts share: sending presigned requests as a browser would, the clock, test bytes. */
+final class ContractSupport {
+
+    private static final HttpClient HTTP = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(10))
+            .build();
+    // HttpClient derives these from the URL and body and refuses them from callers, as browsers do.
+    private static final Set<String> SET_BY_HTTP_CLIENT = Set.of("host", "content-length");
+
+    private ContractSupport() {
+    }
+
+    /** Sends a presigned request with the given headers. {@code body} null sends none. */
+    static HttpResponse<byte[]> send(PresignedRequest request, byte[] body, Map<String, String> headers) {
+        // Expect: 100-continue, as S3 clients do: a refused request is answered before its body is sent,
+        // instead of the server closing the connection mid-body.
+        var builder = HttpRequest.newBuilder(request.url())
+                .expectContinue(body != null)
+                .timeout(Duration.ofSeconds(30))
+                .method(request.method(), body == null ? BodyPublishers.noBody() : BodyPublishers.ofByteArray(body));
+        headers.forEach((name, value) -> {
+            if (!SET_BY_HTTP_CLIENT.contains(name.toLowerCase(Locale.ROOT))) {
+                builder.header(name, value);
+            }
+        });
+        try {
+            return HTTP.send(builder.build(), BodyHandlers.ofByteArray());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** {@code n} bytes that differ with {@code seed} and along the array, so slices and swaps are noticed. */
+    static byte[] bytes(int n, int seed) {
+        byte[] bytes = new byte[n];
+        for (int i = 0; i < n; i++) {
+            bytes[i] = (byte) (i * 31 + seed * 17 + (i >> 8));
+        }
+        return bytes;
+    }
+
+    /** Base64 SHA-256, as S3 carries it in {@code x-amz-checksum-sha256}. */
+    static String sha256(byte[] bytes) {
+        try {
+            return Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The value of a header the request names, whatever its case; null if it names none. */
+    static String header(PresignedRequest request, String name) {
+        return header(request.headers(), name);
+    }
+
+    static String header(Map<String, String> headers, String name) {
+        return headers.entrySet().stream()
+                .filter(e -> e.getKey().equalsIgnoreCase(name))
+                .map(Map.Entry::getValue)
+                .findFirst()
+                .orElse(null);
+    }
+
+    static void assertExpiresAbout(PresignedRequest request, Instant before, Duration ttl) {
+        Instant after = Instant.now();
+        // Signing truncates its timestamp to whole seconds, hence a second of slack either way.
+        assertFalse(request.expiresAt().isBefore(before.plus(ttl).minusSeconds(1)), "expires too early: " + request.expiresAt());
+        assertFalse(request.expiresAt().isAfter(after.plus(ttl).plusSeconds(1)), "expires too late: " + request.expiresAt());
+    }
+
+    // Polls the clock rather than sleeping a guess. The extra second covers servers that compare in
+    // whole seconds (the signed timestamp is whole seconds) with either rounding.
+    static void waitUntilExpired(PresignedRequest request) {
+        Instant certainlyExpired = request.expiresAt().plusSeconds(1);
+        while (!Instant.now().isAfter(certainlyExpired)) {
+            try {
+                Thread.sleep(25);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    static void assertRefused(HttpResponse<byte[]> response, String what) {
+        assertTrue(response.statusCode() >= 400 && response.statusCode() < 500, what + " must be refused with 4xx, got "
+                + response.statusCode() + ": " + text(response));
+    }
+
+    static void assertSuccess(HttpResponse<byte[]> response) {
+        assertTrue(response.statusCode() / 100 == 2, "expected 2xx, got " + response.statusCode() + ": " + text(response));
+    }
+
+    static byte[] body(HttpResponse<byte[]> response) {
+        assertSuccess(response);
+        return response.body();
+    }
+
+    static String text(HttpResponse<byte[]> response) {
+        return new String(response.body(), StandardCharsets.UTF_8);
+    }
+}
