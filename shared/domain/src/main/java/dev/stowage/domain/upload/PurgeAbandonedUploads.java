@@ -18,6 +18,8 @@ import java.util.Set;
  * batches so memory stays flat; a second run finds nothing to do. A dry run only counts.
  */
 public final class PurgeAbandonedUploads {
+    /** Open multipart uploads looked at per run, oldest first; a larger backlog takes several runs. */
+    static final int ORPHAN_SCAN_LIMIT = 10_000;
     private static final Set<UploadState> OPEN = EnumSet.of(UploadState.INITIALIZED, UploadState.SIGNED,
             UploadState.RESUMING, UploadState.UPLOADING);
 
@@ -85,17 +87,20 @@ public final class PurgeAbandonedUploads {
 
     private int abortOrphans(Instant now, boolean dryRun) {
         Instant cutoff = now.minus(orphanGrace);
-        List<PendingUpload> pending = multipart.listUploads(StorageKeys.STAGING, batchSize).stream()
-                .filter(u -> u.initiated().isBefore(cutoff))
+        List<PendingUpload> pending = multipart.listUploads(StorageKeys.STAGING, ORPHAN_SCAN_LIMIT).stream()
+                .filter(u -> !u.initiated().isAfter(cutoff))
                 .toList();
-        Set<String> known = sessions.knownMultipartUploads(pending.stream().map(PendingUpload::uploadId).toList());
         int aborted = 0;
-        for (PendingUpload u : pending) {
-            if (!known.contains(u.uploadId())) {
-                if (!dryRun) {
-                    multipart.abort(u.key(), u.uploadId());
+        for (int from = 0; from < pending.size(); from += batchSize) {
+            List<PendingUpload> chunk = pending.subList(from, Math.min(pending.size(), from + batchSize));
+            Set<String> known = sessions.knownMultipartUploads(chunk.stream().map(PendingUpload::uploadId).toList());
+            for (PendingUpload u : chunk) {
+                if (!known.contains(u.uploadId())) {
+                    if (!dryRun) {
+                        multipart.abort(u.key(), u.uploadId());
+                    }
+                    aborted++;
                 }
-                aborted++;
             }
         }
         return aborted;
