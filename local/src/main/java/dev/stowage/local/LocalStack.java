@@ -1,5 +1,7 @@
 package dev.stowage.local;
 
+import dev.stowage.domain.port.ObjectStore;
+import dev.stowage.functions.purger.PurgerHandler;
 import dev.stowage.functions.uploadevents.UploadEventsHandler;
 import dev.stowage.localstack.LocalPostgres;
 import dev.stowage.localstack.LocalS3Server;
@@ -14,7 +16,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.time.Duration;
 import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,23 +35,56 @@ public final class LocalStack implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LocalStack.class);
     private static final int EVENT_ATTEMPTS = 3;
 
-    /** Where and how to run. {@code dataDir} empty means everything is thrown away on close. */
-    public record Options(int port, Optional<Path> dataDir, String jwtSecret) {}
+    /**
+     * Where and how to run. {@code dataDir} empty means everything is thrown away on close;
+     * {@code purgeEvery} is the purger's schedule.
+     */
+    public record Options(int port, Optional<Path> dataDir, String jwtSecret, Duration purgeEvery) {
+        public Options(int port, Optional<Path> dataDir, String jwtSecret) {
+            this(port, dataDir, jwtSecret, Duration.ofMinutes(5));
+        }
+    }
 
     private final LocalPostgres postgres;
     private final LocalS3Server s3;
     private final S3EventFront front;
     private final ApplicationContext context;
     private final UploadEventsHandler events;
+    private final ScheduledExecutorService schedule;
 
     private LocalStack(LocalPostgres postgres, LocalS3Server s3, S3EventFront front, ApplicationContext context,
-                       UploadEventsHandler events) {
+                       UploadEventsHandler events, ScheduledExecutorService schedule) {
         this.postgres = postgres;
         this.s3 = s3;
         this.front = front;
         this.context = context;
         this.events = events;
+        this.schedule = schedule;
     }
+
+    /** The purger's EventBridge schedule: the same handler, fed the same scheduled event. */
+    private static ScheduledExecutorService schedulePurges(ApplicationContext context, Options options) {
+        PurgerHandler purger = new PurgerHandler(context);
+        ScheduledExecutorService schedule = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "stowage-purger");
+            t.setDaemon(true);
+            return t;
+        });
+        schedule.scheduleWithFixedDelay(() -> {
+            try {
+                var out = new ByteArrayOutputStream();
+                purger.handleRequest(new ByteArrayInputStream(SCHEDULED_EVENT), out, null);
+                LOG.info("purger: {}", out.toString(StandardCharsets.UTF_8));
+            } catch (Exception e) {
+                LOG.warn("purger run failed; the next one retries", e);
+            }
+        }, options.purgeEvery().toSeconds(), options.purgeEvery().toSeconds(), TimeUnit.SECONDS);
+        return schedule;
+    }
+
+    private static final byte[] SCHEDULED_EVENT =
+            "{\"detail-type\":\"Scheduled Event\",\"source\":\"aws.events\",\"detail\":{}}"
+                    .getBytes(StandardCharsets.UTF_8);
 
     public static LocalStack start(Options options) {
         LocalPostgres postgres = LocalPostgres.start(options.dataDir().map(d -> d.resolve("postgres")), 0);
@@ -53,9 +93,13 @@ public final class LocalStack implements AutoCloseable {
         // The front must exist before the API (presigned URLs name it); the API must exist before events
         // can be delivered. Events that arrive in between wait for the handler.
         AtomicReference<UploadEventsHandler> handler = new AtomicReference<>();
+        AtomicReference<ObjectStore> store = new AtomicReference<>();
         S3EventFront front = S3EventFront.start(S3EventFront.Options
                 .of(s3.endpoint(), 0, s3.bucket(), json -> deliver(handler.get(), json))
-                .withRegion(s3.region()));
+                .withRegion(s3.region())
+                // A multipart completion's request does not carry the object's size; S3's event does.
+                .withSizeLookup(key -> Optional.ofNullable(store.get()).flatMap(s -> s.head(key))
+                        .map(info -> OptionalLong.of(info.size())).orElse(OptionalLong.empty())));
         ApplicationContext context = Micronaut.build(new String[0])
                 .mainClass(StowageLocal.class)
                 .environments("local")
@@ -63,8 +107,9 @@ public final class LocalStack implements AutoCloseable {
                 .properties(properties(options, postgres, s3, front))
                 .start();
         UploadEventsHandler events = new UploadEventsHandler(context);
+        store.set(context.getBean(ObjectStore.class));
         handler.set(events);
-        LocalStack stack = new LocalStack(postgres, s3, front, context, events);
+        LocalStack stack = new LocalStack(postgres, s3, front, context, events, schedulePurges(context, options));
         context.registerSingleton(LocalStack.class, stack);
         return stack;
     }
@@ -137,6 +182,7 @@ public final class LocalStack implements AutoCloseable {
 
     @Override
     public void close() {
+        schedule.shutdownNow();
         try (postgres; s3; front) {
             context.close();
         }

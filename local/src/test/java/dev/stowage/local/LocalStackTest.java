@@ -97,6 +97,35 @@ class LocalStackTest {
     }
 
     @Test
+    void aMultipartUploadThroughTheLauncherCompletesAndIsPromoted() throws Exception {
+        byte[] file = java.util.Arrays.copyOf(TestMedia.bytes("landscape.jpg"), 9 * 1024 * 1024);
+        var created = body(send(api("/v1/uploads").POST(HttpRequest.BodyPublishers.ofString(
+                "{\"profile\":\"image\",\"filename\":\"big.jpg\",\"contentType\":\"image/jpeg\",\"byteSize\":"
+                        + file.length + ",\"strategy\":\"multipart\"}"))));
+        String id = (String) created.get("id");
+        long partSize = ((Number) created.get("partSize")).longValue();
+        int partCount = ((Number) created.get("partCount")).intValue();
+        assertEquals(2, partCount);
+        StringBuilder parts = new StringBuilder();
+        for (int n = 1; n <= partCount; n++) {
+            var signed = body(send(api("/v1/uploads/" + id + "/parts/" + n + "/url")
+                    .POST(HttpRequest.BodyPublishers.noBody())));
+            int from = (int) ((n - 1) * partSize);
+            int length = (int) Math.min(partSize, file.length - from);
+            var put = HttpRequest.newBuilder(URI.create((String) signed.get("url"))).expectContinue(true)
+                    .PUT(HttpRequest.BodyPublishers.ofByteArray(file, from, length));
+            var response = http.send(put.build(), HttpResponse.BodyHandlers.discarding());
+            assertEquals(200, response.statusCode());
+            parts.append(n == 1 ? "" : ",").append("{\"partNumber\":").append(n).append(",\"etag\":")
+                    .append(json.writeValueAsString(response.headers().firstValue("ETag").orElseThrow())).append('}');
+        }
+        var completed = send(api("/v1/uploads/" + id + "/complete")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"parts\":[" + parts + "]}")));
+        assertEquals(200, completed.statusCode(), completed.body());
+        assertEquals("available", body(completed).get("state"));
+    }
+
+    @Test
     void aRequestWithoutAValidTokenIs401() throws Exception {
         var forged = DevTokens.mint("another-secret-that-is-at-least-32-bytes", "carol", Duration.ofMinutes(1));
         var response = send(HttpRequest.newBuilder(stack.apiUrl().resolve("/v1/uploads/" + java.util.UUID.randomUUID()))

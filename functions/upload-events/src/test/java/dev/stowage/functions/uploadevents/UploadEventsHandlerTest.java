@@ -6,10 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.stowage.domain.Principal;
 import dev.stowage.domain.asset.AssetState;
 import dev.stowage.domain.port.Assets;
+import dev.stowage.domain.port.MultipartStore;
 import dev.stowage.domain.port.ObjectStore;
 import dev.stowage.domain.port.UploadSessions;
 import dev.stowage.domain.upload.InitiateUpload;
 import dev.stowage.domain.upload.SignUpload;
+import dev.stowage.domain.upload.SignUploadPart;
 import dev.stowage.domain.upload.UploadAdmission;
 import dev.stowage.domain.upload.UploadSession;
 import dev.stowage.domain.upload.UploadState;
@@ -102,6 +104,29 @@ class UploadEventsHandlerTest {
 
         context.getBean(ObjectStore.class).put(session.uploadKey(), jpeg, "image/jpeg");
         assertEquals("verified", handle(event).objects().getFirst().outcome());
+    }
+
+    @Test
+    void aCompleteMultipartUploadEventVerifiesAMultipartSession() throws Exception {
+        byte[] jpeg = TestMedia.bytes("landscape.jpg");
+        var session = context.getBean(InitiateUpload.class).execute(alice, new InitiateUpload.Command(
+                new UploadAdmission.Declared("image", "long holiday video.mp4", "image/jpeg", (long) jpeg.length,
+                        null), "multipart")).orElseThrow();
+        var signed = context.getBean(SignUploadPart.class).execute(alice, session.id(), 1).orElseThrow();
+        // Assemble the object as the client's parts and CompleteMultipartUpload would.
+        var multipart = context.getBean(MultipartStore.class);
+        String uploadId = signed.session().multipartUploadId().orElseThrow();
+        context.getBean(ObjectStore.class).put(session.uploadKey(), jpeg, "image/jpeg");
+        multipart.abort(session.uploadKey(), uploadId);
+
+        String event = Events.text("s3-object-created-multipart.json");
+        assertTrue(event.contains("\"ObjectCreated:CompleteMultipartUpload\""));
+        event = event.replace("7c1e9a40-2b3d-4e5f-8a6b-9c0d1e2f3a4b", session.id().toString());
+
+        assertEquals(List.of("verified", "already_handled"),
+                List.of(handle(event), handle(event)).stream().map(r -> r.objects().getFirst().outcome()).toList());
+        assertEquals(UploadState.COMPLETED, context.getBean(UploadSessions.class).findById(session.id())
+                .orElseThrow().state());
     }
 
     @Test

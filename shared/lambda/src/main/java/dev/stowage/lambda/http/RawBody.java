@@ -4,18 +4,28 @@ import io.micronaut.context.annotation.Secondary;
 import io.micronaut.core.type.Argument;
 import io.micronaut.http.HttpRequest;
 import jakarta.inject.Singleton;
+import java.nio.charset.StandardCharsets;
 
 /** The request body as text, undecoded; empty when there is none. */
 public interface RawBody {
+    /**
+     * The attribute an HTTP server's filter sets to the buffered body bytes: a server may not buffer a
+     * body no {@code @Body} parameter asks for (Netty does not).
+     */
+    String ATTRIBUTE = "stowage.raw-body";
+
     String of(HttpRequest<?> request);
 
-    /** On an HTTP server the framework hands over the text as sent. */
+    /** On an HTTP server: the bytes a filter buffered, else whatever the framework holds. */
     @Singleton
     @Secondary
     class FromServer implements RawBody {
         @Override
         public String of(HttpRequest<?> request) {
-            return request.getBody(Argument.STRING).orElse("");
+            return request.getAttribute(ATTRIBUTE, byte[].class)
+                    .map(bytes -> new String(bytes, StandardCharsets.UTF_8))
+                    .or(() -> request.getBody(Argument.STRING))
+                    .orElse("");
         }
     }
 }
