@@ -1,6 +1,8 @@
 package dev.stowage.domain.port;
 
+import dev.stowage.domain.ErrorCode;
 import dev.stowage.domain.Principal;
+import dev.stowage.domain.Result;
 import dev.stowage.domain.asset.Asset;
 import dev.stowage.domain.upload.UploadSession;
 import dev.stowage.domain.upload.UploadState;
@@ -18,6 +20,12 @@ public interface UploadSessions {
     void insertWithAsset(UploadSession session, Asset asset);
 
     Optional<UploadSession> find(UUID id, Principal owner);
+
+    /** The caller's session, or {@code upload_not_found}: another principal's session is not there. */
+    default Result<UploadSession> owned(UUID id, Principal caller) {
+        return find(id, caller).<Result<UploadSession>>map(Result::ok)
+                .orElseGet(() -> Result.err(ErrorCode.UPLOAD_NOT_FOUND, "no upload session " + id));
+    }
 
     Optional<UploadSession> findById(UUID id);
 

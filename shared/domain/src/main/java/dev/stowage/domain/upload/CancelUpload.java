@@ -25,11 +25,10 @@ public final class CancelUpload {
     }
 
     public Result<UploadSession> execute(Principal caller, UUID sessionId) {
-        var found = sessions.find(sessionId, caller);
-        if (found.isEmpty()) {
-            return Result.err(ErrorCode.UPLOAD_NOT_FOUND, "no upload session " + sessionId);
-        }
-        UploadSession session = found.get();
+        return sessions.owned(sessionId, caller).flatMap(this::cancel);
+    }
+
+    private Result<UploadSession> cancel(UploadSession session) {
         if (CANCELLABLE.contains(session.state())) {
             sessions.transition(session.id(), CANCELLABLE, UploadState.ABORTED);
             session = sessions.findById(session.id()).orElseThrow();

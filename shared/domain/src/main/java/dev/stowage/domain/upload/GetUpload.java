@@ -1,6 +1,5 @@
 package dev.stowage.domain.upload;
 
-import dev.stowage.domain.ErrorCode;
 import dev.stowage.domain.Principal;
 import dev.stowage.domain.Result;
 import dev.stowage.domain.port.MultipartStore.Part;
@@ -39,11 +38,10 @@ public final class GetUpload {
     }
 
     public Result<Status> execute(Principal caller, UUID sessionId) {
-        var found = sessions.find(sessionId, caller);
-        if (found.isEmpty()) {
-            return Result.err(ErrorCode.UPLOAD_NOT_FOUND, "no upload session " + sessionId);
-        }
-        UploadSession session = found.get();
+        return sessions.owned(sessionId, caller).flatMap(this::status);
+    }
+
+    private Result<Status> status(UploadSession session) {
         Optional<Committed> committed = Optional.empty();
         if (session.isMultipart() && session.multipartUploadId().isPresent() && !session.state().isTerminal()) {
             List<Part> parts = multipart.listParts(session.uploadKey(), session.multipartUploadId().get());

@@ -1,5 +1,6 @@
 package dev.stowage.domain.upload;
 
+import dev.stowage.domain.Checksums;
 import dev.stowage.domain.ErrorCode;
 import dev.stowage.domain.Principal;
 import dev.stowage.domain.Result;
@@ -9,12 +10,9 @@ import dev.stowage.domain.asset.AssetState;
 import dev.stowage.domain.asset.PromoteAsset;
 import dev.stowage.domain.port.Assets;
 import dev.stowage.domain.port.ObjectStore;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.Base64;
 import java.util.UUID;
 
 /**
@@ -50,7 +48,7 @@ public final class ProxiedUpload {
                     + " bytes; use a direct upload for larger files");
         }
         UploadAdmission.Declared declared = command.file();
-        String actualChecksum = sha256(bytes);
+        String actualChecksum = Checksums.sha256Base64(bytes);
         UploadAdmission.Declared measured = new UploadAdmission.Declared(declared.profile(), declared.filename(),
                 declared.contentType(), (long) bytes.length,
                 declared.checksumSha256() == null ? actualChecksum : declared.checksumSha256());
@@ -72,13 +70,5 @@ public final class ProxiedUpload {
         store.put(key, bytes, file.contentType());
         assets.transition(assetId, AssetState.STAGED, AssetState.VALIDATING);
         return promote.run(assetId).orElseThrow();
-    }
-
-    private static String sha256(byte[] bytes) {
-        try {
-            return Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

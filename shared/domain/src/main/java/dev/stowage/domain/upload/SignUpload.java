@@ -34,11 +34,10 @@ public final class SignUpload {
     }
 
     public Result<Signed> execute(Principal caller, java.util.UUID sessionId) {
-        var found = sessions.find(sessionId, caller);
-        if (found.isEmpty()) {
-            return Result.err(ErrorCode.UPLOAD_NOT_FOUND, "no upload session " + sessionId);
-        }
-        UploadSession session = found.get();
+        return sessions.owned(sessionId, caller).flatMap(this::sign);
+    }
+
+    private Result<Signed> sign(UploadSession session) {
         if (session.strategy() != UploadStrategy.PRESIGNED_PUT) {
             return Result.err(ErrorCode.INVALID_STATE, "a " + session.strategy().apiName()
                     + " session signs its parts, not a whole-object URL");
@@ -55,11 +54,7 @@ public final class SignUpload {
             return Result.err(ErrorCode.INVALID_STATE, "upload session is " + session.state().wire()
                     + "; only initialized or signed sessions can be signed");
         }
-        Duration ttl = profiles.find(session.profile()).orElseThrow().signTtl();
-        Duration untilExpiry = Duration.between(now, session.expiresAt());
-        if (untilExpiry.compareTo(ttl) < 0) {
-            ttl = untilExpiry;
-        }
+        Duration ttl = session.urlTtl(profiles.find(session.profile()).orElseThrow().signTtl(), now);
         PresignedRequest request = store.presignPut(new ObjectStore.PutSpec(session.uploadKey(),
                 session.contentType(), session.byteSize(), session.checksumSha256(), ttl));
         return Result.ok(new Signed(session, request));

@@ -36,14 +36,13 @@ public final class SignUploadPart {
     }
 
     public Result<SignedPart> execute(Principal caller, UUID sessionId, int partNumber) {
-        var found = sessions.find(sessionId, caller);
-        if (found.isEmpty()) {
-            return Result.err(ErrorCode.UPLOAD_NOT_FOUND, "no upload session " + sessionId);
-        }
-        UploadSession session = found.get();
+        return sessions.owned(sessionId, caller).flatMap(session -> sign(session, partNumber));
+    }
+
+    private Result<SignedPart> sign(UploadSession session, int partNumber) {
         if (!session.isMultipart()) {
             return Result.err(ErrorCode.INVALID_STATE, "a direct session signs one whole-object URL: POST /v1/uploads/"
-                    + sessionId + "/url");
+                    + session.id() + "/url");
         }
         PartPlan plan = session.partPlan().orElseThrow();
         if (!plan.contains(partNumber)) {
@@ -67,11 +66,7 @@ public final class SignUploadPart {
             }
         }
         session = sessions.findById(session.id()).orElseThrow();
-        Duration ttl = profiles.find(session.profile()).orElseThrow().signTtl();
-        Duration untilExpiry = Duration.between(now, session.expiresAt());
-        if (untilExpiry.compareTo(ttl) < 0) {
-            ttl = untilExpiry;
-        }
+        Duration ttl = session.urlTtl(profiles.find(session.profile()).orElseThrow().signTtl(), now);
         long size = plan.sizeOf(partNumber);
         PresignedRequest request = multipart.presignPart(session.uploadKey(), session.multipartUploadId().get(),
                 partNumber, size, ttl);

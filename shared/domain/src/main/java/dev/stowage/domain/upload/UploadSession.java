@@ -34,6 +34,12 @@ public record UploadSession(
         return !now.isBefore(expiresAt);
     }
 
+    /** How long a URL signed now may live: {@code wanted}, but never past the session's expiry. */
+    public java.time.Duration urlTtl(java.time.Duration wanted, Instant now) {
+        java.time.Duration left = java.time.Duration.between(now, expiresAt);
+        return left.compareTo(wanted) < 0 ? left : wanted;
+    }
+
     public boolean isMultipart() {
         return strategy != UploadStrategy.PRESIGNED_PUT;
     }

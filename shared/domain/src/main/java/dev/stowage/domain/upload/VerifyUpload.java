@@ -1,5 +1,6 @@
 package dev.stowage.domain.upload;
 
+import dev.stowage.domain.Checksums;
 import dev.stowage.domain.ErrorCode;
 import dev.stowage.domain.Principal;
 import dev.stowage.domain.Result;
@@ -12,14 +13,7 @@ import dev.stowage.domain.port.MultipartStore;
 import dev.stowage.domain.port.ObjectStore.ObjectInfo;
 import dev.stowage.domain.port.ObjectStore;
 import dev.stowage.domain.port.UploadSessions;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -68,15 +62,10 @@ public final class VerifyUpload {
      * refused and the session stays usable.
      */
     public Result<Verified> complete(Principal caller, UUID sessionId, List<Part> parts) {
-        Optional<UploadSession> found = sessions.find(sessionId, caller);
-        if (found.isEmpty()) {
-            return Result.err(ErrorCode.UPLOAD_NOT_FOUND, "no upload session " + sessionId);
-        }
-        UploadSession session = found.get();
-        if (!session.isMultipart() || !VERIFIABLE_OR_RESUMING.contains(session.state())) {
-            return verify(session);
-        }
-        return assemble(session, parts).flatMap(this::verify);
+        return sessions.owned(sessionId, caller).flatMap(session ->
+                !session.isMultipart() || !VERIFIABLE_OR_RESUMING.contains(session.state())
+                        ? verify(session)
+                        : assemble(session, parts).flatMap(this::verify));
     }
 
     /** Storage says an object was created at {@code key} (already URL-decoded). */
@@ -220,14 +209,7 @@ public final class VerifyUpload {
     }
 
     private String sha256Of(String key) {
-        try (InputStream in = new DigestInputStream(store.open(key), MessageDigest.getInstance("SHA-256"))) {
-            in.transferTo(java.io.OutputStream.nullOutputStream());
-            return Base64.getEncoder().encodeToString(((DigestInputStream) in).getMessageDigest().digest());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return Checksums.sha256Base64(store.open(key));
     }
 
     private Result<Verified> current(UUID sessionId) {
