@@ -82,7 +82,16 @@ public final class PromoteAsset {
 
     private void finishPromotion(Asset asset) {
         String originalKey = StorageKeys.original(asset.id());
-        store.copy(asset.stagingKey(), originalKey);
+        try {
+            store.copy(asset.stagingKey(), originalKey);
+        } catch (ObjectStore.ObjectMissing stagingGone) {
+            // Another run (the S3 event, or the client's complete) copied, promoted and deleted staging
+            // between our read and our copy. With the original in place there is nothing left to do here.
+            if (store.head(originalKey).isEmpty()) {
+                throw stagingGone;
+            }
+            return;
+        }
         var variants = profiles.find(asset.profile()).map(Profile::variants).orElse(java.util.List.of())
                 .stream().map(VariantSpec::name).toList();
         if (assets.promote(asset.id(), originalKey, variants)) {
