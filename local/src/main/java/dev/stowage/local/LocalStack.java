@@ -160,6 +160,11 @@ public final class LocalStack implements AutoCloseable {
         return front.endpoint();
     }
 
+    /** The S3 server behind the event front: writes here emit no events (benchmarks seed through it). */
+    public URI s3UpstreamEndpoint() {
+        return s3.endpoint();
+    }
+
     public String bucket() {
         return s3.bucket();
     }

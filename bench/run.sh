@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# Stowage benchmarks. Usage: bench/run.sh [coldstart|lifecycle|multipart|purge|all]   (default: all)
+#
+# Builds only this module (and the uploads function's shaded jar if it is missing), then runs the runners in
+# fresh JVMs and prints Markdown tables; they are also written to bench/target/{coldstart,lifecycle}/*.md.
+# Knobs (environment): BENCH_RUNS (cold-start runs per variant, 5), BENCH_CLIENTS (8), BENCH_PREWARM_S (30, once
+# per side), BENCH_WARMUP_S (10, before each measurement), BENCH_MEASURE_S (30), BENCH_ROUNDS (lifecycle rounds,
+# each measuring Stowage and the floor once; 2),
+# BENCH_ONLY (run only the cold-start variants whose name contains this text, e.g. "plain"),
+# BENCH_JAVA_OPTS (extra options for the runner JVMs, e.g. -Dmicronaut.server.thread-selection=BLOCKING).
+set -euo pipefail
+
+what="${1:-all}"
+case "$what" in coldstart|lifecycle|multipart|purge|all) ;; *) echo "usage: $0 [coldstart|lifecycle|multipart|purge|all]" >&2; exit 2 ;; esac
+
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+if [[ -z "${JAVA_HOME:-}" || ! -x "$JAVA_HOME/bin/java" ]]; then
+  export JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64
+fi
+java="$JAVA_HOME/bin/java"
+mvn=(./mvnw -B -q -o)
+
+uploads_built="functions/uploads/target/stowage-function-uploads-0.1.0-SNAPSHOT-lambda.jar"
+if [[ "$what" != lifecycle && ! -f "$uploads_built" ]]; then
+  echo "[bench] building the uploads function's shaded jar" >&2
+  "${mvn[@]}" -pl functions/uploads package -DskipTests
+fi
+
+echo "[bench] building bench/" >&2
+"${mvn[@]}" -f bench/pom.xml package -DskipTests
+"${mvn[@]}" -f bench/pom.xml dependency:build-classpath -DincludeScope=runtime \
+  -Dmdep.outputFile=target/runtime.classpath
+bench_jar="$root/bench/target/stowage-bench-0.1.0-SNAPSHOT.jar"
+cp_file="$root/bench/target/runtime.classpath"
+classpath="$bench_jar:$(cat "$cp_file")"
+
+log_props=(-Dlogback.configurationFile="$root/bench/src/main/config/logback-bench.xml")
+read -r -a extra_opts <<< "${BENCH_JAVA_OPTS:-}"
+
+if [[ "$what" == coldstart || "$what" == all ]]; then
+  work="$root/bench/target/coldstart"
+  mkdir -p "$work"
+  # A private copy: archives are tied to the jar's size and mtime, and others may rebuild the original meanwhile.
+  cp "$uploads_built" "$work/uploads-lambda.jar"
+  "$java" "${log_props[@]}" -Dbench.log="$work/runner.log" ${extra_opts[@]+"${extra_opts[@]}"} -cp "$classpath" \
+    -Dbench.uploadsJar="$work/uploads-lambda.jar" -Dbench.jar="$bench_jar" -Dbench.workDir="$work" \
+    -Dbench.runs="${BENCH_RUNS:-5}" -Dbench.only="${BENCH_ONLY:-}" \
+    dev.stowage.bench.ColdStartBench
+fi
+
+if [[ "$what" == lifecycle || "$what" == all ]]; then
+  work="$root/bench/target/lifecycle"
+  mkdir -p "$work"
+  "$java" "${log_props[@]}" -Dbench.log="$work/runner.log" ${extra_opts[@]+"${extra_opts[@]}"} -cp "$classpath" \
+    -Dbench.workDir="$work" \
+    -Dbench.clients="${BENCH_CLIENTS:-8}" -Dbench.prewarmSeconds="${BENCH_PREWARM_S:-30}" \
+    -Dbench.warmupSeconds="${BENCH_WARMUP_S:-10}" \
+    -Dbench.measureSeconds="${BENCH_MEASURE_S:-30}" -Dbench.rounds="${BENCH_ROUNDS:-2}" \
+    dev.stowage.bench.LifecycleBench
+fi
+
+if [[ "$what" == multipart || "$what" == all ]]; then
+  work="$root/bench/target/multipart"
+  mkdir -p "$work"
+  "$java" "${log_props[@]}" -Dbench.log="$work/runner.log" ${extra_opts[@]+"${extra_opts[@]}"} -cp "$classpath" \
+    -Dbench.mp4="$root/shared/testkit/src/main/resources/media/clip.mp4" \
+    -Dbench.multipartMib="${BENCH_MULTIPART_MIB:-200}" -Dbench.rounds="${BENCH_ROUNDS:-3}" \
+    dev.stowage.bench.MultipartBench | tee "$work/multipart.md"
+fi
+
+if [[ "$what" == purge || "$what" == all ]]; then
+  work="$root/bench/target/purge"
+  mkdir -p "$work"
+  "$java" "${log_props[@]}" -Dbench.log="$work/runner.log" ${extra_opts[@]+"${extra_opts[@]}"} -cp "$classpath" \
+    -Dbench.purgeSessions="${BENCH_PURGE_SESSIONS:-10000}" \
+    dev.stowage.bench.PurgeBench | tee "$work/purge.md"
+fi

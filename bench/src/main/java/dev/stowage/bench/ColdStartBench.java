@@ -1,0 +1,245 @@
+package dev.stowage.bench;
+
+import dev.stowage.localstack.LocalPostgres;
+import dev.stowage.localstack.LocalS3Server;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.ToLongFunction;
+import java.util.stream.Collectors;
+import org.flywaydb.core.Flyway;
+
+/**
+ * Cold start: JVM start to the answer of the second API Gateway event ({@code POST /v1/uploads}, then
+ * {@code POST /v1/uploads/{id}/url}), median of N fresh JVMs per variant, for the Stowage uploads function and a
+ * plain handler doing the same inserts and presign. PostgreSQL and s3proxy are started once for all runs.
+ *
+ * <p>System properties: {@code bench.uploadsJar} (the shaded uploads function), {@code bench.jar} (this module's
+ * jar), {@code bench.workDir} (archives and logs), {@code bench.runs} (default 5). The plain handler's classpath is
+ * cut from this JVM's own classpath: the bench jar, the PostgreSQL driver, the AWS SDK and the Lambda event classes.
+ */
+public final class ColdStartBench {
+    private static final String BUCKET = "stowage-bench";
+
+    /** One way of starting a probe; {@code training} flags (if any) produce the archive the run flags use. */
+    record Variant(String name, String family, String classpath, String mainClass, List<String> flags,
+                   List<String> training, Path artifact) {
+        String shownFlags() {
+            return flags.isEmpty() ? "(none)" : flags.stream()
+                    .filter(f -> !f.startsWith("-Xshare") && !f.startsWith("-XX:AOTMode"))
+                    .map(f -> f.replaceAll("=.*/", "="))
+                    .collect(Collectors.joining(" "));
+        }
+    }
+
+    private ColdStartBench() {}
+
+    public static void main(String[] args) throws Exception {
+        Path uploadsJar = Path.of(required("bench.uploadsJar"));
+        Path benchJar = Path.of(required("bench.jar"));
+        Path work = Path.of(System.getProperty("bench.workDir", "bench/target/coldstart"));
+        int runs = Integer.getInteger("bench.runs", 5);
+        Files.createDirectories(work);
+
+        String stowageCp = uploadsJar.toAbsolutePath() + File.pathSeparator + benchJar.toAbsolutePath();
+        String plainCp = plainClasspath(benchJar);
+
+        System.err.println("[coldstart] starting PostgreSQL and s3proxy");
+        try (LocalPostgres pg = LocalPostgres.start(Optional.empty(), 0);
+             LocalS3Server s3 = LocalS3Server.start(Optional.empty(), 0, BUCKET)) {
+            Flyway.configure().dataSource(pg.jdbcUrl(), pg.username(), pg.password())
+                    .locations("classpath:db/migration").load().migrate();
+            Map<String, String> env = new LinkedHashMap<>();
+            env.put("STOWAGE_DATABASE_URL", pg.jdbcUrl());
+            env.put("STOWAGE_DATABASE_USER", pg.username());
+            env.put("STOWAGE_DATABASE_PASSWORD", pg.password());
+            env.put("STOWAGE_BUCKET", s3.bucket());
+            env.put("STOWAGE_STORAGE_ENDPOINT", s3.endpoint().toString());
+            env.put("STOWAGE_STORAGE_REGION", s3.region());
+            env.put("STOWAGE_STORAGE_ACCESS_KEY_ID", s3.accessKey());
+            env.put("STOWAGE_STORAGE_SECRET_ACCESS_KEY", s3.secretKey());
+            env.put("STOWAGE_STORAGE_PATH_STYLE", "true");
+
+            String only = System.getProperty("bench.only", "");
+            List<Variant> variants = variants(work, stowageCp, plainCp).stream()
+                    .filter(v -> only.isBlank() || v.name().toLowerCase().contains(only.toLowerCase())).toList();
+            String loadBefore = loadAverage();
+            for (Variant v : variants) {
+                if (v.training() != null) {
+                    Files.deleteIfExists(v.artifact());
+                    System.err.println("[coldstart] training run: " + v.name());
+                    ChildJvm.run(v.training(), v.classpath(), v.mainClass(), env,
+                            work.resolve("logs").resolve(slug(v.name()) + "-training.log"));
+                    if (!Files.isRegularFile(v.artifact())) {
+                        throw new IllegalStateException("training run of " + v.name() + " wrote no " + v.artifact());
+                    }
+                }
+            }
+            Map<Variant, List<ChildJvm.Result>> results = new LinkedHashMap<>();
+            variants.forEach(v -> results.put(v, new ArrayList<>()));
+            for (int round = 0; round < runs; round++) {
+                // Rotate the order so slow drift (page cache, CPU frequency) is shared by all variants.
+                for (int i = 0; i < variants.size(); i++) {
+                    Variant v = variants.get((i + round) % variants.size());
+                    ChildJvm.Result r = ChildJvm.run(v.flags(), v.classpath(), v.mainClass(), env,
+                            work.resolve("logs").resolve(slug(v.name()) + "-" + (round + 1) + ".log"));
+                    results.get(v).add(r);
+                    System.err.printf("[coldstart] round %d/%d %-44s %5d ms (cpu %5d ms)%n", round + 1, runs,
+                            v.name(), r.total(), r.cpu());
+                }
+            }
+            String table = table(results, runs, "Load average (1/5/15 min) before: " + loadBefore + ", after: "
+                    + loadAverage() + ".");
+            System.out.println(table);
+            Files.writeString(work.resolve("coldstart.md"), table);
+        }
+    }
+
+    private static List<Variant> variants(Path work, String stowageCp, String plainCp) {
+        String stowage = ColdStartProbe.class.getName();
+        String plain = PlainColdStartProbe.class.getName();
+        Path stowageJsa = work.resolve("stowage.jsa").toAbsolutePath();
+        Path stowageAot = work.resolve("stowage.aot").toAbsolutePath();
+        Path stowageAotC1 = work.resolve("stowage-c1-serial.aot").toAbsolutePath();
+        Path plainJsa = work.resolve("plain.jsa").toAbsolutePath();
+        Path plainAot = work.resolve("plain.aot").toAbsolutePath();
+        List<String> c1Serial = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
+        return List.of(
+                new Variant("Stowage uploads, default", "stowage", stowageCp, stowage, List.of(), null, null),
+                new Variant("Stowage uploads, C1 + SerialGC", "stowage", stowageCp, stowage, c1Serial, null, null),
+                new Variant("Stowage uploads, AppCDS", "stowage", stowageCp, stowage,
+                        List.of("-XX:SharedArchiveFile=" + stowageJsa, "-Xshare:on"),
+                        List.of("-XX:ArchiveClassesAtExit=" + stowageJsa), stowageJsa),
+                new Variant("Stowage uploads, AOT cache", "stowage", stowageCp, stowage,
+                        List.of("-XX:AOTCache=" + stowageAot, "-XX:AOTMode=on"),
+                        List.of("-XX:AOTCacheOutput=" + stowageAot), stowageAot),
+                new Variant("Stowage uploads, AOT cache + C1 + SerialGC", "stowage", stowageCp, stowage,
+                        concat(c1Serial, List.of("-XX:AOTCache=" + stowageAotC1, "-XX:AOTMode=on")),
+                        concat(c1Serial, List.of("-XX:AOTCacheOutput=" + stowageAotC1)), stowageAotC1),
+                new Variant("Plain handler, default", "plain", plainCp, plain, List.of(), null, null),
+                new Variant("Plain handler, AppCDS", "plain", plainCp, plain,
+                        List.of("-XX:SharedArchiveFile=" + plainJsa, "-Xshare:on"),
+                        List.of("-XX:ArchiveClassesAtExit=" + plainJsa), plainJsa),
+                new Variant("Plain handler, AOT cache", "plain", plainCp, plain,
+                        List.of("-XX:AOTCache=" + plainAot, "-XX:AOTMode=on"),
+                        List.of("-XX:AOTCacheOutput=" + plainAot), plainAot));
+    }
+
+    /** This JVM's classpath cut down to what the plain handler needs; a bigger one would slow its start. */
+    static String plainClasspath(Path benchJar) {
+        List<String> kept = new ArrayList<>();
+        kept.add(benchJar.toAbsolutePath().toString());
+        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+            String e = entry.replace('\\', '/');
+            boolean sdk = e.contains("/software/amazon/awssdk/") && !e.contains("/apache-client/")
+                    && !e.contains("/netty-nio-client/") && !e.contains("/aws-crt");
+            if (sdk || e.contains("/org/postgresql/postgresql/") || e.contains("/org/reactivestreams/")
+                    || e.contains("/com/amazonaws/aws-lambda-java-events/")
+                    || e.contains("/com/amazonaws/aws-lambda-java-core/") || e.contains("/org/slf4j/slf4j-api/")) {
+                kept.add(entry);
+            }
+        }
+        return String.join(File.pathSeparator, kept);
+    }
+
+    private static String table(Map<Variant, List<ChildJvm.Result>> results, int runs, String load) {
+        long plainWall = familyMedian(results, "plain", ChildJvm.Result::total, false);
+        long plainBestWall = familyMedian(results, "plain", ChildJvm.Result::total, true);
+        long plainCpu = familyMedian(results, "plain", ChildJvm.Result::cpu, false);
+        long stowageWall = familyMedian(results, "stowage", ChildJvm.Result::total, false);
+        long stowageBestWall = familyMedian(results, "stowage", ChildJvm.Result::total, true);
+        long stowageCpu = familyMedian(results, "stowage", ChildJvm.Result::cpu, false);
+
+        StringBuilder t = new StringBuilder();
+        t.append("Cold start, JVM start -> 2nd API Gateway event answered (POST /v1/uploads 201, then "
+                + "POST /v1/uploads/{id}/url 200). Median of ").append(runs)
+                .append(" fresh JVMs per variant, ms. ").append(load).append("\n\n");
+        t.append("| Variant | Extra JVM flags | Median | Min–max | CPU | Handler ready | 1st answer "
+                + "| Spawn → answer | × plain default |\n");
+        t.append("|---|---|---:|---:|---:|---:|---:|---:|---:|\n");
+        results.forEach((v, rs) -> {
+            long median = median(rs, ChildJvm.Result::total);
+            t.append("| ").append(v.name())
+                    .append(" | `").append(v.shownFlags()).append('`')
+                    .append(" | **").append(median).append("**")
+                    .append(" | ").append(min(rs)).append('–').append(max(rs))
+                    .append(" | ").append(median(rs, ChildJvm.Result::cpu))
+                    .append(" | ").append(median(rs, ChildJvm.Result::ready))
+                    .append(" | ").append(median(rs, ChildJvm.Result::first))
+                    .append(" | ").append(median(rs, ChildJvm.Result::spawnToAnswer))
+                    .append(" | ").append(ratio(median, plainWall)).append(" |\n");
+        });
+        if (plainWall > 0 && stowageWall > 0) {
+            t.append("\n- Stowage default / plain default: **").append(ratio(stowageWall, plainWall))
+                    .append("** wall, ").append(ratio(stowageCpu, plainCpu)).append(" CPU (goal ≤ 3×: ")
+                    .append(stowageWall <= 3 * plainWall ? "met" : "**not met**").append(")\n");
+            t.append("- Best Stowage / best plain: **").append(ratio(stowageBestWall, plainBestWall)).append("** (")
+                    .append(stowageBestWall).append(" vs ").append(plainBestWall).append(" ms; goal ≤ 3×: ")
+                    .append(stowageBestWall <= 3 * plainBestWall ? "met" : "**not met**").append(")\n");
+            t.append("- Best Stowage / plain default: **").append(ratio(stowageBestWall, plainWall)).append("**\n");
+        }
+        return t.toString();
+    }
+
+    /** The family's first (default) variant, or its fastest one. */
+    private static long familyMedian(Map<Variant, List<ChildJvm.Result>> results, String family,
+                                     ToLongFunction<ChildJvm.Result> f, boolean best) {
+        var medians = results.entrySet().stream().filter(e -> e.getKey().family().equals(family))
+                .mapToLong(e -> median(e.getValue(), f));
+        return (best ? medians.min() : medians.findFirst()).orElse(-1);
+    }
+
+    static long median(List<ChildJvm.Result> rs, ToLongFunction<ChildJvm.Result> f) {
+        long[] values = rs.stream().mapToLong(f).sorted().toArray();
+        int n = values.length;
+        return n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
+    }
+
+    private static long min(List<ChildJvm.Result> rs) {
+        return rs.stream().mapToLong(ChildJvm.Result::total).min().orElseThrow();
+    }
+
+    private static long max(List<ChildJvm.Result> rs) {
+        return rs.stream().mapToLong(ChildJvm.Result::total).max().orElseThrow();
+    }
+
+    static String ratio(long a, long b) {
+        if (a <= 0 || b <= 0) {
+            return "n/a";
+        }
+        return String.format("%.1f×", (double) a / b);
+    }
+
+    private static <T> List<T> concat(List<T> a, List<T> b) {
+        List<T> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
+    }
+
+    private static String slug(String name) {
+        return name.toLowerCase().replaceAll("[^a-z0-9]+", "-").replaceAll("(^-|-$)", "");
+    }
+
+    static String required(String property) {
+        String value = System.getProperty(property);
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException("-D" + property + " is required (bench/run.sh sets it)");
+        }
+        return value;
+    }
+
+    /** Load average of the machine: the benchmark shares its two cores with whatever else runs. */
+    static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return f[0] + " / " + f[1] + " / " + f[2];
+        } catch (java.io.IOException | RuntimeException e) {
+            return "n/a";
+        }
+    }
+}
