@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.stowage.testkit.Eventually;
+import dev.stowage.testkit.PresignedHttp;
 import dev.stowage.testkit.TestMedia;
 import io.micronaut.json.JsonMapper;
 import java.net.URI;
@@ -71,14 +72,8 @@ class LocalStackTest {
 
         var signed = body(send(api("/v1/uploads/" + sessionId + "/url").POST(HttpRequest.BodyPublishers.noBody())));
         assertTrue(((String) signed.get("url")).startsWith(stack.s3Endpoint().toString()), "URL names the S3 front");
-        var put = HttpRequest.newBuilder(URI.create((String) signed.get("url"))).expectContinue(true)
-                .PUT(HttpRequest.BodyPublishers.ofByteArray(jpeg));
-        ((Map<String, String>) signed.get("headers")).forEach((k, v) -> {
-            if (!k.equalsIgnoreCase("content-length")) {
-                put.header(k, v);
-            }
-        });
-        assertEquals(200, http.send(put.build(), HttpResponse.BodyHandlers.discarding()).statusCode());
+        assertEquals(200, PresignedHttp.send(URI.create((String) signed.get("url")), "PUT",
+                (Map<String, String>) signed.get("headers"), jpeg).statusCode());
 
         // No call to /complete: the S3 event the front emits drives verification, as on AWS.
         AtomicReference<Map<String, Object>> asset = new AtomicReference<>();
@@ -112,9 +107,8 @@ class LocalStackTest {
                     .POST(HttpRequest.BodyPublishers.noBody())));
             int from = (int) ((n - 1) * partSize);
             int length = (int) Math.min(partSize, file.length - from);
-            var put = HttpRequest.newBuilder(URI.create((String) signed.get("url"))).expectContinue(true)
-                    .PUT(HttpRequest.BodyPublishers.ofByteArray(file, from, length));
-            var response = http.send(put.build(), HttpResponse.BodyHandlers.discarding());
+            var response = PresignedHttp.send(URI.create((String) signed.get("url")), "PUT", Map.of(), file,
+                    from, length);
             assertEquals(200, response.statusCode());
             parts.append(n == 1 ? "" : ",").append("{\"partNumber\":").append(n).append(",\"etag\":")
                     .append(json.writeValueAsString(response.headers().firstValue("ETag").orElseThrow())).append('}');

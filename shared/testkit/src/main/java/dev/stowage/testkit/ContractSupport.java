@@ -4,57 +4,25 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.stowage.domain.port.ObjectStore.PresignedRequest;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
-import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 
 /** What the storage contracts share: sending presigned requests as a browser would, the clock, test bytes. */
 final class ContractSupport {
 
-    private static final HttpClient HTTP = HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(10))
-            .build();
-    // HttpClient derives these from the URL and body and refuses them from callers, as browsers do.
-    private static final Set<String> SET_BY_HTTP_CLIENT = Set.of("host", "content-length");
 
     private ContractSupport() {
     }
 
     /** Sends a presigned request with the given headers. {@code body} null sends none. */
     static HttpResponse<byte[]> send(PresignedRequest request, byte[] body, Map<String, String> headers) {
-        // Expect: 100-continue, as S3 clients do: a refused request is answered before its body is sent,
-        // instead of the server closing the connection mid-body.
-        var builder = HttpRequest.newBuilder(request.url())
-                .expectContinue(body != null)
-                .timeout(Duration.ofSeconds(30))
-                .method(request.method(), body == null ? BodyPublishers.noBody() : BodyPublishers.ofByteArray(body));
-        headers.forEach((name, value) -> {
-            if (!SET_BY_HTTP_CLIENT.contains(name.toLowerCase(Locale.ROOT))) {
-                builder.header(name, value);
-            }
-        });
-        try {
-            return HTTP.send(builder.build(), BodyHandlers.ofByteArray());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return PresignedHttp.send(request.url(), request.method(), headers, body);
     }
 
     /** {@code n} bytes that differ with {@code seed} and along the array, so slices and swaps are noticed. */

@@ -7,14 +7,12 @@ import dev.stowage.domain.port.MultipartStore;
 import dev.stowage.domain.port.ObjectStore;
 import dev.stowage.domain.upload.PartPlan;
 import dev.stowage.testkit.ApiGatewayClient;
+import dev.stowage.testkit.PresignedHttp;
 import dev.stowage.testkit.TestMedia;
 import dev.stowage.testkit.TestStack;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.function.aws.proxy.payload2.APIGatewayV2HTTPEventFunction;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -30,7 +28,6 @@ class MultipartUploadsTest {
     static ApiGatewayClient api;
     static ObjectStore store;
     static MultipartStore multipart;
-    static final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     /** A real JPEG padded past two preferred parts: the sniffed type stays image/jpeg, the upload has 3 parts. */
     static final byte[] FILE = padded(TestMedia.bytes("landscape.jpg"), (int) (2 * PartPlan.PREFERRED_PART_SIZE + 12_345));
 
@@ -68,14 +65,8 @@ class MultipartUploadsTest {
         assertEquals(200, signed.status(), signed.body());
         long size = ((Number) signed.map().get("partSize")).longValue();
         long offset = (n - 1) * PartPlan.PREFERRED_PART_SIZE;
-        var request = HttpRequest.newBuilder(URI.create(signed.string("url"))).expectContinue(true)
-                .PUT(HttpRequest.BodyPublishers.ofByteArray(FILE, (int) offset, (int) size));
-        ((Map<String, String>) signed.map().get("headers")).forEach((k, v) -> {
-            if (!k.equalsIgnoreCase("content-length")) {
-                request.header(k, v);
-            }
-        });
-        HttpResponse<Void> response = http.send(request.build(), HttpResponse.BodyHandlers.discarding());
+        var response = PresignedHttp.send(URI.create(signed.string("url")), "PUT",
+                (Map<String, String>) signed.map().get("headers"), FILE, (int) offset, (int) size);
         assertEquals(200, response.statusCode());
         return response.headers().firstValue("ETag").orElseThrow();
     }

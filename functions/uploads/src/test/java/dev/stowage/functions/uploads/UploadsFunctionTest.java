@@ -8,14 +8,12 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import dev.stowage.domain.port.ObjectStore;
 import dev.stowage.testkit.ApiGatewayClient;
 import dev.stowage.testkit.Events;
+import dev.stowage.testkit.PresignedHttp;
 import dev.stowage.testkit.TestMedia;
 import dev.stowage.testkit.TestStack;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.function.aws.proxy.payload2.APIGatewayV2HTTPEventFunction;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.util.Base64;
 import java.util.Map;
 import java.util.UUID;
@@ -30,7 +28,6 @@ class UploadsFunctionTest {
     static APIGatewayV2HTTPEventFunction function;
     static ApiGatewayClient api;
     static ObjectStore store;
-    static final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     final String alice = "alice-" + UUID.randomUUID();
 
@@ -62,17 +59,12 @@ class UploadsFunctionTest {
     }
 
     @SuppressWarnings("unchecked")
-    static int put(Map<String, Object> signed, byte[] bytes, String contentTypeOverride) throws Exception {
-        // Expect: 100-continue, as S3 clients do: a refused PUT is answered before the body is sent.
-        var request = HttpRequest.newBuilder(URI.create((String) signed.get("url"))).expectContinue(true)
-                .PUT(HttpRequest.BodyPublishers.ofByteArray(bytes));
-        ((Map<String, String>) signed.get("headers")).forEach((name, value) -> {
-            if (!name.equalsIgnoreCase("content-length")) {
-                request.header(name, name.equalsIgnoreCase("content-type") && contentTypeOverride != null
-                        ? contentTypeOverride : value);
-            }
-        });
-        return http.send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+    static int put(Map<String, Object> signed, byte[] bytes, String contentTypeOverride) {
+        var headers = new java.util.HashMap<>((Map<String, String>) signed.get("headers"));
+        if (contentTypeOverride != null) {
+            headers.put("content-type", contentTypeOverride);
+        }
+        return PresignedHttp.send(URI.create((String) signed.get("url")), "PUT", headers, bytes).statusCode();
     }
 
     @SuppressWarnings("unchecked")
