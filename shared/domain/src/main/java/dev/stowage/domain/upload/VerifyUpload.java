@@ -13,6 +13,7 @@ import dev.stowage.domain.port.MultipartStore;
 import dev.stowage.domain.port.ObjectStore.ObjectInfo;
 import dev.stowage.domain.port.ObjectStore;
 import dev.stowage.domain.port.UploadSessions;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -21,6 +22,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.locks.LockSupport;
 import java.util.logging.Logger;
 
 /**
@@ -45,15 +47,25 @@ public final class VerifyUpload {
     private final Assets assets;
     private final ObjectStore store;
     private final MultipartStore multipart;
-    private final PromoteAsset promote;
+    private static final Set<AssetState> IN_FLIGHT =
+            EnumSet.of(AssetState.VALIDATING, AssetState.ANALYZING, AssetState.PROMOTING);
+    private static final long POLL_NANOS = 25_000_000;
 
+    private final PromoteAsset promote;
+    private final Duration laneWait;
+
+    /**
+     * @param laneWait how long {@code complete} waits for another invocation (the S3 event) that holds the
+     *                 lane to finish, so the caller gets the outcome rather than "in flight"
+     */
     public VerifyUpload(UploadSessions sessions, Assets assets, ObjectStore store, MultipartStore multipart,
-                        PromoteAsset promote) {
+                        PromoteAsset promote, Duration laneWait) {
         this.sessions = sessions;
         this.assets = assets;
         this.store = store;
         this.multipart = multipart;
         this.promote = promote;
+        this.laneWait = laneWait;
     }
 
     /**
@@ -65,7 +77,8 @@ public final class VerifyUpload {
         return sessions.owned(sessionId, caller).flatMap(session ->
                 !session.isMultipart() || !VERIFIABLE_OR_RESUMING.contains(session.state())
                         ? verify(session)
-                        : assemble(session, parts).flatMap(this::verify));
+                        : assemble(session, parts).flatMap(this::verify))
+                .flatMap(verified -> settled(verified.session().id()));
     }
 
     /** Storage says an object was created at {@code key} (already URL-decoded). */
@@ -210,6 +223,23 @@ public final class VerifyUpload {
 
     private String sha256Of(String key) {
         return Checksums.sha256Base64(store.open(key));
+    }
+
+    /**
+     * The session and asset once no other invocation is still working on them (or when the wait is up):
+     * the S3 event may hold the lane while the caller's {@code complete} arrives.
+     */
+    private Result<Verified> settled(UUID sessionId) {
+        long deadline = System.nanoTime() + laneWait.toNanos();
+        while (true) {
+            Result<Verified> now = current(sessionId);
+            Verified v = now.orElseThrow();
+            boolean inFlight = v.session().state() == UploadState.VERIFYING || IN_FLIGHT.contains(v.asset().state());
+            if (!inFlight || System.nanoTime() >= deadline) {
+                return now;
+            }
+            LockSupport.parkNanos(POLL_NANOS);
+        }
     }
 
     private Result<Verified> current(UUID sessionId) {

@@ -74,8 +74,8 @@ public class LifecycleFactory {
 
     @Singleton
     VerifyUpload verifyUpload(UploadSessions sessions, Assets assets, ObjectStore store, MultipartStore multipart,
-                              PromoteAsset promote) {
-        return new VerifyUpload(sessions, assets, store, multipart, promote);
+                              PromoteAsset promote, LifecycleSettings settings) {
+        return new VerifyUpload(sessions, assets, store, multipart, promote, settings.completeWait());
     }
 
     @Singleton

@@ -1,0 +1,37 @@
+package dev.stowage.functions.uploads;
+
+import dev.stowage.domain.Principal;
+import dev.stowage.domain.upload.ProxiedUpload;
+import dev.stowage.domain.upload.UploadAdmission;
+import dev.stowage.lambda.http.AssetView;
+import dev.stowage.lambda.http.Problems;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Header;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.http.annotation.QueryValue;
+import java.util.List;
+
+/** {@code POST /v1/uploads/proxied}: a small file through the function; the body is the file, its type the header. */
+@Controller("/v1/uploads")
+public class ProxiedUploadController {
+    private final ProxiedUpload proxied;
+
+    public ProxiedUploadController(ProxiedUpload proxied) {
+        this.proxied = proxied;
+    }
+
+    @Post(value = "/proxied", consumes = MediaType.ALL, produces = MediaType.APPLICATION_JSON)
+    public HttpResponse<?> proxied(Principal caller, @QueryValue String profile, @QueryValue String filename,
+                                   @Header("Content-Type") String contentType,
+                                   @Nullable @Header("X-Checksum-Sha256") String checksumSha256,
+                                   @Body byte[] body) {
+        var declared = new UploadAdmission.Declared(profile, filename, contentType, (long) body.length, checksumSha256);
+        return Problems.respond(proxied.execute(caller, new ProxiedUpload.Command(declared, body)),
+                HttpStatus.CREATED, a -> AssetView.of(a, List.of()));
+    }
+}

@@ -1,0 +1,25 @@
+package dev.stowage.functions.uploads;
+
+import dev.stowage.domain.Principal;
+import dev.stowage.domain.upload.SignUpload;
+import dev.stowage.lambda.http.Problems;
+import dev.stowage.lambda.http.SignedUploadView;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Post;
+import java.util.UUID;
+
+/** {@code POST /v1/uploads/{id}/url}: the presigned PUT of a direct session. */
+@Controller("/v1/uploads")
+public class SignUploadController {
+    private final SignUpload sign;
+
+    public SignUploadController(SignUpload sign) {
+        this.sign = sign;
+    }
+
+    @Post("/{id}/url")
+    public HttpResponse<?> sign(Principal caller, UUID id) {
+        return Problems.respond(sign.execute(caller, id), SignedUploadView::of);
+    }
+}
