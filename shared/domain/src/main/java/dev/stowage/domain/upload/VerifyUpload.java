@@ -180,6 +180,12 @@ public final class VerifyUpload {
         }
         Optional<ObjectInfo> object = store.head(session.uploadKey());
         if (object.isEmpty()) {
+            // Another invocation may have verified, promoted and removed the staging object since we read
+            // the session: states only move forward, so follow it rather than report a missing upload.
+            UploadSession now = sessions.findById(session.id()).orElseThrow();
+            if (now.state() != session.state()) {
+                return verify(now);
+            }
             return Result.err(ErrorCode.OBJECT_MISSING, "nothing has been uploaded for this session yet");
         }
         // resuming may only move on to uploading; from there the lane proceeds as for any session.
