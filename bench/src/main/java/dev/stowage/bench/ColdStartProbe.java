@@ -13,24 +13,6 @@ public final class ColdStartProbe {
     private ColdStartProbe() {}
 
     public static void main(String[] args) {
-        ProbeClock clock = new ProbeClock();
-        try {
-            APIGatewayV2HTTPEventFunction function = new APIGatewayV2HTTPEventFunction();
-            clock.ready();
-            String created = ApiEvents.expect(function.handleRequest(ApiEvents.initiate(), null), 201,
-                    "POST /v1/uploads");
-            clock.first();
-            String signed = ApiEvents.expect(function.handleRequest(ApiEvents.sign(ApiEvents.firstId(created)), null),
-                    200, "POST /v1/uploads/{id}/url");
-            clock.second();
-            ApiEvents.requireSignedPut(signed);
-            clock.report();
-        } catch (Throwable e) {
-            e.printStackTrace();
-            System.out.flush();
-            System.exit(1);
-        }
-        // Lambda freezes the process instead; exit runs the hooks that write a CDS archive or AOT cache.
-        System.exit(0);
+        ColdStart.measure(APIGatewayV2HTTPEventFunction::new);
     }
 }

@@ -1,0 +1,36 @@
+package dev.stowage.bench;
+
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import java.util.function.Supplier;
+
+/**
+ * What every cold-start probe does in its fresh JVM: build the handler as Lambda would, answer
+ * {@code POST /v1/uploads} (201) and {@code POST /v1/uploads/{id}/url} (200), report the clock, exit.
+ */
+final class ColdStart {
+    private ColdStart() {}
+
+    static void measure(Supplier<RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>> construct) {
+        ProbeClock clock = new ProbeClock();
+        try {
+            var handler = construct.get();
+            clock.ready();
+            String created = ApiEvents.expect(handler.handleRequest(ApiEvents.initiate(), null), 201,
+                    "POST /v1/uploads");
+            clock.first();
+            String signed = ApiEvents.expect(handler.handleRequest(ApiEvents.sign(ApiEvents.firstId(created)), null),
+                    200, "POST /v1/uploads/{id}/url");
+            clock.second();
+            ApiEvents.requireSignedPut(signed);
+            clock.report();
+        } catch (Throwable e) {
+            e.printStackTrace();
+            System.out.flush();
+            System.exit(1);
+        }
+        // Lambda freezes the process instead; exit runs the hooks that write a CDS archive or AOT cache.
+        System.exit(0);
+    }
+}
