@@ -14,9 +14,9 @@ import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.Executors;
@@ -49,16 +49,14 @@ public final class LocalStack implements AutoCloseable {
     private final LocalS3Server s3;
     private final S3EventFront front;
     private final ApplicationContext context;
-    private final UploadEventsHandler events;
     private final ScheduledExecutorService schedule;
 
     private LocalStack(LocalPostgres postgres, LocalS3Server s3, S3EventFront front, ApplicationContext context,
-                       UploadEventsHandler events, ScheduledExecutorService schedule) {
+                       ScheduledExecutorService schedule) {
         this.postgres = postgres;
         this.s3 = s3;
         this.front = front;
         this.context = context;
-        this.events = events;
         this.schedule = schedule;
     }
 
@@ -109,7 +107,7 @@ public final class LocalStack implements AutoCloseable {
         UploadEventsHandler events = new UploadEventsHandler(context);
         store.set(context.getBean(ObjectStore.class));
         handler.set(events);
-        LocalStack stack = new LocalStack(postgres, s3, front, context, events, schedulePurges(context, options));
+        LocalStack stack = new LocalStack(postgres, s3, front, context, schedulePurges(context, options));
         context.registerSingleton(LocalStack.class, stack);
         return stack;
     }
@@ -167,10 +165,6 @@ public final class LocalStack implements AutoCloseable {
 
     public String bucket() {
         return s3.bucket();
-    }
-
-    public UploadEventsHandler eventsHandler() {
-        return events;
     }
 
     public ApplicationContext context() {

@@ -31,10 +31,6 @@ public sealed interface Result<T> {
         };
     }
 
-    default boolean isOk() {
-        return this instanceof Ok<T>;
-    }
-
     /** The value, for callers (mostly tests) that have already established this is {@link Ok}. */
     default T orElseThrow() {
         return switch (this) {

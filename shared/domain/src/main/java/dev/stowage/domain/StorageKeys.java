@@ -1,6 +1,5 @@
 package dev.stowage.domain;
 
-import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -26,30 +25,5 @@ public final class StorageKeys {
 
     public static String original(UUID assetId) {
         return ASSETS + assetId + "/original";
-    }
-
-    public static String variant(UUID assetId, String variantName, String extension) {
-        return VARIANTS + assetId + "/" + variantName + "." + extension;
-    }
-
-    public static boolean isStaging(String key) {
-        return key.startsWith(STAGING);
-    }
-
-    /** The session id in a direct-upload staging key, if the key has that shape. */
-    public static Optional<UUID> sessionIdOf(String stagingKey) {
-        if (!isStaging(stagingKey)) {
-            return Optional.empty();
-        }
-        String rest = stagingKey.substring(STAGING.length());
-        int slash = rest.indexOf('/');
-        if (slash < 0) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(UUID.fromString(rest.substring(0, slash)));
-        } catch (IllegalArgumentException e) {
-            return Optional.empty();
-        }
     }
 }

@@ -19,10 +19,10 @@ public class ApiGatewayRawBody implements RawBody {
 
     @Override
     public String of(HttpRequest<?> request) {
-        if (!(request instanceof ServletHttpRequest<?, ?> servlet)
-                || !(servlet.getNativeRequest() instanceof APIGatewayV2HTTPEvent event)) {
-            return fallback.of(request);
-        }
+        return ApiGatewayEvents.of(request).map(ApiGatewayRawBody::bodyOf).orElseGet(() -> fallback.of(request));
+    }
+
+    private static String bodyOf(APIGatewayV2HTTPEvent event) {
         if (event.getBody() == null) {
             return "";
         }

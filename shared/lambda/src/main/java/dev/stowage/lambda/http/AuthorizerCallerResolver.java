@@ -18,11 +18,8 @@ public class AuthorizerCallerResolver implements CallerResolver {
 
     @Override
     public Optional<String> subject(HttpRequest<?> request) {
-        if (!(request instanceof ServletHttpRequest<?, ?> servlet)
-                || !(servlet.getNativeRequest() instanceof APIGatewayV2HTTPEvent event)) {
-            return Optional.empty();
-        }
-        return Optional.ofNullable(event.getRequestContext())
+        return ApiGatewayEvents.of(request)
+                .map(APIGatewayV2HTTPEvent::getRequestContext)
                 .map(APIGatewayV2HTTPEvent.RequestContext::getAuthorizer)
                 .map(APIGatewayV2HTTPEvent.RequestContext.Authorizer::getJwt)
                 .map(APIGatewayV2HTTPEvent.RequestContext.Authorizer.JWT::getClaims)

@@ -8,6 +8,7 @@ import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.UUID;
 
 /**
@@ -45,19 +46,20 @@ public record UploadView(
     }
 
     public static UploadView of(UploadSession s) {
-        return new UploadView(s.id(), s.id(), s.assetId().orElse(null), s.profile(), s.strategy().apiName(),
-                s.state().wire(), s.filename(), s.contentType(), s.byteSize(), s.checksumSha256().orElse(null),
-                s.partPlan().map(PartPlan::partSize).orElse(null), s.partPlan().map(PartPlan::partCount).orElse(null),
-                s.expiresAt(), s.failureReason().orElse(null), null, null, null, s.createdAt(), s.updatedAt());
+        return of(s, null, null, null);
     }
 
     public static UploadView of(GetUpload.Status status) {
-        UploadView v = of(status.session());
-        return new UploadView(v.id, v.uploadId, v.assetId, v.profile, v.strategy, v.state, v.filename,
-                v.contentType, v.byteSize, v.checksumSha256, v.partSize, v.partCount, v.expiresAt, v.failureReason,
-                status.progress().name().toLowerCase(java.util.Locale.ROOT),
+        return of(status.session(), status.progress().name().toLowerCase(Locale.ROOT),
                 status.committed().map(GetUpload.Committed::bytes).orElse(null),
-                status.committed().map(c -> c.parts().stream().map(PartView::of).toList()).orElse(null),
-                v.createdAt, v.updatedAt);
+                status.committed().map(c -> c.parts().stream().map(PartView::of).toList()).orElse(null));
+    }
+
+    private static UploadView of(UploadSession s, String progress, Long committedBytes, List<PartView> parts) {
+        return new UploadView(s.id(), s.id(), s.assetId().orElse(null), s.profile(), s.strategy().apiName(),
+                s.state().wire(), s.filename(), s.contentType(), s.byteSize(), s.checksumSha256().orElse(null),
+                s.partPlan().map(PartPlan::partSize).orElse(null), s.partPlan().map(PartPlan::partCount).orElse(null),
+                s.expiresAt(), s.failureReason().orElse(null), progress, committedBytes, parts, s.createdAt(),
+                s.updatedAt());
     }
 }
