@@ -2,6 +2,7 @@ package dev.stowage.testkit;
 
 import dev.stowage.localstack.LocalPostgres;
 import dev.stowage.localstack.LocalS3Server;
+import dev.stowage.localstack.front.S3EventFront;
 
 import java.net.URI;
 import java.util.ArrayList;
@@ -16,6 +17,10 @@ import java.util.concurrent.Future;
 /**
  * One PostgreSQL and one S3-compatible server per test JVM, started on the first {@link #get()} and stopped
  * at JVM exit. {@code STOWAGE_DATABASE_URL} and {@code STOWAGE_S3_ENDPOINT} point it at existing servers.
+ *
+ * <p>Tests reach the embedded S3 server through the same {@link S3EventFront} as the local launcher, so they
+ * see S3's answers where s3proxy's own differ (a refusal before the body, idle timeouts, any part type);
+ * its events are dropped here, since tests drive the event handler themselves.
  */
 public final class TestStack {
 
@@ -29,10 +34,15 @@ public final class TestStack {
 
     private final LocalPostgres postgres;
     private final LocalS3Server s3;
+    private final S3EventFront front;
 
     private TestStack(LocalPostgres postgres, LocalS3Server s3) {
         this.postgres = postgres;
         this.s3 = s3;
+        this.front = s3.isEmbedded()
+                ? S3EventFront.start(S3EventFront.Options.of(s3.endpoint(), 0, s3.bucket(), event -> { })
+                        .withRegion(s3.region()))
+                : null;
     }
 
     /** The JVM's stack, starting it on first call; safe to call from any thread. */
@@ -100,10 +110,10 @@ public final class TestStack {
     }
 
     private void close() {
-        try {
-            s3.close();
-        } finally {
-            postgres.close();
+        try (postgres; s3) {
+            if (front != null) {
+                front.close();
+            }
         }
     }
 
@@ -120,7 +130,7 @@ public final class TestStack {
     }
 
     public URI s3Endpoint() {
-        return s3.endpoint();
+        return front != null ? front.endpoint() : s3.endpoint();
     }
 
     public String s3Region() {

@@ -1,7 +1,7 @@
 package dev.stowage.localstack.front;
 
-import com.sun.net.httpserver.Headers;
 import java.net.URI;
+import java.net.http.HttpHeaders;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
@@ -16,7 +16,7 @@ import java.util.Optional;
 record ObjectCreation(String eventName, String bucket, String key) {
 
     /** The creation {@code method} and {@code uri} ask for, or empty when the request creates no object. */
-    static Optional<ObjectCreation> of(String method, URI uri, Headers headers) {
+    static Optional<ObjectCreation> of(String method, URI uri, HttpHeaders headers) {
         String path = uri.getPath(); // decoded: event keys are built from the raw key
         if (path == null || path.length() < 2) {
             return Optional.empty();
@@ -37,7 +37,7 @@ record ObjectCreation(String eventName, String bucket, String key) {
         return Optional.ofNullable(event).map(name -> new ObjectCreation(name, bucket, key));
     }
 
-    private static String put(String[] params, Headers headers) {
+    private static String put(String[] params, HttpHeaders headers) {
         // Any query parameter besides the SigV4 ones (presigned URLs) and the SDK's "x-id" names a
         // sub-resource (partNumber/uploadId, acl, tagging, retention...), which creates no object.
         for (String name : params) {
@@ -46,7 +46,7 @@ record ObjectCreation(String eventName, String bucket, String key) {
                 return null;
             }
         }
-        boolean copy = headers.containsKey("x-amz-copy-source") || has(params, "x-amz-copy-source");
+        boolean copy = headers.firstValue("x-amz-copy-source").isPresent() || has(params, "x-amz-copy-source");
         return copy ? S3Events.COPY : S3Events.PUT;
     }
 

@@ -1,20 +1,20 @@
 package dev.stowage.localstack.front;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
-import java.net.http.HttpHeaders;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadFactory;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -33,6 +33,10 @@ import org.slf4j.LoggerFactory;
 public final class S3EventFront implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(S3EventFront.class);
     private static final ThreadFactory EVENT_THREADS = Thread.ofVirtual().name("s3-event-", 0).factory();
+    private static final ThreadFactory CONNECTION_THREADS = Thread.ofVirtual().name("s3-front-", 0).factory();
+    /** How long S3 waits for a silent client mid-request before answering {@code 400 RequestTimeout}. */
+    public static final Duration S3_IDLE_TIMEOUT = Duration.ofSeconds(20);
+    private static final Duration LINGER = Duration.ofSeconds(2);
 
     /**
      * How to run a front.
@@ -46,6 +50,8 @@ public final class S3EventFront implements AutoCloseable {
      * @param eventSink       receives each notification JSON, asynchronously, after the client's response
      * @param sizeLookup      the stored size of a key, for events whose request does not carry it (copy,
      *                        multipart completion); it runs with the event, off the request path
+     * @param idleTimeout     how long a client may send nothing mid-request before it gets S3's
+     *                        {@code 400 RequestTimeout} (S3: about 20 s)
      */
     public record Options(
             URI upstream,
@@ -55,7 +61,8 @@ public final class S3EventFront implements AutoCloseable {
             String region,
             String configurationId,
             Consumer<String> eventSink,
-            Function<String, OptionalLong> sizeLookup) {
+            Function<String, OptionalLong> sizeLookup,
+            Duration idleTimeout) {
 
         public Options {
             Objects.requireNonNull(upstream, "upstream");
@@ -65,43 +72,49 @@ public final class S3EventFront implements AutoCloseable {
             Objects.requireNonNull(configurationId, "configurationId");
             Objects.requireNonNull(eventSink, "eventSink");
             Objects.requireNonNull(sizeLookup, "sizeLookup");
+            if (idleTimeout.isNegative() || idleTimeout.isZero()) {
+                throw new IllegalArgumentException("idleTimeout must be positive: " + idleTimeout);
+            }
         }
 
-        /** Defaults: prefix {@code staging/}, region {@code us-east-1}, sizes unknown (0). */
+        /** Defaults: prefix {@code staging/}, region {@code us-east-1}, sizes unknown (0), S3's 20 s idle timeout. */
         public static Options of(URI upstream, int port, String bucket, Consumer<String> eventSink) {
             return new Options(upstream, port, bucket, "staging/", "us-east-1", "stowage-staging-uploads",
-                    eventSink, key -> OptionalLong.empty());
+                    eventSink, key -> OptionalLong.empty(), S3_IDLE_TIMEOUT);
         }
 
         public Options withPrefix(String value) {
-            return new Options(upstream, port, bucket, value, region, configurationId, eventSink, sizeLookup);
+            return new Options(upstream, port, bucket, value, region, configurationId, eventSink, sizeLookup, idleTimeout);
         }
 
         public Options withRegion(String value) {
-            return new Options(upstream, port, bucket, prefix, value, configurationId, eventSink, sizeLookup);
+            return new Options(upstream, port, bucket, prefix, value, configurationId, eventSink, sizeLookup, idleTimeout);
         }
 
         public Options withConfigurationId(String value) {
-            return new Options(upstream, port, bucket, prefix, region, value, eventSink, sizeLookup);
+            return new Options(upstream, port, bucket, prefix, region, value, eventSink, sizeLookup, idleTimeout);
         }
 
         public Options withSizeLookup(Function<String, OptionalLong> value) {
-            return new Options(upstream, port, bucket, prefix, region, configurationId, eventSink, value);
+            return new Options(upstream, port, bucket, prefix, region, configurationId, eventSink, value, idleTimeout);
+        }
+
+        public Options withIdleTimeout(Duration value) {
+            return new Options(upstream, port, bucket, prefix, region, configurationId, eventSink, sizeLookup, value);
         }
     }
 
     private final Options options;
     private final Upstream upstream;
-    private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
-    private final HttpServer server;
+    private final ServerSocket server;
+    private final Set<Socket> open = ConcurrentHashMap.newKeySet();
+    private final Thread acceptor;
 
     private S3EventFront(Options options) throws IOException {
         this.options = options;
         this.upstream = new Upstream(options.upstream());
-        this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), options.port()), 0);
-        server.setExecutor(executor);
-        server.createContext("/", this::handle);
-        server.start();
+        this.server = new ServerSocket(options.port(), 128, InetAddress.getLoopbackAddress());
+        this.acceptor = Thread.ofPlatform().daemon().name("s3-front-accept").start(this::accept);
     }
 
     /** Starts a front with default {@link Options} (prefix {@code staging/}). */
@@ -123,24 +136,62 @@ public final class S3EventFront implements AutoCloseable {
 
     /** The URI clients use instead of the S3 server's, e.g. {@code http://127.0.0.1:41234}. */
     public URI endpoint() {
-        InetSocketAddress address = server.getAddress();
-        return URI.create("http://" + address.getAddress().getHostAddress() + ":" + address.getPort());
+        return URI.create("http://" + server.getInetAddress().getHostAddress() + ":" + server.getLocalPort());
     }
 
     @Override
     public void close() {
-        server.stop(0);
-        executor.shutdownNow();
+        try {
+            server.close();
+        } catch (IOException e) {
+            LOG.debug("closing the front's listening socket", e);
+        }
+        for (Socket socket : open) {
+            closeQuietly(socket);
+        }
+        try {
+            acceptor.join(Duration.ofSeconds(5));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
-    private void handle(HttpExchange exchange) {
+    private void accept() {
+        while (!server.isClosed()) {
+            try {
+                Socket socket = server.accept();
+                open.add(socket);
+                CONNECTION_THREADS.newThread(() -> serve(socket)).start();
+            } catch (IOException e) {
+                if (!server.isClosed()) {
+                    LOG.warn("S3 front: accept failed", e);
+                }
+            }
+        }
+    }
+
+    /** One request per connection, then close: every answer says {@code Connection: close}. */
+    private void serve(Socket socket) {
         PendingEvent pending = null;
-        try (exchange) {
-            pending = proxy(exchange);
+        try {
+            socket.setTcpNoDelay(true);
+            Optional<ClientExchange> exchange = ClientExchange.read(socket, options.idleTimeout());
+            if (exchange.isPresent()) {
+                pending = proxy(exchange.get());
+            }
+        } catch (ClientExchange.Malformed e) {
+            try {
+                Downstream.error(socket.getOutputStream(), 400, "Bad Request", "InvalidRequest", e.getMessage());
+            } catch (IOException ignored) {
+                // The client is gone; nothing to tell.
+            }
         } catch (IOException e) {
-            LOG.debug("{} {}: connection failed mid-exchange", exchange.getRequestMethod(), exchange.getRequestURI(), e);
+            LOG.debug("S3 front: connection failed mid-exchange", e);
         } catch (RuntimeException e) {
-            LOG.warn("{} {}: proxy failure", exchange.getRequestMethod(), exchange.getRequestURI(), e);
+            LOG.warn("S3 front: proxy failure", e);
+        } finally {
+            lingeringClose(socket);
+            open.remove(socket);
         }
         // Like S3, the notification is asynchronous to the request: it starts once the response is out
         // (or the client gone: the object exists either way), and a failing sink cannot harm the proxy.
@@ -150,39 +201,72 @@ public final class S3EventFront implements AutoCloseable {
         }
     }
 
-    private PendingEvent proxy(HttpExchange exchange) throws IOException {
-        Optional<ObjectCreation> creation = ObjectCreation.of(
-                        exchange.getRequestMethod(), exchange.getRequestURI(), exchange.getRequestHeaders())
+    /**
+     * Half-closes, then reads what the client still sends before closing: closing a socket with unread
+     * bytes makes the kernel answer with a reset, which can destroy the response before the client reads
+     * it (a client that sent its body without waiting for {@code 100 Continue}, or gave up waiting).
+     */
+    private static void lingeringClose(Socket socket) {
+        try {
+            socket.shutdownOutput();
+            socket.setSoTimeout(Math.toIntExact(LINGER.toMillis()));
+            var in = socket.getInputStream();
+            byte[] buffer = new byte[16 * 1024];
+            long deadline = System.nanoTime() + LINGER.toNanos();
+            while (in.read(buffer) >= 0 && System.nanoTime() < deadline) {
+                // dropped
+            }
+        } catch (IOException e) {
+            // Timed out, reset or already closed: the client had its chance to read the answer.
+        } finally {
+            closeQuietly(socket);
+        }
+    }
+
+    private static void closeQuietly(Socket socket) {
+        try {
+            socket.close();
+        } catch (IOException e) {
+            // already closed
+        }
+    }
+
+    private PendingEvent proxy(ClientExchange exchange) throws IOException {
+        Optional<ObjectCreation> creation = ObjectCreation.of(exchange.method(), exchange.uri(), exchange.headers())
                 .filter(c -> c.bucket().equals(options.bucket()) && c.key().startsWith(options.prefix()));
         Upstream.Reply reply;
         try {
             reply = upstream.send(exchange);
         } catch (Upstream.ClientGone e) {
-            throw e;
+            if (e.idle()) {
+                // The upstream request is abandoned with its socket: S3 stores nothing of a short body.
+                Downstream.requestTimeout(exchange);
+            }
+            return null;
         } catch (IOException e) {
-            LOG.warn("{} {}: S3 server unreachable", exchange.getRequestMethod(), exchange.getRequestURI(), e);
+            LOG.warn("{} {}: S3 server unreachable", exchange.method(), exchange.uri(), e);
             Downstream.badGateway(exchange, e);
+            exchange.discardRemainingBody();
             return null;
         }
         int status = reply.status();
         boolean created = creation.isPresent() && status / 100 == 2;
         // PUT's outcome is all in the status and headers; copy and completion put theirs in the body.
         var kept = created && !creation.get().eventName().equals(S3Events.PUT) ? new ByteArrayOutputStream() : null;
-        try (reply) {
+        try {
             Downstream.copy(exchange, reply, kept);
+            exchange.discardRemainingBody(); // a refusal that came before the body was all sent
         } catch (IOException e) {
             // The object exists even if the client missed the answer; S3 would still notify.
-            LOG.debug("{} {}: response not fully delivered", exchange.getRequestMethod(), exchange.getRequestURI(), e);
+            LOG.debug("{} {}: response not fully delivered", exchange.method(), exchange.uri(), e);
         }
         if (!created) {
             return null;
         }
         return new PendingEvent(creation.get(), Instant.now(), Sequencer.next(),
-                PendingEvent.principalOf(exchange.getRequestHeaders().getFirst("Authorization"),
-                        exchange.getRequestURI().getRawQuery()),
-                exchange.getRemoteAddress().getAddress().getHostAddress(),
-                HttpHeaders.of(exchange.getRequestHeaders(), (name, value) -> true),
-                reply.headers(), reply.bytesSent(),
+                PendingEvent.principalOf(exchange.headers().firstValue("Authorization").orElse(null),
+                        exchange.uri().getRawQuery()),
+                exchange.remoteAddress(), exchange.headers(), reply.headers(), reply.bytesSent(),
                 kept == null ? new byte[0] : kept.toByteArray());
     }
 

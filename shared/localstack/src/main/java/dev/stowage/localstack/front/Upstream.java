@@ -1,7 +1,5 @@
 package dev.stowage.localstack.front;
 
-import com.sun.net.httpserver.Headers;
-import com.sun.net.httpserver.HttpExchange;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -12,7 +10,6 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.http.HttpHeaders;
-import java.util.List;
 import java.util.Locale;
 
 /**
@@ -41,47 +38,53 @@ final class Upstream {
         this.authority = base.getRawAuthority();
     }
 
-    /** The reading client went away while its body was being relayed; there is no one to answer. */
+    /** The client stopped sending its body: it went away, or went silent for the idle period. */
     static final class ClientGone extends IOException {
         ClientGone(IOException cause) {
             super(cause.getMessage(), cause);
         }
+
+        /** True when the client is still connected but sent nothing for the idle period. */
+        boolean idle() {
+            return getCause() instanceof SocketTimeoutException;
+        }
     }
 
-    /** Sends the exchange's request upstream; the reply's body is still unread, to be streamed back. */
-    Reply send(HttpExchange exchange) throws IOException {
+    /**
+     * Sends the client's request upstream; the reply's body is still unread, to be streamed back. The
+     * client is told to go ahead ({@code 100 Continue}) only once the S3 server has, so a refusal reaches it
+     * before it sends a byte of body, as from S3 itself.
+     */
+    Reply send(ClientExchange exchange) throws IOException {
         var socket = new Socket();
         try {
             socket.setTcpNoDelay(true);
             socket.connect(address, CONNECT_TIMEOUT_MILLIS);
             var in = new BufferedInputStream(socket.getInputStream(), 64 * 1024);
             var out = new BufferedOutputStream(socket.getOutputStream(), 64 * 1024);
-            Headers headers = exchange.getRequestHeaders();
-            long length = contentLength(headers);
-            boolean hasBody = length > 0 || length == CHUNKED;
-            writeHead(exchange, out, length, hasBody);
+            writeHead(exchange, out);
             long sent = 0;
-            HttpHeaders[] head = new HttpHeaders[1];
-            int status;
-            if (hasBody) {
-                // Asking s3proxy first lets it refuse (bad signature, wrong Content-Type) before the
-                // body streams to it; the JDK server has already told our client to go ahead.
-                status = awaitContinue(socket, in, head);
-                if (status == 100) {
+            HeadReply[] head = new HeadReply[1];
+            if (exchange.hasBody()) {
+                // Asking s3proxy first lets it refuse (bad signature, wrong Content-Type) before the body
+                // streams to it.
+                if (awaitContinue(socket, in, head)) {
+                    exchange.goAhead();
                     try {
-                        sent = sendBody(exchange.getRequestBody(), out, length);
+                        sent = sendBody(exchange.body(), out, exchange.declaredLength());
                     } catch (ClientGone e) {
                         throw e;
                     } catch (IOException e) {
                         // s3proxy may answer (and hang up) before taking the whole body: relay that answer.
-                        return readAfterRefusal(socket, exchange.getRequestMethod(), in, e);
+                        return readAfterRefusal(socket, exchange.method(), in, e);
                     }
-                    status = readFinal(in, head);
+                    head[0] = readFinal(in);
                 }
             } else {
-                status = readFinal(in, head);
+                head[0] = readFinal(in);
             }
-            return new Reply(socket, status, head[0], body(exchange.getRequestMethod(), status, head[0], in), sent);
+            return new Reply(socket, head[0].status(), head[0].reason(), head[0].headers(),
+                    body(exchange.method(), head[0].status(), head[0].headers(), in), sent);
         } catch (IOException | RuntimeException e) {
             socket.close();
             throw e;
@@ -90,46 +93,42 @@ final class Upstream {
 
     private static Reply readAfterRefusal(Socket socket, String method, InputStream in, IOException writeFailure)
             throws IOException {
-        HttpHeaders[] head = new HttpHeaders[1];
         try {
-            int status = readFinal(in, head);
-            return new Reply(socket, status, head[0], body(method, status, head[0], in), 0);
+            HeadReply head = readFinal(in);
+            return new Reply(socket, head.status(), head.reason(), head.headers(),
+                    body(method, head.status(), head.headers(), in), 0);
         } catch (IOException e) {
             writeFailure.addSuppressed(e);
             throw writeFailure;
         }
     }
 
-    private void writeHead(HttpExchange exchange, OutputStream out, long length, boolean hasBody) throws IOException {
-        URI uri = exchange.getRequestURI();
-        String target = uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
-        Wire.writeLine(out, exchange.getRequestMethod() + " " + target + " HTTP/1.1");
-        Headers headers = exchange.getRequestHeaders();
-        var hop = new HopByHop(headers.get("Connection"));
-        boolean clientExpects = false;
-        for (var header : headers.entrySet()) {
+    private void writeHead(ClientExchange exchange, OutputStream out) throws IOException {
+        Wire.writeLine(out, exchange.method() + " " + exchange.rawTarget() + " HTTP/1.1");
+        HttpHeaders headers = exchange.headers();
+        var hop = new HopByHop(headers.allValues("Connection"));
+        boolean dropContentType = UnsignedFormType.applies(exchange);
+        for (var header : headers.map().entrySet()) {
             String name = header.getKey();
-            if (name.equalsIgnoreCase("Expect")) {
-                clientExpects = hasBody;
-            }
-            // Content-Length/Transfer-Encoding are written below from how we actually send the body.
-            if (hop.contains(name) || name.equalsIgnoreCase("Content-Length")
-                    || (name.equalsIgnoreCase("Expect") && !hasBody)) {
+            // Framing and Expect are written below from how we actually send the body.
+            if (hop.contains(name) || name.equalsIgnoreCase("Content-Length") || name.equalsIgnoreCase("Expect")
+                    || (dropContentType && name.equalsIgnoreCase("Content-Type"))) {
                 continue;
             }
             for (String value : header.getValue()) {
                 Wire.writeLine(out, name + ": " + value); // Host included: it is part of the signature
             }
         }
-        if (!headers.containsKey("Host")) {
+        if (headers.firstValue("Host").isEmpty()) {
             Wire.writeLine(out, "Host: " + authority);
         }
+        long length = exchange.declaredLength();
         if (length >= 0) {
             Wire.writeLine(out, "Content-Length: " + length); // exactly the client's: SigV4 may sign it
-        } else if (length == CHUNKED) {
+        } else if (length == ClientExchange.CHUNKED) {
             Wire.writeLine(out, "Transfer-Encoding: chunked");
         }
-        if (hasBody && !clientExpects) {
+        if (exchange.hasBody()) {
             Wire.writeLine(out, "Expect: 100-continue"); // not signable in practice: SDKs exclude it
         }
         Wire.writeLine(out, "Connection: close"); // one request per connection: loopback connects are cheap
@@ -137,8 +136,14 @@ final class Upstream {
         out.flush();
     }
 
-    /** 100 when the body should be sent, otherwise the final status (already read into {@code head}). */
-    private static int awaitContinue(Socket socket, InputStream in, HttpHeaders[] head) throws IOException {
+    /** A status line and its headers. */
+    private record HeadReply(int status, String reason, HttpHeaders headers) {}
+
+    /**
+     * True when the body should be sent (S3 said 100, or stayed silent past the timeout); otherwise the
+     * final answer is read into {@code head}.
+     */
+    private static boolean awaitContinue(Socket socket, InputStream in, HeadReply[] head) throws IOException {
         socket.setSoTimeout(CONTINUE_TIMEOUT_MILLIS);
         try {
             in.mark(1);
@@ -147,27 +152,44 @@ final class Upstream {
             }
             in.reset();
         } catch (SocketTimeoutException silent) {
-            return 100;
+            return true;
         } finally {
             socket.setSoTimeout(0);
         }
-        int status = statusOf(Wire.readLine(in));
-        head[0] = Wire.readHeaders(in);
-        return status == 100 ? 100 : status < 200 ? readFinal(in, head) : status;
+        HeadReply first = readHead(in);
+        if (first.status() == 100) {
+            return true;
+        }
+        head[0] = first.status() < 200 ? readFinal(in) : first;
+        return false;
     }
 
-    private static int readFinal(InputStream in, HttpHeaders[] head) throws IOException {
+    private static HeadReply readFinal(InputStream in) throws IOException {
         while (true) {
-            int status = statusOf(Wire.readLine(in));
-            head[0] = Wire.readHeaders(in);
-            if (status >= 200) {
-                return status;
+            HeadReply head = readHead(in);
+            if (head.status() >= 200) {
+                return head;
             }
         }
     }
 
+    private static HeadReply readHead(InputStream in) throws IOException {
+        String statusLine = Wire.readLine(in);
+        String[] parts = statusLine.split(" ", 3);
+        if (parts.length < 2 || !parts[0].startsWith("HTTP/")) {
+            throw new IOException("not an HTTP status line: " + statusLine);
+        }
+        int status;
+        try {
+            status = Integer.parseInt(parts[1]);
+        } catch (NumberFormatException e) {
+            throw new IOException("not an HTTP status line: " + statusLine, e);
+        }
+        return new HeadReply(status, parts.length == 3 ? parts[2] : "", Wire.readHeaders(in));
+    }
+
     private static long sendBody(InputStream body, OutputStream socket, long length) throws IOException {
-        OutputStream out = length == CHUNKED ? Wire.chunking(socket) : socket;
+        OutputStream out = length == ClientExchange.CHUNKED ? Wire.chunking(socket) : socket;
         byte[] buffer = new byte[64 * 1024];
         long sent = 0;
         while (true) {
@@ -204,28 +226,8 @@ final class Upstream {
         return length.isPresent() ? Wire.fixed(in, length.getAsLong()) : in; // else: until we close
     }
 
-    private static int statusOf(String statusLine) throws IOException {
-        String[] parts = statusLine.split(" ", 3);
-        if (parts.length < 2 || !parts[0].startsWith("HTTP/")) {
-            throw new IOException("not an HTTP status line: " + statusLine);
-        }
-        return Integer.parseInt(parts[1]);
-    }
-
-    private static final long CHUNKED = -2;
-    private static final long ABSENT = -1;
-
-    private static long contentLength(Headers headers) {
-        List<String> encoding = headers.get("Transfer-Encoding");
-        if (encoding != null && !encoding.isEmpty()) {
-            return CHUNKED; // the JDK server de-chunks it for us (and refuses Content-Length alongside)
-        }
-        String value = headers.getFirst("Content-Length");
-        return value == null ? ABSENT : Long.parseLong(value.trim());
-    }
-
     /** S3's answer: status, headers, and the body as a stream that must be closed. */
-    record Reply(Socket socket, int status, HttpHeaders headers, InputStream body, long bytesSent)
+    record Reply(Socket socket, int status, String reason, HttpHeaders headers, InputStream body, long bytesSent)
             implements AutoCloseable {
         @Override
         public void close() throws IOException {

@@ -74,7 +74,7 @@ final class Wire {
                 }
                 int n = in.read(buffer, offset, (int) Math.min(max, left));
                 if (n < 0) {
-                    throw new EOFException("S3 server closed the connection " + left + " bytes short");
+                    throw new EOFException("connection closed " + left + " bytes short");
                 }
                 left -= n;
                 return n;
@@ -102,7 +102,14 @@ final class Wire {
                 if (left == 0) {
                     String size = readLine(in);
                     int extension = size.indexOf(';');
-                    left = Long.parseLong((extension < 0 ? size : size.substring(0, extension)).trim(), 16);
+                    try {
+                        left = Long.parseLong((extension < 0 ? size : size.substring(0, extension)).trim(), 16);
+                    } catch (NumberFormatException e) {
+                        left = -1;
+                    }
+                    if (left < 0) {
+                        throw new IOException("malformed chunk size: " + size);
+                    }
                     if (left == 0) {
                         readHeaders(in); // trailers
                         done = true;
@@ -111,7 +118,7 @@ final class Wire {
                 }
                 int n = in.read(buffer, offset, (int) Math.min(max, left));
                 if (n < 0) {
-                    throw new EOFException("S3 server closed the connection mid-chunk");
+                    throw new EOFException("connection closed mid-chunk");
                 }
                 left -= n;
                 if (left == 0) {
