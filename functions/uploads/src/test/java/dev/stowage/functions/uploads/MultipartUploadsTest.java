@@ -152,6 +152,10 @@ class MultipartUploadsTest {
         assertEquals(400, malformed.status(), malformed.body());
         assertEquals("malformed_request", malformed.string("code"));
 
+        var fractional = api.call(alice, "POST", path, "{\"parts\": [{\"partNumber\": 1.5, \"etag\": \"x\"}]}");
+        assertEquals(400, fractional.status(), fractional.body());
+        assertTrue(fractional.string("detail").contains("whole number"), fractional.body());
+
         assertEquals("uploading", api.call(alice, "GET", "/v1/uploads/" + id, "").string("state"));
         var completed = api.call(alice, "POST", path, partsJson(etags, 1, 2, 3));
         assertEquals("available", completed.string("state"), completed.body());

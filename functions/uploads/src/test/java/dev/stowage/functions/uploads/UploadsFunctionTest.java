@@ -200,6 +200,9 @@ class UploadsFunctionTest {
         "path separator            | {\"profile\":\"image\",\"filename\":\"../x.jpg\",\"contentType\":\"image/jpeg\",\"byteSize\":1} | 422 | invalid_filename",
         "control character         | {\"profile\":\"image\",\"filename\":\"a\\u0007.jpg\",\"contentType\":\"image/jpeg\",\"byteSize\":1} | 422 | invalid_filename",
         "size of the wrong type    | {\"profile\":\"image\",\"filename\":\"a.jpg\",\"contentType\":\"image/jpeg\",\"byteSize\":\"big\"} | 400 | malformed_request",
+        "fractional size           | {\"profile\":\"image\",\"filename\":\"a.jpg\",\"contentType\":\"image/jpeg\",\"byteSize\":1.5} | 400 | malformed_request",
+        "size beyond any integer   | {\"profile\":\"image\",\"filename\":\"a.jpg\",\"contentType\":\"image/jpeg\",\"byteSize\":1e30} | 400 | malformed_request",
+        "size of 10^16 bytes       | {\"profile\":\"image\",\"filename\":\"a.jpg\",\"contentType\":\"image/jpeg\",\"byteSize\":10000000000000000} | 413 | too_large",
         "unknown strategy          | {\"profile\":\"image\",\"filename\":\"a.jpg\",\"contentType\":\"image/jpeg\",\"byteSize\":1,\"strategy\":\"carrier-pigeon\"} | 422 | unsupported_strategy",
     })
     void badInitiateRequestsAreProblemJsonWithAStableCode(String why, String body, int status, String code) {
