@@ -1,25 +1,31 @@
 package dev.stowage.local;
 
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.serde.annotation.Serdeable;
 import java.util.Map;
 
-/** Liveness of the local stack: answers once every service behind it has started. */
+/** Liveness of the local stack: 503 while it starts, 200 once every service behind it is up. */
 @Controller
 public class HealthController {
 
     @Serdeable
     record Health(String status, Map<String, String> services) {}
 
-    private final LocalStack stack;
+    private final Readiness readiness;
 
-    HealthController(LocalStack stack) {
-        this.stack = stack;
+    HealthController(Readiness readiness) {
+        this.readiness = readiness;
     }
 
     @Get("/health")
-    Health health() {
-        return new Health("ok", stack.describe());
+    HttpResponse<Health> health() {
+        return readiness.services()
+                .map(services -> HttpResponse.ok(new Health("ok", services)))
+                .orElseGet(() -> HttpResponse.<Health>status(HttpStatus.SERVICE_UNAVAILABLE)
+                        .header("Retry-After", "1")
+                        .body(new Health("starting", Map.of())));
     }
 }

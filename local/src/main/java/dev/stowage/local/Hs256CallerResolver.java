@@ -3,6 +3,7 @@ package dev.stowage.local;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.crypto.MACVerifier;
+import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.stowage.lambda.http.CallerResolver;
 import io.micronaut.context.annotation.Property;
@@ -12,12 +13,15 @@ import io.micronaut.http.HttpRequest;
 import jakarta.inject.Singleton;
 import java.text.ParseException;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Date;
 import java.util.Optional;
 
 /**
- * Locally the launcher does the HTTP API authorizer's job: it accepts a bearer JWT signed with the
- * configured HS256 secret, not expired, and takes the caller from its {@code sub} claim.
+ * Locally the launcher does the HTTP API JWT authorizer's job, with its rules: the token is signed with
+ * the configured HS256 secret, its {@code iss} is {@value DevTokens#ISSUER}, its {@code aud} includes
+ * {@value DevTokens#AUDIENCE}, {@code exp} is present and in the future, {@code nbf} and {@code iat} (when
+ * present) are not. The caller is its {@code sub} claim.
  */
 @Singleton
 @Requires(property = "stowage.local.jwt-secret")
@@ -42,13 +46,20 @@ public class Hs256CallerResolver implements CallerResolver {
             if (!JWSAlgorithm.HS256.equals(jwt.getHeader().getAlgorithm()) || !jwt.verify(verifier)) {
                 return Optional.empty();
             }
-            Date expiry = jwt.getJWTClaimsSet().getExpirationTime();
-            if (expiry != null && !expiry.toInstant().isAfter(clock.instant())) {
-                return Optional.empty();
-            }
-            return Optional.ofNullable(jwt.getJWTClaimsSet().getSubject()).filter(s -> !s.isBlank());
+            JWTClaimsSet claims = jwt.getJWTClaimsSet();
+            Instant now = clock.instant();
+            boolean valid = DevTokens.ISSUER.equals(claims.getIssuer())
+                    && claims.getAudience().contains(DevTokens.AUDIENCE)
+                    && claims.getExpirationTime() != null && claims.getExpirationTime().toInstant().isAfter(now)
+                    && notAfter(claims.getNotBeforeTime(), now)
+                    && notAfter(claims.getIssueTime(), now);
+            return valid ? Optional.ofNullable(claims.getSubject()).filter(s -> !s.isBlank()) : Optional.empty();
         } catch (ParseException | JOSEException e) {
             return Optional.empty();
         }
+    }
+
+    private static boolean notAfter(Date time, Instant now) {
+        return time == null || !time.toInstant().isAfter(now);
     }
 }

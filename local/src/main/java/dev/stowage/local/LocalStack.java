@@ -7,7 +7,6 @@ import dev.stowage.localstack.LocalPostgres;
 import dev.stowage.localstack.LocalS3Server;
 import dev.stowage.localstack.front.S3EventFront;
 import io.micronaut.context.ApplicationContext;
-import io.micronaut.runtime.Micronaut;
 import io.micronaut.runtime.server.EmbeddedServer;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -50,6 +49,7 @@ public final class LocalStack implements AutoCloseable {
     private final S3EventFront front;
     private final ApplicationContext context;
     private final ScheduledExecutorService schedule;
+    private boolean closed;
 
     private LocalStack(LocalPostgres postgres, LocalS3Server s3, S3EventFront front, ApplicationContext context,
                        ScheduledExecutorService schedule) {
@@ -98,18 +98,28 @@ public final class LocalStack implements AutoCloseable {
                 // A multipart completion's request does not carry the object's size; S3's event does.
                 .withSizeLookup(key -> Optional.ofNullable(store.get()).flatMap(s -> s.head(key))
                         .map(info -> OptionalLong.of(info.size())).orElse(OptionalLong.empty())));
-        ApplicationContext context = Micronaut.build(new String[0])
+        // A plain application context, not Micronaut.run: that registers a JVM shutdown hook of its own,
+        // which deadlocks with the launcher's (each holds what the other waits for), so Ctrl-C hung.
+        ApplicationContext context = ApplicationContext.builder()
                 .mainClass(StowageLocal.class)
                 .environments("local")
                 .banner(false)
                 .properties(properties(options, postgres, s3, front))
                 .start();
-        UploadEventsHandler events = new UploadEventsHandler(context);
-        store.set(context.getBean(ObjectStore.class));
-        handler.set(events);
-        LocalStack stack = new LocalStack(postgres, s3, front, context, schedulePurges(context, options));
-        context.registerSingleton(LocalStack.class, stack);
-        return stack;
+        try {
+            UploadEventsHandler events = new UploadEventsHandler(context);
+            store.set(context.getBean(ObjectStore.class));
+            handler.set(events);
+            LocalStack stack = new LocalStack(postgres, s3, front, context, schedulePurges(context, options));
+            context.getBean(EmbeddedServer.class).start();
+            context.getBean(Readiness.class).ready(stack.describe());
+            return stack;
+        } catch (RuntimeException e) {
+            try (postgres; s3; front) {
+                context.close();
+            }
+            throw e;
+        }
     }
 
     private static Map<String, Object> properties(Options o, LocalPostgres pg, LocalS3Server s3, S3EventFront front) {
@@ -117,6 +127,9 @@ public final class LocalStack implements AutoCloseable {
         p.put("micronaut.server.host", "127.0.0.1");
         p.put("micronaut.server.port", o.port() == 0 ? -1 : o.port());
         p.put("micronaut.server.cors.enabled", true);
+        // Stop at once on Ctrl-C: nothing local is worth Netty's default 2 s of quiet before closing.
+        p.put("micronaut.netty.event-loops.default.shutdown-quiet-period", "0s");
+        p.put("micronaut.netty.event-loops.default.shutdown-timeout", "3s");
         p.put("datasources.default.url", pg.jdbcUrl());
         p.put("datasources.default.username", pg.username());
         p.put("datasources.default.password", pg.password());
@@ -179,8 +192,13 @@ public final class LocalStack implements AutoCloseable {
         return d;
     }
 
+    /** Stops the API, then the S3 front, s3proxy and PostgreSQL (a fast shutdown: its data stays consistent). */
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         schedule.shutdownNow();
         try (postgres; s3; front) {
             context.close();
