@@ -1,5 +1,9 @@
 package dev.stowage.domain;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.Objects;
 
 /** The caller every read and write is scoped to: the JWT {@code sub} claim. */
@@ -8,6 +12,17 @@ public record Principal(String id) {
         Objects.requireNonNull(id, "id");
         if (id.isBlank()) {
             throw new IllegalArgumentException("principal id is blank");
+        }
+    }
+
+    /** A short, stable handle for logs that does not reveal who the caller is: 12 hex digits of SHA-256. */
+    public String digest() {
+        try {
+            byte[] hash = MessageDigest.getInstance("SHA-256")
+                    .digest(id.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(hash, 0, 6);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
         }
     }
 }

@@ -62,6 +62,7 @@ public final class ApiGatewayClient {
         var context = RequestContext.builder()
                 .withHttp(RequestContext.Http.builder().withMethod(method).withPath(path).build())
                 .withRouteKey(method + " " + path)
+                .withRequestId(java.util.UUID.randomUUID().toString()) // API Gateway gives every request one
                 .withStage("$default");
         if (subject != null) {
             context.withAuthorizer(RequestContext.Authorizer.builder()

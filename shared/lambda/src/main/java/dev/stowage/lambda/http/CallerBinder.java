@@ -25,6 +25,7 @@ public class CallerBinder implements TypedRequestArgumentBinder<Principal> {
     @Override
     public BindingResult<Principal> bind(ArgumentConversionContext<Principal> context, HttpRequest<?> source) {
         Principal principal = resolver.subject(source).map(Principal::new).orElseThrow(Unauthenticated::new);
+        source.setAttribute(AccessLog.CALLER, principal); // for the access log, which must not resolve it again
         return () -> Optional.of(principal);
     }
 }
