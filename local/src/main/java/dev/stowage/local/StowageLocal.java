@@ -5,7 +5,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Optional;
 
@@ -35,17 +34,18 @@ public final class StowageLocal {
         String secret = jwtSecret(dataDir);
         LocalStack stack = LocalStack.start(new LocalStack.Options(port, dataDir, secret));
         Runtime.getRuntime().addShutdownHook(new Thread(stack::close, "stowage-local-shutdown"));
-        String token = DevTokens.mint(secret, "dev-user", Duration.ofDays(30));
+        String token = stack.devToken();
         System.out.printf("""
 
                 Stowage is running.
+                  upload page  %s
                   API          %s   (GET /health)
                   S3 endpoint  %s   bucket %s
                   data         %s
                   dev token    %s
 
                   export STOWAGE_TOKEN=%s
-                """, stack.apiUrl(), stack.s3Endpoint(), stack.bucket(),
+                """, stack.apiUrl().resolve("/"), stack.apiUrl(), stack.s3Endpoint(), stack.bucket(),
                 dataDir.map(Path::toAbsolutePath).map(Path::toString).orElse("(ephemeral)"), token, token);
     }
 
