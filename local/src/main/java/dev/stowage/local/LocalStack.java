@@ -33,6 +33,11 @@ import org.slf4j.LoggerFactory;
 public final class LocalStack implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LocalStack.class);
     private static final int EVENT_ATTEMPTS = 3;
+    /** Whom the launcher's printed token (and the upload page) acts for. */
+    public static final String DEV_SUBJECT = "dev-user";
+    private static final Duration DEV_TOKEN_TTL = Duration.ofDays(30);
+    /** The dev token, minted once at start: the banner prints it and the upload page fills it in. */
+    static final String DEV_TOKEN_PROPERTY = "stowage.local.dev-token";
 
     /**
      * Where and how to run. {@code dataDir} empty means everything is thrown away on close;
@@ -49,15 +54,17 @@ public final class LocalStack implements AutoCloseable {
     private final S3EventFront front;
     private final ApplicationContext context;
     private final ScheduledExecutorService schedule;
+    private final String devToken;
     private boolean closed;
 
     private LocalStack(LocalPostgres postgres, LocalS3Server s3, S3EventFront front, ApplicationContext context,
-                       ScheduledExecutorService schedule) {
+                       ScheduledExecutorService schedule, String devToken) {
         this.postgres = postgres;
         this.s3 = s3;
         this.front = front;
         this.context = context;
         this.schedule = schedule;
+        this.devToken = devToken;
     }
 
     /** The purger's EventBridge schedule: the same handler, fed the same scheduled event. */
@@ -110,7 +117,8 @@ public final class LocalStack implements AutoCloseable {
             UploadEventsHandler events = new UploadEventsHandler(context);
             store.set(context.getBean(ObjectStore.class));
             handler.set(events);
-            LocalStack stack = new LocalStack(postgres, s3, front, context, schedulePurges(context, options));
+            LocalStack stack = new LocalStack(postgres, s3, front, context, schedulePurges(context, options),
+                    context.getRequiredProperty(DEV_TOKEN_PROPERTY, String.class));
             context.getBean(EmbeddedServer.class).start();
             context.getBean(Readiness.class).ready(stack.describe());
             return stack;
@@ -142,6 +150,10 @@ public final class LocalStack implements AutoCloseable {
         p.put("stowage.storage.bucket", s3.bucket());
         p.put("stowage.storage.path-style", true);
         p.put("stowage.local.jwt-secret", o.jwtSecret());
+        p.put(DEV_TOKEN_PROPERTY, DevTokens.mint(o.jwtSecret(), DEV_SUBJECT, DEV_TOKEN_TTL));
+        // The upload page at / and the Uppy bundle it uses; only the launcher serves pages.
+        p.put("micronaut.router.static-resources.page.paths", "classpath:dev/stowage/local/page");
+        p.put("micronaut.router.static-resources.page.mapping", "/**");
         return p;
     }
 
@@ -178,6 +190,11 @@ public final class LocalStack implements AutoCloseable {
 
     public String bucket() {
         return s3.bucket();
+    }
+
+    /** A bearer token for {@link #DEV_SUBJECT}, printed at start and filled into the upload page. */
+    public String devToken() {
+        return devToken;
     }
 
     public ApplicationContext context() {

@@ -69,10 +69,11 @@ public final class StowageLocal {
         LocalStack stack = LocalStack.start(new LocalStack.Options(port, dataDir, secret));
         // The one shutdown hook: Ctrl-C and SIGTERM stop the API, then s3proxy and PostgreSQL.
         Runtime.getRuntime().addShutdownHook(new Thread(stack::close, "stowage-local-shutdown"));
-        String token = DevTokens.mint(secret, "dev-user", DEFAULT_TOKEN_TTL);
+        String token = stack.devToken();
         System.out.printf("""
 
                 Stowage is running.
+                  upload page  %s
                   API          %s   (GET /health)
                   S3 endpoint  %s   bucket %s
                   data         %s
@@ -80,7 +81,7 @@ public final class StowageLocal {
 
                   export STOWAGE_TOKEN=%s
                   (another caller: ./stowage token --sub alice)
-                """, stack.apiUrl(), stack.s3Endpoint(), stack.bucket(),
+                """, stack.apiUrl().resolve("/"), stack.apiUrl(), stack.s3Endpoint(), stack.bucket(),
                 dataDir.map(Path::toAbsolutePath).map(Path::toString).orElse("(ephemeral)"), token, token);
     }
 
