@@ -117,6 +117,9 @@ public final class LocalStack implements AutoCloseable {
         p.put("micronaut.server.host", "127.0.0.1");
         p.put("micronaut.server.port", o.port() == 0 ? -1 : o.port());
         p.put("micronaut.server.cors.enabled", true);
+        // The API reference page and its scripts, generated into the jar at build time (docs/api.md).
+        p.put("micronaut.router.static-resources.docs.paths", "classpath:META-INF/swagger/views/swagger-ui");
+        p.put("micronaut.router.static-resources.docs.mapping", "/docs/**");
         p.put("datasources.default.url", pg.jdbcUrl());
         p.put("datasources.default.username", pg.username());
         p.put("datasources.default.password", pg.password());
