@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -14,7 +16,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.Yaml;
 
-/** The README's "API (v1)" table and the generated OpenAPI document name the same routes. */
+/** The generated OpenAPI document: the routes README's "API (v1)" table names, each operation once. */
 class ApiRoutesTest {
     private static final Path README = Path.of("..", "README.md");
     private static final Pattern ROUTE_CELL = Pattern.compile("^\\| `([A-Z]+) (/[^` ]*)` \\|");
@@ -25,6 +27,13 @@ class ApiRoutesTest {
         Set<String> readme = readmeRoutes();
         assertFalse(readme.isEmpty(), "no `METHOD /path` rows found under README's '## API (v1)'");
         assertEquals(readme, specRoutes(), "README.md's API table (left) and /openapi.yml (right) disagree");
+    }
+
+    @Test
+    void operationIdsStayUniqueWhenTheFunctionsFragmentsAreMerged() {
+        // Each function names its operations alone (after the Java method); the merge does not rename clashes.
+        List<String> ids = operations().stream().map(operation -> (String) operation.get("operationId")).toList();
+        assertEquals(new TreeSet<>(ids).size(), ids.size(), "duplicate operationId among " + ids);
     }
 
     /** "GET /v1/assets/{id}" for each row of the table under "## API (v1)", up to the next heading. */
@@ -44,15 +53,28 @@ class ApiRoutesTest {
         return routes;
     }
 
-    @SuppressWarnings("unchecked")
     static Set<String> specRoutes() {
-        String yaml = OpenApiDocument.load(ApiRoutesTest.class.getClassLoader())
-                .orElseThrow(() -> new AssertionError("the build wrote no " + OpenApiDocument.RESOURCE));
-        Map<String, Map<String, Object>> paths = (Map<String, Map<String, Object>>) new Yaml()
-                .<Map<String, Object>>load(yaml).get("paths");
         Set<String> routes = new TreeSet<>();
-        paths.forEach((path, item) -> item.keySet().stream().filter(METHODS::contains)
+        paths().forEach((path, item) -> item.keySet().stream().filter(METHODS::contains)
                 .forEach(method -> routes.add(method.toUpperCase(Locale.ROOT) + " " + path)));
         return routes;
+    }
+
+    @SuppressWarnings("unchecked")
+    static List<Map<String, Object>> operations() {
+        List<Map<String, Object>> operations = new ArrayList<>();
+        paths().values().forEach(item -> item.forEach((method, operation) -> {
+            if (METHODS.contains(method)) {
+                operations.add((Map<String, Object>) operation);
+            }
+        }));
+        return operations;
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Map<String, Object>> paths() {
+        String yaml = OpenApiDocument.load(ApiRoutesTest.class.getClassLoader())
+                .orElseThrow(() -> new AssertionError("the build wrote no " + OpenApiDocument.RESOURCE));
+        return (Map<String, Map<String, Object>>) new Yaml().<Map<String, Object>>load(yaml).get("paths");
     }
 }
