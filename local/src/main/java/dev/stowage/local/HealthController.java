@@ -5,10 +5,12 @@ import io.micronaut.http.HttpStatus;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.serde.annotation.Serdeable;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.Map;
 
 /** Liveness of the local stack: 503 while it starts, 200 once every service behind it is up. */
 @Controller
+@Tag(name = "local", description = "The launcher's own routes: served by `./stowage local`, not on AWS")
 public class HealthController {
 
     @Serdeable

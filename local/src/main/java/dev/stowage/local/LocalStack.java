@@ -138,6 +138,9 @@ public final class LocalStack implements AutoCloseable {
         // Stop at once on Ctrl-C: nothing local is worth Netty's default 2 s of quiet before closing.
         p.put("micronaut.netty.event-loops.default.shutdown-quiet-period", "0s");
         p.put("micronaut.netty.event-loops.default.shutdown-timeout", "3s");
+        // The API reference page and its scripts, generated into the jar at build time (docs/api.md).
+        p.put("micronaut.router.static-resources.docs.paths", "classpath:META-INF/swagger/views/swagger-ui");
+        p.put("micronaut.router.static-resources.docs.mapping", "/docs/**");
         p.put("datasources.default.url", pg.jdbcUrl());
         p.put("datasources.default.username", pg.username());
         p.put("datasources.default.password", pg.password());

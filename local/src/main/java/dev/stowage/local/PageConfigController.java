@@ -6,6 +6,7 @@ import io.micronaut.context.annotation.Property;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.serde.annotation.Serdeable;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.List;
 
 /**
@@ -13,6 +14,7 @@ import java.util.List;
  * configured profiles. It exists only in the launcher; on AWS a client brings its own token.
  */
 @Controller("/local")
+@Tag(name = "local")
 public class PageConfigController {
 
     /** The page's starting point. */

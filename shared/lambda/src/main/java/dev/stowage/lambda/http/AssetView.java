@@ -5,6 +5,7 @@ import dev.stowage.domain.asset.ProbeResult;
 import dev.stowage.domain.variant.Variant;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -21,7 +22,8 @@ public record AssetView(
         @Nullable String checksumSha256,
         @Nullable Metadata metadata,
         @Nullable String quarantineReason,
-        List<VariantView> variants,
+        // Serialisation leaves empty values out, so an asset with no variants answers without the key.
+        @Schema(requiredMode = Schema.RequiredMode.NOT_REQUIRED) List<VariantView> variants,
         Instant createdAt,
         Instant updatedAt) {
 
