@@ -98,7 +98,11 @@ final class IsoBmff {
         if (timescale == 0 || duration <= 0 || !v1 && duration == 0xFFFFFFFFL) {
             return null;
         }
-        return duration / timescale * 1000 + duration % timescale * 1000 / timescale;
+        try {
+            return Math.addExact(Math.multiplyExact(duration / timescale, 1000L), duration % timescale * 1000 / timescale);
+        } catch (ArithmeticException overflow) {
+            return Long.MAX_VALUE; // stated, but beyond any clock: ProbeResult.implausibility() refuses it
+        }
     }
 
     // mdia/hdlr: version+flags, pre-defined (QuickTime: component type), then the handler type 'vide'/'soun'.

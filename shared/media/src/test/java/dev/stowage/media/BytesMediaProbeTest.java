@@ -181,6 +181,26 @@ class BytesMediaProbeTest {
     }
 
     @Test
+    void anMp4StatingAnOverflowingDurationIsMeasuredAsImplausibleNotNegative() {
+        byte[] hostile = TestMedia.mp4StatingDuration(10_000_000_000_000_000L);
+        ProbeResult result = probe.probe(hostile, hostile.length);
+        assertEquals("video/mp4", result.contentType());
+        assertTrue(result.durationMs() > 0, "no wrap-around to a negative duration: " + result.durationMs());
+        assertTrue(result.implausibility().orElseThrow().contains("duration"));
+        assertEquals(ProbeResult.of("video/mp4", MediaKind.VIDEO), result.typeOnly());
+    }
+
+    @Test
+    void anMp4StatingAYearAndADayIsImplausibleAndAnHourIsNot() {
+        byte[] tooLong = TestMedia.mp4StatingDuration(367L * 24 * 3600);
+        assertTrue(probe.probe(tooLong, tooLong.length).implausibility().isPresent());
+        byte[] hour = TestMedia.mp4StatingDuration(3600);
+        ProbeResult result = probe.probe(hour, hour.length);
+        assertEquals(3_600_000L, result.durationMs());
+        assertTrue(result.implausibility().isEmpty());
+    }
+
+    @Test
     void quarterTurnedMp4ReportsDisplayedDimensions() {
         byte[] clip = TestMedia.bytes("clip.mp4");
         int matrix = indexOf(clip, "tkhd") + 44; // tkhd v0: 4-byte type, then 40 bytes before the matrix

@@ -152,6 +152,10 @@ class MultipartUploadsTest {
         assertEquals(400, malformed.status(), malformed.body());
         assertEquals("malformed_request", malformed.string("code"));
 
+        var nullPart = api.call(alice, "POST", path, "{\"parts\": [null]}");
+        assertEquals(400, nullPart.status(), nullPart.body());
+        assertEquals("malformed_request", nullPart.string("code"));
+
         var fractional = api.call(alice, "POST", path, "{\"parts\": [{\"partNumber\": 1.5, \"etag\": \"x\"}]}");
         assertEquals(400, fractional.status(), fractional.body());
         assertTrue(fractional.string("detail").contains("whole number"), fractional.body());

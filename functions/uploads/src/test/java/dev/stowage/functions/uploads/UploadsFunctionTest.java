@@ -247,4 +247,17 @@ class UploadsFunctionTest {
         assertEquals(900, metadata(reply).get("width"));
         assertNull(reply.map().get("quarantineReason"));
     }
+
+    @Test
+    void anMp4StatingAnAbsurdDurationIsQuarantinedNotA500() {
+        byte[] hostile = TestMedia.mp4StatingDuration(10_000_000_000_000_000L);
+        var event = api.event(alice, "POST", "/v1/uploads/proxied", "profile=video&filename=long.mp4",
+                "video/mp4", Base64.getEncoder().encodeToString(hostile), true);
+        event.setQueryStringParameters(Map.of("profile", "video", "filename", "long.mp4"));
+        var reply = api.send(event);
+        assertEquals(201, reply.status(), reply.body());
+        assertEquals("quarantined", reply.string("state"));
+        assertTrue(reply.string("quarantineReason").startsWith("unreadable_media:"), reply.body());
+        assertNull(metadata(reply).get("durationMs"), reply.body());
+    }
 }

@@ -59,13 +59,29 @@ public final class PromoteAsset {
         Profile profile = profiles.find(asset.profile()).orElseThrow(
                 () -> new IllegalStateException("asset " + asset.id() + " names unknown profile " + asset.profile()));
         byte[] head = store.read(asset.stagingKey(), 0, probeWindowBytes);
-        ProbeResult measured = probe.probe(head, asset.byteSize());
-        Optional<String> reason = quarantineReason(profile, measured, asset.byteSize());
+        Analysis analysis = measure(asset, head);
+        Optional<String> reason = analysis.refusal().or(() -> quarantineReason(profile, analysis.recorded(), asset.byteSize()));
         AssetState next = reason.isPresent() ? AssetState.QUARANTINED : AssetState.PROMOTING;
-        if (reason.isPresent()) {
-            LOG.info(() -> "quarantined asset " + asset.id() + ": " + reason.get());
+        reason.ifPresent(why -> LOG.info(() -> "quarantined asset " + asset.id() + ": " + why));
+        assets.recordAnalysis(asset.id(), analysis.recorded(), next, reason);
+    }
+
+    /** What gets recorded of a probe, and why the bytes are refused before any policy applies, if they are. */
+    private record Analysis(ProbeResult recorded, Optional<String> refusal) {}
+
+    private Analysis measure(Asset asset, byte[] head) {
+        try {
+            ProbeResult measured = probe.probe(head, asset.byteSize());
+            // Nothing implausible reaches the database: a refused file keeps only its type.
+            return measured.implausibility()
+                    .map(why -> new Analysis(measured.typeOnly(), Optional.of("unreadable_media: " + why)))
+                    .orElseGet(() -> new Analysis(measured, Optional.empty()));
+        } catch (RuntimeException e) {
+            // A parser that trips on hostile bytes must not strand the asset in analyzing or answer 500.
+            LOG.log(Level.WARNING, "probe failed on asset " + asset.id(), e);
+            return new Analysis(ProbeResult.of("application/octet-stream", MediaKind.OTHER),
+                    Optional.of("unreadable_media: the bytes could not be read as the media they claim to be"));
         }
-        assets.recordAnalysis(asset.id(), measured, next, reason);
     }
 
     /** Why the measured file breaks the profile's policy, if it does. */

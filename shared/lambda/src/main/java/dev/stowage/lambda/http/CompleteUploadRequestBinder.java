@@ -40,6 +40,9 @@ public class CompleteUploadRequestBinder implements TypedRequestArgumentBinder<C
         }
         try {
             CompleteUploadRequest request = json.readValue(text, CompleteUploadRequest.class);
+            if (request.parts() != null && request.parts().contains(null)) {
+                throw new IOException("parts must be objects {partNumber, etag}, not null");
+            }
             return () -> Optional.of(request);
         } catch (IOException e) {
             throw new ConversionErrorException(context.getArgument(), e);
