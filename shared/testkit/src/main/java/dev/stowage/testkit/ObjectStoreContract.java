@@ -15,10 +15,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.stowage.domain.port.ObjectStore;
+import dev.stowage.domain.port.ObjectStore.CopySpec;
+import dev.stowage.domain.port.ObjectStore.ObjectChanged;
 import dev.stowage.domain.port.ObjectStore.ObjectInfo;
 import dev.stowage.domain.port.ObjectStore.ObjectMissing;
 import dev.stowage.domain.port.ObjectStore.PresignedRequest;
 import dev.stowage.domain.port.ObjectStore.PutSpec;
+import dev.stowage.domain.port.ObjectStore.Slice;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -125,8 +128,8 @@ public abstract class ObjectStoreContract {
         byte[] bytes = bytes(1000, 4);
         store().put(key, bytes, "application/octet-stream");
 
-        assertArrayEquals(slice(bytes, 100, 50), store().read(key, 100, 50));
-        assertArrayEquals(slice(bytes, 0, 1), store().read(key, 0, 1));
+        assertArrayEquals(slice(bytes, 100, 50), store().read(key, 100, 50).bytes());
+        assertArrayEquals(slice(bytes, 0, 1), store().read(key, 0, 1).bytes());
     }
 
     @Test
@@ -135,8 +138,8 @@ public abstract class ObjectStoreContract {
         byte[] bytes = bytes(1000, 5);
         store().put(key, bytes, "application/octet-stream");
 
-        assertArrayEquals(slice(bytes, 950, 50), store().read(key, 950, 100));
-        assertArrayEquals(bytes, store().read(key, 0, 4096));
+        assertArrayEquals(slice(bytes, 950, 50), store().read(key, 950, 100).bytes());
+        assertArrayEquals(bytes, store().read(key, 0, 4096).bytes());
     }
 
     @Test
@@ -144,13 +147,13 @@ public abstract class ObjectStoreContract {
         String key = key("past-the-end");
         store().put(key, bytes(10, 6), "application/octet-stream");
 
-        assertEquals(0, store().read(key, 10, 5).length);
-        assertEquals(0, store().read(key, 3, 0).length);
+        assertEquals(0, store().read(key, 10, 5).bytes().length);
+        assertEquals(0, store().read(key, 3, 0).bytes().length);
     }
 
     @Test
     void readOfAMissingKeyThrowsObjectMissing() {
-        assertThrows(ObjectMissing.class, () -> store().read(key("missing"), 0, 10));
+        assertThrows(ObjectMissing.class, () -> store().read(key("missing"), 0, 10).bytes());
     }
 
     @Test
@@ -170,27 +173,65 @@ public abstract class ObjectStoreContract {
     // --- copy and delete
 
     @Test
-    void copyCreatesTheTargetWithTheSourcesBytesAndTypeAndKeepsTheSource() {
+    void copyCreatesTheTargetWithTheSourcesBytesAndTheGivenTypeAndKeepsTheSource() {
         String source = key("staging/original");
         String target = key("assets/original");
         byte[] bytes = bytes(777, 8);
         store().put(source, bytes, "image/gif");
+        String etag = store().head(source).orElseThrow().etag();
 
-        store().copy(source, target);
+        store().copy(new CopySpec(source, etag, target, "image/png"));
         // Events arrive more than once: replaying the copy must be harmless.
-        store().copy(source, target);
+        store().copy(new CopySpec(source, etag, target, "image/png"));
 
         ObjectInfo info = store().head(target).orElseThrow(() -> new AssertionError("no target after copy"));
         assertEquals(777, info.size());
-        assertEquals("image/gif", info.contentType());
+        assertEquals("image/png", info.contentType());
         assertArrayEquals(bytes, readAll(store().open(target)));
         assertTrue(store().head(source).isPresent(), "copy must not remove the source");
     }
 
     @Test
+    void aReadNamesTheVersionItReadAndACopyOfAnotherVersionIsRefused() {
+        String source = key("staging/swapped");
+        String target = key("assets/swapped");
+        store().put(source, bytes(100, 12), "image/jpeg");
+        Slice probed = store().read(source, 0, 10);
+        assertEquals(store().head(source).orElseThrow().etag(), probed.etag());
+
+        store().put(source, bytes(100, 13), "image/jpeg"); // same length, other bytes: a re-PUT
+
+        assertThrows(ObjectChanged.class, () -> store().copy(new CopySpec(source, probed.etag(), target, "image/jpeg")));
+        assertEquals(Optional.empty(), store().head(target));
+    }
+
+    @Test
+    void aCopyLeavesTheUploadersOwnHeadersBehind() {
+        String source = key("staging/with-headers");
+        String target = key("assets/with-headers");
+        byte[] bytes = bytes(64, 14);
+        PresignedRequest put = store().presignPut(new PutSpec(source, "image/jpeg", bytes.length, Optional.empty(), TTL));
+        // A presigned PUT accepts unsigned headers: an uploader could ask for these on every download.
+        Map<String, String> withExtras = new HashMap<>(put.headers());
+        withExtras.put("Content-Disposition", "attachment; filename=evil.html");
+        withExtras.put("Cache-Control", "public, max-age=31536000");
+        assertSuccess(send(put, bytes, withExtras));
+        assertEquals("attachment; filename=evil.html",
+                send(store().presignGet(source, TTL), null).headers().firstValue("Content-Disposition").orElse(null),
+                "the storage server kept the uploader's header, so this test can see it dropped");
+
+        store().copy(new CopySpec(source, store().head(source).orElseThrow().etag(), target, "image/jpeg"));
+
+        HttpResponse<byte[]> served = send(store().presignGet(target, TTL), null);
+        assertArrayEquals(bytes, served.body());
+        assertEquals(Optional.empty(), served.headers().firstValue("Content-Disposition"));
+        assertEquals(Optional.empty(), served.headers().firstValue("Cache-Control").filter(v -> v.contains("31536000")));
+    }
+
+    @Test
     void copyFromAMissingSourceThrowsObjectMissingAndCreatesNothing() {
         String target = key("copy-target");
-        assertThrows(ObjectMissing.class, () -> store().copy(key("missing"), target));
+        assertThrows(ObjectMissing.class, () -> store().copy(new CopySpec(key("missing"), "\"0\"", target, "image/png")));
         assertEquals(Optional.empty(), store().head(target));
     }
 
@@ -203,7 +244,7 @@ public abstract class ObjectStoreContract {
         assertEquals(Optional.empty(), store().head(key));
         store().delete(key);
         assertEquals(Optional.empty(), store().head(key));
-        assertThrows(ObjectMissing.class, () -> store().read(key, 0, 1));
+        assertThrows(ObjectMissing.class, () -> store().read(key, 0, 1).bytes());
     }
 
     @Test
@@ -218,7 +259,7 @@ public abstract class ObjectStoreContract {
         String copy = key("copied odd+name é.jpg");
         byte[] bytes = bytes(64, 10);
         store().put(key, bytes, "image/jpeg");
-        store().copy(key, copy);
+        store().copy(new CopySpec(key, store().head(key).orElseThrow().etag(), copy, "image/jpeg"));
 
         assertEquals(64, store().head(copy).orElseThrow().size());
         assertEquals(Optional.empty(), store().head(key("odd name plus%2B é 写.jpg")));
@@ -227,7 +268,7 @@ public abstract class ObjectStoreContract {
         byte[] uploaded = bytes(32, 11);
         PresignedRequest put = store().presignPut(new PutSpec(copy, "image/png", uploaded.length, Optional.empty(), TTL));
         assertSuccess(send(put, uploaded));
-        assertArrayEquals(uploaded, store().read(copy, 0, 100));
+        assertArrayEquals(uploaded, store().read(copy, 0, 100).bytes());
     }
 
     // --- presigned PUT
@@ -260,7 +301,7 @@ public abstract class ObjectStoreContract {
         ObjectInfo info = store().head(key).orElseThrow(() -> new AssertionError("nothing stored by presigned PUT"));
         assertEquals(bytes.length, info.size());
         assertEquals("image/jpeg", info.contentType());
-        assertArrayEquals(bytes, store().read(key, 0, bytes.length));
+        assertArrayEquals(bytes, store().read(key, 0, bytes.length).bytes());
     }
 
     @Test

@@ -28,6 +28,8 @@ public final class PromoteAsset {
     private final MediaProbe probe;
     private final Profiles profiles;
     private final int probeWindowBytes;
+    /** A staged object re-PUT between probe and copy is probed again, this many times in all. */
+    private static final int PROBE_ATTEMPTS = 3;
 
     public PromoteAsset(Assets assets, ObjectStore store, MediaProbe probe, Profiles profiles, int probeWindowBytes) {
         this.assets = assets;
@@ -55,15 +57,37 @@ public final class PromoteAsset {
         return assets.findById(assetId);
     }
 
+    /**
+     * Probes the staged bytes and, when the profile takes them, copies exactly the version the probe read
+     * to the asset's original, with the sniffed type: what was probed is what gets promoted, whatever the
+     * uploader PUTs to staging meanwhile (its presigned URL is still valid). Then records the outcome.
+     */
     private void analyze(Asset asset) {
         Profile profile = profiles.find(asset.profile()).orElseThrow(
                 () -> new IllegalStateException("asset " + asset.id() + " names unknown profile " + asset.profile()));
-        byte[] head = store.read(asset.stagingKey(), 0, probeWindowBytes);
-        Analysis analysis = measure(asset, head);
-        Optional<String> reason = analysis.refusal().or(() -> quarantineReason(profile, analysis.recorded(), asset.byteSize()));
-        AssetState next = reason.isPresent() ? AssetState.QUARANTINED : AssetState.PROMOTING;
-        reason.ifPresent(why -> LOG.info(() -> "quarantined asset " + asset.id() + ": " + why));
-        assets.recordAnalysis(asset.id(), analysis.recorded(), next, reason);
+        for (int attempt = 1; ; attempt++) {
+            ObjectStore.Slice head = store.read(asset.stagingKey(), 0, probeWindowBytes);
+            Analysis analysis = measure(asset, head.bytes());
+            Optional<String> reason = analysis.refusal()
+                    .or(() -> quarantineReason(profile, analysis.recorded(), asset.byteSize()));
+            if (reason.isEmpty()) {
+                try {
+                    store.copy(new ObjectStore.CopySpec(asset.stagingKey(), head.etag(),
+                            StorageKeys.original(asset.id()), analysis.recorded().contentType()));
+                } catch (ObjectStore.ObjectChanged swapped) {
+                    if (attempt < PROBE_ATTEMPTS) {
+                        continue; // re-PUT between probe and copy: probe the version that is there now
+                    }
+                    reason = Optional.of("unstable_upload: the object kept changing while it was analysed");
+                }
+            }
+            AssetState next = reason.isPresent() ? AssetState.QUARANTINED : AssetState.PROMOTING;
+            reason.ifPresent(why -> LOG.info(() -> "quarantined asset " + asset.id() + ": " + why));
+            if (assets.recordAnalysis(asset.id(), analysis.recorded(), next, reason) && reason.isPresent()) {
+                deleteStaging(asset); // quarantined bytes are never served, so nothing needs them
+            }
+            return;
+        }
     }
 
     /** What gets recorded of a probe, and why the bytes are refused before any policy applies, if they are. */
@@ -96,27 +120,29 @@ public final class PromoteAsset {
         return Optional.empty();
     }
 
+    /** Commits a promotion whose original is in place (or puts it there, for rows from before pinning). */
     private void finishPromotion(Asset asset) {
         String originalKey = StorageKeys.original(asset.id());
-        try {
-            store.copy(asset.stagingKey(), originalKey);
-        } catch (ObjectStore.ObjectMissing stagingGone) {
-            // Another run (the S3 event, or the client's complete) copied, promoted and deleted staging
-            // between our read and our copy. With the original in place there is nothing left to do here.
-            if (store.head(originalKey).isEmpty()) {
-                throw stagingGone;
-            }
-            return;
+        if (store.head(originalKey).isEmpty()) {
+            // Only an asset analysed before copies were made during analysis lacks its original here.
+            ObjectStore.ObjectInfo staged = store.head(asset.stagingKey())
+                    .orElseThrow(() -> new ObjectStore.ObjectMissing(asset.stagingKey()));
+            store.copy(new ObjectStore.CopySpec(asset.stagingKey(), staged.etag(), originalKey,
+                    asset.probe().map(ProbeResult::contentType).orElse("application/octet-stream")));
         }
         var variants = profiles.find(asset.profile()).map(Profile::variants).orElse(java.util.List.of())
                 .stream().map(VariantSpec::name).toList();
         if (assets.promote(asset.id(), originalKey, variants)) {
-            try {
-                store.delete(asset.stagingKey());
-            } catch (RuntimeException e) {
-                // The purger removes staging residue; the promotion itself is already committed.
-                LOG.log(Level.WARNING, "could not delete staging object " + asset.stagingKey(), e);
-            }
+            deleteStaging(asset);
+        }
+    }
+
+    private void deleteStaging(Asset asset) {
+        try {
+            store.delete(asset.stagingKey());
+        } catch (RuntimeException e) {
+            // The purger removes staging residue; the outcome itself is already committed.
+            LOG.log(Level.WARNING, "could not delete staging object " + asset.stagingKey(), e);
         }
     }
 }

@@ -23,14 +23,22 @@ public interface ObjectStore {
     /** Size, type, ETag and (when the store kept one) the SHA-256 checksum; empty when there is no object. */
     Optional<ObjectInfo> head(String key);
 
-    /** Up to {@code length} bytes from {@code offset}; fewer at the end of the object. Throws {@link ObjectMissing}. */
-    byte[] read(String key, long offset, int length);
+    /**
+     * Up to {@code length} bytes from {@code offset} (fewer at the end of the object), with the ETag of the
+     * version they came from, so a later step can insist on that very version. Throws {@link ObjectMissing}.
+     */
+    Slice read(String key, long offset, int length);
 
     /** The whole object as a stream the caller closes. Throws {@link ObjectMissing}. */
     InputStream open(String key);
 
-    /** Server-side copy; replaying it is harmless. Throws {@link ObjectMissing} if the source is gone. */
-    void copy(String sourceKey, String targetKey);
+    /**
+     * Server-side copy of exactly the source version {@code spec.sourceEtag()} names, with the server's
+     * headers instead of whatever the uploader sent (its type, disposition, caching, encoding, metadata).
+     * Replaying it is harmless. Throws {@link ObjectMissing} if the source is gone, {@link ObjectChanged}
+     * if it is another version now.
+     */
+    void copy(CopySpec spec);
 
     /** Removes the object; removing one that is not there is a success. */
     void delete(String key);
@@ -47,8 +55,21 @@ public interface ObjectStore {
     /** A request a client can make without credentials: it must send every header in {@code headers}. */
     record PresignedRequest(URI url, String method, Map<String, String> headers, Instant expiresAt) {}
 
+    /** Bytes read from an object and the ETag of the version they belong to. */
+    record Slice(byte[] bytes, String etag) {}
+
+    /** A copy pinned to one source version; the target gets {@code contentType} and no client header. */
+    record CopySpec(String sourceKey, String sourceEtag, String targetKey, String contentType) {}
+
     /** What a HEAD tells. */
     record ObjectInfo(String key, long size, String contentType, String etag, Optional<String> checksumSha256) {}
+
+    /** The object is no longer the version the caller named: someone wrote it again since. */
+    final class ObjectChanged extends RuntimeException {
+        public ObjectChanged(String key) {
+            super("the object at " + key + " changed since it was read");
+        }
+    }
 
     /** The object asked for does not exist. */
     final class ObjectMissing extends RuntimeException {

@@ -164,7 +164,13 @@ public final class VerifyUpload {
     private Result<Verified> verify(UploadSession session) {
         switch (session.state()) {
             case COMPLETED -> {
-                promote.run(session.requireAssetId()); // finishes a promotion a crash interrupted; else a no-op
+                // Finishes a promotion a crash interrupted; else a no-op.
+                Optional<Asset> asset = promote.run(session.requireAssetId());
+                if (asset.map(a -> a.state() != AssetState.STAGED && !IN_FLIGHT.contains(a.state())).orElse(false)) {
+                    // Past promotion, whatever sits at the staging key came after verification (the presigned
+                    // URL lives on): it is removed, never promoted.
+                    store.delete(session.uploadKey());
+                }
                 return current(session.id());
             }
             case VERIFYING -> {

@@ -15,6 +15,7 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.ChecksumMode;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.MetadataDirective;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.s3.model.S3Exception;
@@ -26,6 +27,7 @@ public class S3ObjectStore implements ObjectStore {
 
     private static final int NOT_FOUND = 404;
     private static final int RANGE_NOT_SATISFIABLE = 416;
+    private static final int PRECONDITION_FAILED = 412;
 
     private final S3Client s3;
     private final S3Presigner presigner;
@@ -60,25 +62,25 @@ public class S3ObjectStore implements ObjectStore {
     }
 
     @Override
-    public byte[] read(String key, long offset, int length) {
+    public Slice read(String key, long offset, int length) {
         if (offset < 0 || length < 0) {
             throw new IllegalArgumentException("offset and length must not be negative: " + offset + ", " + length);
         }
         if (length == 0) {
             // An empty range cannot be asked of S3; the answer still depends on the object existing.
-            head(key).orElseThrow(() -> new ObjectMissing(key));
-            return new byte[0];
+            return new Slice(new byte[0], head(key).orElseThrow(() -> new ObjectMissing(key)).etag());
         }
         String range = "bytes=" + offset + "-" + (offset + length - 1);
         try {
-            return s3.getObjectAsBytes(b -> b.bucket(bucket).key(key).range(range)).asByteArray();
+            var read = s3.getObjectAsBytes(b -> b.bucket(bucket).key(key).range(range));
+            return new Slice(read.asByteArray(), unquote(read.response().eTag()));
         } catch (S3Exception e) {
             if (isMissing(e)) {
                 throw new ObjectMissing(key);
             }
             if (e.statusCode() == RANGE_NOT_SATISFIABLE) {
                 // The object exists but ends before offset: "fewer bytes at the end" taken to its limit.
-                return new byte[0];
+                return new Slice(new byte[0], head(key).orElseThrow(() -> new ObjectMissing(key)).etag());
             }
             throw e;
         }
@@ -94,12 +96,20 @@ public class S3ObjectStore implements ObjectStore {
     }
 
     @Override
-    public void copy(String sourceKey, String targetKey) {
+    public void copy(CopySpec spec) {
         try {
-            s3.copyObject(b -> b.sourceBucket(bucket).sourceKey(sourceKey)
-                    .destinationBucket(bucket).destinationKey(targetKey));
+            s3.copyObject(b -> b.sourceBucket(bucket).sourceKey(spec.sourceKey())
+                    .destinationBucket(bucket).destinationKey(spec.targetKey())
+                    .copySourceIfMatch(spec.sourceEtag())
+                    // REPLACE: the uploader's Content-Disposition, Cache-Control, Content-Encoding and
+                    // x-amz-meta-* (a presigned PUT accepts unsigned ones) stay behind with its type.
+                    .metadataDirective(MetadataDirective.REPLACE)
+                    .contentType(spec.contentType()));
         } catch (S3Exception e) {
-            throw isMissing(e) ? new ObjectMissing(sourceKey) : e;
+            if (e.statusCode() == PRECONDITION_FAILED) {
+                throw new ObjectChanged(spec.sourceKey());
+            }
+            throw isMissing(e) ? new ObjectMissing(spec.sourceKey()) : e;
         }
     }
 

@@ -1,0 +1,127 @@
+package dev.stowage.functions.uploadevents;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.stowage.domain.Principal;
+import dev.stowage.domain.StorageKeys;
+import dev.stowage.domain.asset.AssetState;
+import dev.stowage.domain.asset.PromoteAsset;
+import dev.stowage.domain.port.Assets;
+import dev.stowage.domain.port.MediaProbe;
+import dev.stowage.domain.port.MultipartStore;
+import dev.stowage.domain.port.ObjectStore;
+import dev.stowage.domain.port.UploadSessions;
+import dev.stowage.domain.profile.Profiles;
+import dev.stowage.domain.upload.InitiateUpload;
+import dev.stowage.domain.upload.SignUpload;
+import dev.stowage.domain.upload.UploadAdmission;
+import dev.stowage.domain.upload.VerifyUpload;
+import dev.stowage.testkit.PresignedHttp;
+import dev.stowage.testkit.TestMedia;
+import dev.stowage.testkit.TestStack;
+import io.micronaut.context.ApplicationContext;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * An uploader keeps its presigned PUT URL after verification and re-PUTs same-length bytes that are not
+ * what they claim. Driven with the real PostgreSQL and S3 server; the re-PUT is made from inside the probe,
+ * which is exactly the moment between reading the bytes and copying them.
+ */
+class SniffThenSwapTest {
+    static ApplicationContext context;
+    static ObjectStore store;
+    static Assets assets;
+    final Principal mallory = new Principal("mallory-" + UUID.randomUUID());
+    final byte[] jpeg = TestMedia.bytes("landscape.jpg");
+
+    @BeforeAll
+    static void start() {
+        context = ApplicationContext.run(TestStack.get().micronautProperties());
+        store = context.getBean(ObjectStore.class);
+        assets = context.getBean(Assets.class);
+    }
+
+    @AfterAll
+    static void stop() {
+        context.close();
+    }
+
+    /** HTML of exactly {@code length} bytes: the URL binds type and length, not the bytes. */
+    static byte[] htmlOfLength(int length) {
+        byte[] html = new byte[length];
+        Arrays.fill(html, (byte) ' ');
+        byte[] page = "<!DOCTYPE html><html><body><script>alert(document.cookie)</script></body></html>"
+                .getBytes(StandardCharsets.US_ASCII);
+        System.arraycopy(page, 0, html, 0, page.length);
+        return html;
+    }
+
+    SignUpload.Signed signedAndPut() {
+        var initiated = context.getBean(InitiateUpload.class).execute(mallory, new InitiateUpload.Command(
+                new UploadAdmission.Declared("image", "cat.jpg", "image/jpeg", (long) jpeg.length, null),
+                "direct")).orElseThrow();
+        var signed = context.getBean(SignUpload.class).execute(mallory, initiated.id()).orElseThrow();
+        assertEquals(200, put(signed, jpeg));
+        return signed;
+    }
+
+    static int put(SignUpload.Signed signed, byte[] body) {
+        var request = signed.request();
+        return PresignedHttp.send(request.url(), request.method(), request.headers(), body).statusCode();
+    }
+
+    static VerifyUpload lane(MediaProbe probe) {
+        var promote = new PromoteAsset(assets, store, probe, context.getBean(Profiles.class), 8 * 1024 * 1024);
+        return new VerifyUpload(context.getBean(UploadSessions.class), assets, store,
+                context.getBean(MultipartStore.class), promote, Duration.ZERO);
+    }
+
+    @Test
+    void aRePutBetweenProbeAndCopyIsProbedInItsTurnAndNeverPromotedAsWhatItClaims() {
+        var signed = signedAndPut();
+        MediaProbe real = context.getBean(MediaProbe.class);
+        AtomicBoolean swapped = new AtomicBoolean();
+        MediaProbe swappingProbe = (head, size) -> {
+            if (swapped.compareAndSet(false, true)) {
+                assertEquals(200, put(signed, htmlOfLength(jpeg.length)), "the URL still takes a PUT");
+            }
+            return real.probe(head, size);
+        };
+
+        lane(swappingProbe).objectCreated(signed.session().uploadKey());
+
+        var asset = assets.findById(signed.session().requireAssetId()).orElseThrow();
+        assertTrue(swapped.get());
+        assertEquals(AssetState.QUARANTINED, asset.state(), asset.toString());
+        assertTrue(asset.quarantineReason().orElseThrow().startsWith("content_type_not_allowed"), asset.toString());
+        assertTrue(store.head(StorageKeys.original(asset.id())).isEmpty(), "nothing was promoted");
+        assertTrue(store.head(signed.session().uploadKey()).isEmpty(), "quarantined bytes are not kept");
+    }
+
+    @Test
+    void aRePutAfterPromotionChangesNothingAndIsRemoved() {
+        var signed = signedAndPut();
+        VerifyUpload lane = lane(context.getBean(MediaProbe.class));
+        lane.objectCreated(signed.session().uploadKey());
+        UUID assetId = signed.session().requireAssetId();
+        assertEquals(AssetState.AVAILABLE, assets.findById(assetId).orElseThrow().state());
+
+        assertEquals(200, put(signed, htmlOfLength(jpeg.length)));
+        lane.objectCreated(signed.session().uploadKey()); // the S3 event of that late PUT
+
+        assertEquals(AssetState.AVAILABLE, assets.findById(assetId).orElseThrow().state());
+        assertTrue(store.head(signed.session().uploadKey()).isEmpty(), "the late PUT's object is removed");
+        String original = StorageKeys.original(assetId);
+        assertArrayEquals(jpeg, store.read(original, 0, jpeg.length + 1).bytes());
+        assertEquals("image/jpeg", store.head(original).orElseThrow().contentType());
+    }
+}
