@@ -197,15 +197,23 @@ public final class VerifyUpload {
         // resuming may only move on to uploading; from there the lane proceeds as for any session.
         sessions.transition(session.id(), EnumSet.of(UploadState.RESUMING), UploadState.UPLOADING);
         if (!sessions.transition(session.id(), VERIFIABLE, UploadState.VERIFYING)) {
-            return current(session.id());
+            return verifyAsItIsNow(session); // lost to another lane, a cancel or an expiry: say which
         }
         Optional<Result<Verified>> refused = check(session, object.get());
         if (refused.isPresent()) {
             return refused.get();
         }
-        sessions.complete(session.id(), session.requireAssetId());
+        if (!sessions.complete(session.id(), session.requireAssetId())) {
+            return verifyAsItIsNow(session);
+        }
         promote.run(session.requireAssetId());
         return current(session.id());
+    }
+
+    /** The answer from the session's real state, after a compare-and-set of ours found it moved on. */
+    private Result<Verified> verifyAsItIsNow(UploadSession session) {
+        UploadSession now = sessions.findById(session.id()).orElseThrow();
+        return now.state() == session.state() ? current(session.id()) : verify(now);
     }
 
     /** Size and checksum against what the session promised; a mismatch fails the session. */

@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.stowage.domain.ErrorCode;
 import dev.stowage.domain.Principal;
+import dev.stowage.domain.Result;
 import dev.stowage.domain.StorageKeys;
 import dev.stowage.domain.asset.AssetState;
 import dev.stowage.domain.asset.PromoteAsset;
@@ -12,12 +14,16 @@ import dev.stowage.domain.port.Assets;
 import dev.stowage.domain.port.MediaProbe;
 import dev.stowage.domain.port.MultipartStore;
 import dev.stowage.domain.port.ObjectStore;
+import dev.stowage.domain.port.ObjectStore.ObjectInfo;
 import dev.stowage.domain.port.UploadSessions;
 import dev.stowage.domain.profile.Profiles;
+import dev.stowage.domain.upload.CancelUpload;
 import dev.stowage.domain.upload.InitiateUpload;
 import dev.stowage.domain.upload.SignUpload;
 import dev.stowage.domain.upload.UploadAdmission;
+import dev.stowage.domain.upload.UploadState;
 import dev.stowage.domain.upload.VerifyUpload;
+import dev.stowage.testkit.DelegatingObjectStore;
 import dev.stowage.testkit.PresignedHttp;
 import dev.stowage.testkit.TestMedia;
 import dev.stowage.testkit.TestStack;
@@ -25,6 +31,8 @@ import io.micronaut.context.ApplicationContext;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterAll;
@@ -32,11 +40,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
+ * Interleavings of the verification lane with what clients do meanwhile, driven with the real PostgreSQL
+ * and S3 server: each intruding action is made from inside a port call, at exactly the moment it targets.
  * An uploader keeps its presigned PUT URL after verification and re-PUTs same-length bytes that are not
- * what they claim. Driven with the real PostgreSQL and S3 server; the re-PUT is made from inside the probe,
- * which is exactly the moment between reading the bytes and copying them.
+ * what they claim; a cancel lands between verification's look at storage and its compare-and-set.
  */
-class SniffThenSwapTest {
+class VerificationInterleavingsTest {
     static ApplicationContext context;
     static ObjectStore store;
     static Assets assets;
@@ -80,9 +89,37 @@ class SniffThenSwapTest {
     }
 
     static VerifyUpload lane(MediaProbe probe) {
-        var promote = new PromoteAsset(assets, store, probe, context.getBean(Profiles.class), 8 * 1024 * 1024);
-        return new VerifyUpload(context.getBean(UploadSessions.class), assets, store,
+        return lane(probe, store);
+    }
+
+    static VerifyUpload lane(MediaProbe probe, ObjectStore storage) {
+        var promote = new PromoteAsset(assets, storage, probe, context.getBean(Profiles.class), 8 * 1024 * 1024);
+        return new VerifyUpload(context.getBean(UploadSessions.class), assets, storage,
                 context.getBean(MultipartStore.class), promote, Duration.ZERO);
+    }
+
+    @Test
+    void aCompleteThatLosesItsTransitionToACancelSaysSoInsteadOfReportingSuccess() {
+        var signed = signedAndPut();
+        UUID sessionId = signed.session().id();
+        // Storage as seen by verification: the cancel lands right after it finds the object.
+        ObjectStore cancelledMeanwhile = new DelegatingObjectStore(store) {
+            @Override
+            public Optional<ObjectInfo> head(String key) {
+                Optional<ObjectInfo> found = super.head(key);
+                if (key.equals(signed.session().uploadKey())) {
+                    assertTrue(context.getBean(CancelUpload.class).execute(mallory, sessionId) instanceof Result.Ok<?>);
+                }
+                return found;
+            }
+        };
+
+        Result<VerifyUpload.Verified> completed = lane(context.getBean(MediaProbe.class), cancelledMeanwhile)
+                .complete(mallory, sessionId, List.of());
+
+        assertTrue(completed instanceof Result.Err<VerifyUpload.Verified> err && err.code() == ErrorCode.INVALID_STATE
+                && err.detail().contains("aborted"), completed.toString());
+        assertEquals(UploadState.ABORTED, context.getBean(UploadSessions.class).findById(sessionId).orElseThrow().state());
     }
 
     @Test

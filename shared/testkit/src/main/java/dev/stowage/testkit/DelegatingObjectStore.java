@@ -1,0 +1,59 @@
+package dev.stowage.testkit;
+
+import dev.stowage.domain.port.ObjectStore;
+import java.io.InputStream;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * A real {@link ObjectStore} that a test subclasses to act at one exact moment (a client's re-PUT or
+ * cancel inside a port call), so an interleaving that timing cannot pin down runs against the real
+ * services every time. Every method delegates unchanged.
+ */
+public class DelegatingObjectStore implements ObjectStore {
+    private final ObjectStore delegate;
+
+    public DelegatingObjectStore(ObjectStore delegate) {
+        this.delegate = delegate;
+    }
+
+    @Override
+    public void put(String key, InputStream body, long length, String contentType) {
+        delegate.put(key, body, length, contentType);
+    }
+
+    @Override
+    public Optional<ObjectInfo> head(String key) {
+        return delegate.head(key);
+    }
+
+    @Override
+    public Slice read(String key, long offset, int length) {
+        return delegate.read(key, offset, length);
+    }
+
+    @Override
+    public InputStream open(String key) {
+        return delegate.open(key);
+    }
+
+    @Override
+    public void copy(CopySpec spec) {
+        delegate.copy(spec);
+    }
+
+    @Override
+    public void delete(String key) {
+        delegate.delete(key);
+    }
+
+    @Override
+    public PresignedRequest presignPut(PutSpec spec) {
+        return delegate.presignPut(spec);
+    }
+
+    @Override
+    public PresignedRequest presignGet(String key, Duration ttl) {
+        return delegate.presignGet(key, ttl);
+    }
+}
