@@ -83,9 +83,15 @@ final class LauncherProcess implements AutoCloseable {
         }
     }
 
-    /** {@code java -jar <absolute path of the jar> <args>}, on the JDK running the tests. */
+    /**
+     * {@code java -jar <absolute path of the jar> <args>}, on the JDK running the tests, with SIGINT and
+     * SIGTERM at their defaults, as in a terminal. A process started in the background of a shell without
+     * job control (a CI runner, nohup) inherits SIGINT ignored, and a JVM cannot catch an ignored signal,
+     * so Ctrl-C could not be tested there otherwise ({@code env --default-signal}: GNU coreutils 8.31+).
+     */
     static List<String> command(String... args) {
-        List<String> command = new ArrayList<>(List.of(java(), "-jar", JAR.toString()));
+        List<String> command = new ArrayList<>(List.of("env", "--default-signal=INT,TERM", java(), "-jar",
+                JAR.toString()));
         command.addAll(List.of(args));
         return command;
     }
@@ -113,8 +119,13 @@ final class LauncherProcess implements AutoCloseable {
     void stop(String signal) throws Exception {
         Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).start();
         assertTrue(kill.waitFor(10, TimeUnit.SECONDS));
-        assertTrue(process.waitFor(STOP_WAIT.toSeconds(), TimeUnit.SECONDS),
-                "SIG" + signal + " did not stop the launcher within " + STOP_WAIT);
+        if (!process.waitFor(STOP_WAIT.toSeconds(), TimeUnit.SECONDS)) {
+            // Ask the JVM for a thread dump (it prints to stdout), so the failure shows what it waits on.
+            new ProcessBuilder("kill", "-QUIT", Long.toString(process.pid())).start().waitFor(10, TimeUnit.SECONDS);
+            process.waitFor(2, TimeUnit.SECONDS);
+            throw new AssertionError("SIG" + signal + " did not stop the launcher within " + STOP_WAIT
+                    + "; it printed:\n" + output());
+        }
     }
 
     /** After a failed test: SIGTERM so PostgreSQL and s3proxy go with it, and force only if that does not do. */
