@@ -5,6 +5,7 @@ import io.micronaut.data.annotation.Query;
 import io.micronaut.data.jdbc.annotation.JdbcRepository;
 import io.micronaut.data.model.query.builder.sql.Dialect;
 import io.micronaut.data.repository.CrudRepository;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -29,6 +30,30 @@ public interface AssetRows extends CrudRepository<AssetRow, UUID> {
                        @Nullable Integer height, @Nullable Integer orientation, @Nullable Long durationMs,
                        @Nullable Boolean hasVideoTrack, @Nullable Boolean hasAudioTrack,
                        @Nullable String quarantineReason);
+
+    /** validating → analyzing with a lease; the database's clock times it. */
+    @Query("""
+            UPDATE assets SET state = 'analyzing', lease_owner = :owner,
+                   lease_until = now() + make_interval(secs => :leaseSeconds)
+             WHERE id = :id AND state = 'validating'""")
+    int startAnalyzing(UUID id, String owner, double leaseSeconds);
+
+    /** An analyzing lane whose lease ran out (or that never had one) gets a new holder. */
+    @Query("""
+            UPDATE assets SET lease_owner = :owner, lease_until = now() + make_interval(secs => :leaseSeconds)
+             WHERE id = :id AND state = 'analyzing' AND (lease_until IS NULL OR lease_until < now())""")
+    int takeOverAnalyzing(UUID id, String owner, double leaseSeconds);
+
+    /**
+     * Assets stranded by a crash: analyzing with its lease run out, or validating or promoting (states any
+     * run may finish) untouched for {@code idleSeconds}.
+     */
+    @Query(value = """
+            SELECT * FROM assets
+             WHERE (state = 'analyzing' AND (lease_until IS NULL OR lease_until < now()))
+                OR (state IN ('validating', 'promoting') AND updated_at < now() - make_interval(secs => :idleSeconds))
+             ORDER BY updated_at LIMIT :limit""", nativeQuery = true)
+    List<AssetRow> findStranded(double idleSeconds, int limit);
 
     @Query("DELETE FROM assets WHERE id = :id AND state = 'staged'")
     int deleteStaged(UUID id);

@@ -5,10 +5,12 @@ import dev.stowage.domain.asset.Asset;
 import dev.stowage.domain.asset.AssetState;
 import dev.stowage.domain.asset.ProbeResult;
 import dev.stowage.domain.port.Assets;
+import dev.stowage.domain.state.Lease;
 import dev.stowage.domain.variant.Variant;
 import dev.stowage.domain.variant.VariantState;
 import io.micronaut.transaction.annotation.Transactional;
 import jakarta.inject.Singleton;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -51,6 +53,25 @@ public class JdbcAssets implements Assets {
     public boolean transition(UUID id, AssetState from, AssetState to) {
         AssetState.TRANSITIONS.require(Set.of(from), to);
         return assets.transition(id, from.wire(), to.wire()) == 1;
+    }
+
+    @Override
+    public boolean startAnalyzing(UUID id, Lease lease) {
+        return assets.startAnalyzing(id, lease.owner(), seconds(lease)) == 1;
+    }
+
+    @Override
+    public boolean takeOverAnalyzing(UUID id, Lease lease) {
+        return assets.takeOverAnalyzing(id, lease.owner(), seconds(lease)) == 1;
+    }
+
+    @Override
+    public List<Asset> findStranded(Duration idle, int limit) {
+        return assets.findStranded(idle.toMillis() / 1000.0, limit).stream().map(Rows::toAsset).toList();
+    }
+
+    static double seconds(Lease lease) {
+        return lease.length().toMillis() / 1000.0;
     }
 
     @Override

@@ -4,6 +4,7 @@ import dev.stowage.domain.Principal;
 import dev.stowage.domain.asset.Asset;
 import dev.stowage.domain.asset.AssetState;
 import dev.stowage.domain.port.UploadSessions;
+import dev.stowage.domain.state.Lease;
 import dev.stowage.domain.upload.UploadSession;
 import dev.stowage.domain.upload.UploadState;
 import io.micronaut.transaction.annotation.Transactional;
@@ -52,6 +53,22 @@ public class JdbcUploadSessions implements UploadSessions {
     public boolean transition(UUID id, Set<UploadState> from, UploadState to) {
         UploadState.TRANSITIONS.require(from, to);
         return sessions.transition(id, Rows.wires(from), to.wire()) == 1;
+    }
+
+    @Override
+    public boolean startVerifying(UUID id, Set<UploadState> from, Lease lease) {
+        UploadState.TRANSITIONS.require(from, UploadState.VERIFYING);
+        return sessions.startVerifying(id, Rows.wires(from), lease.owner(), JdbcAssets.seconds(lease)) == 1;
+    }
+
+    @Override
+    public boolean takeOverVerifying(UUID id, Lease lease) {
+        return sessions.takeOverVerifying(id, lease.owner(), JdbcAssets.seconds(lease)) == 1;
+    }
+
+    @Override
+    public List<UploadSession> findStaleVerifying(int limit) {
+        return sessions.findStaleVerifying(limit).stream().map(Rows::toSession).toList();
     }
 
     @Override

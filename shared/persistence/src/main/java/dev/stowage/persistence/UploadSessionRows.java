@@ -22,6 +22,25 @@ public interface UploadSessionRows extends CrudRepository<UploadSessionRow, UUID
     @Query("UPDATE upload_sessions SET state = :to WHERE id = :id AND state = ANY(string_to_array(:from, ','))")
     int transition(UUID id, String from, String to);
 
+    /** Into verifying with a lease; the database's clock times it. */
+    @Query("""
+            UPDATE upload_sessions SET state = 'verifying', lease_owner = :owner,
+                   lease_until = now() + make_interval(secs => :leaseSeconds)
+             WHERE id = :id AND state = ANY(string_to_array(:from, ','))""")
+    int startVerifying(UUID id, String from, String owner, double leaseSeconds);
+
+    /** A verifying lane whose lease ran out (or that never had one) gets a new holder. */
+    @Query("""
+            UPDATE upload_sessions SET lease_owner = :owner, lease_until = now() + make_interval(secs => :leaseSeconds)
+             WHERE id = :id AND state = 'verifying' AND (lease_until IS NULL OR lease_until < now())""")
+    int takeOverVerifying(UUID id, String owner, double leaseSeconds);
+
+    @Query(value = """
+            SELECT * FROM upload_sessions
+             WHERE state = 'verifying' AND (lease_until IS NULL OR lease_until < now())
+             ORDER BY lease_until NULLS FIRST LIMIT :limit""", nativeQuery = true)
+    List<UploadSessionRow> findStaleVerifying(int limit);
+
     @Query("UPDATE upload_sessions SET multipart_upload_id = :uploadId WHERE id = :id AND multipart_upload_id IS NULL")
     int recordMultipartUpload(UUID id, String uploadId);
 

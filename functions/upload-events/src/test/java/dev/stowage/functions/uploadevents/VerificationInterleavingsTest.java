@@ -2,6 +2,7 @@ package dev.stowage.functions.uploadevents;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.stowage.domain.ErrorCode;
@@ -20,6 +21,7 @@ import dev.stowage.domain.profile.Profiles;
 import dev.stowage.domain.upload.CancelUpload;
 import dev.stowage.domain.upload.InitiateUpload;
 import dev.stowage.domain.upload.SignUpload;
+import dev.stowage.domain.upload.PurgeAbandonedUploads;
 import dev.stowage.domain.upload.UploadAdmission;
 import dev.stowage.domain.upload.UploadState;
 import dev.stowage.domain.upload.VerifyUpload;
@@ -93,9 +95,14 @@ class VerificationInterleavingsTest {
     }
 
     static VerifyUpload lane(MediaProbe probe, ObjectStore storage) {
-        var promote = new PromoteAsset(assets, storage, probe, context.getBean(Profiles.class), 8 * 1024 * 1024);
-        return new VerifyUpload(context.getBean(UploadSessions.class), assets, storage,
-                context.getBean(MultipartStore.class), promote, Duration.ZERO);
+        return lane(probe, storage, context.getBean(UploadSessions.class), Duration.ofMinutes(10));
+    }
+
+    static VerifyUpload lane(MediaProbe probe, ObjectStore storage, UploadSessions sessions, Duration lease) {
+        var promote = new PromoteAsset(assets, storage, probe, context.getBean(Profiles.class), 8 * 1024 * 1024,
+                lease);
+        return new VerifyUpload(sessions, assets, storage, context.getBean(MultipartStore.class), promote,
+                Duration.ZERO, lease);
     }
 
     @Test
@@ -160,5 +167,133 @@ class VerificationInterleavingsTest {
         String original = StorageKeys.original(assetId);
         assertArrayEquals(jpeg, store.read(original, 0, jpeg.length + 1).bytes());
         assertEquals("image/jpeg", store.head(original).orElseThrow().contentType());
+    }
+
+    /** S3 as a lane sees it during one outage: the first call of {@code what} fails with a 5xx, later ones work. */
+    static ObjectStore failingOnce(String what) {
+        AtomicBoolean failed = new AtomicBoolean();
+        return new DelegatingObjectStore(store) {
+            void maybeFail(String call) {
+                if (call.equals(what) && failed.compareAndSet(false, true)) {
+                    throw new IllegalStateException("S3 answered 503 SlowDown to " + call);
+                }
+            }
+
+            @Override
+            public Optional<ObjectInfo> head(String key) {
+                // No stored checksum: verification hashes the bytes itself, through open().
+                return super.head(key).map(i -> new ObjectInfo(i.key(), i.size(), i.contentType(), i.etag(),
+                        Optional.empty()));
+            }
+
+            @Override
+            public java.io.InputStream open(String key) {
+                maybeFail("open");
+                return super.open(key);
+            }
+
+            @Override
+            public Slice read(String key, long offset, int length) {
+                maybeFail("read");
+                return super.read(key, offset, length);
+            }
+        };
+    }
+
+    SignUpload.Signed signedWithChecksumAndPut() {
+        var initiated = context.getBean(InitiateUpload.class).execute(mallory, new InitiateUpload.Command(
+                new UploadAdmission.Declared("image", "cat.jpg", "image/jpeg", (long) jpeg.length,
+                        dev.stowage.domain.Checksums.sha256Base64(jpeg)), "direct")).orElseThrow();
+        var signed = context.getBean(SignUpload.class).execute(mallory, initiated.id()).orElseThrow();
+        assertEquals(200, put(signed, jpeg));
+        return signed;
+    }
+
+    @Test
+    void aLaneThatDiesInVerifyingIsTakenOverByTheRetryOnceItsLeaseRunsOut() {
+        var signed = signedWithChecksumAndPut();
+        // A lease of zero: the dead holder's lease has run out by the time the retry comes.
+        VerifyUpload lane = lane(context.getBean(MediaProbe.class), failingOnce("open"),
+                context.getBean(UploadSessions.class), Duration.ZERO);
+        String key = signed.session().uploadKey();
+
+        assertThrows(IllegalStateException.class, () -> lane.objectCreated(key)); // dies while hashing
+        UploadSessions sessions = context.getBean(UploadSessions.class);
+        assertEquals(UploadState.VERIFYING, sessions.findById(signed.session().id()).orElseThrow().state());
+
+        assertEquals(VerifyUpload.EventOutcome.ALREADY_HANDLED, lane.objectCreated(key)); // S3's retry of the event
+        assertEquals(UploadState.COMPLETED, sessions.findById(signed.session().id()).orElseThrow().state());
+        assertEquals(AssetState.AVAILABLE, assets.findById(signed.session().requireAssetId()).orElseThrow().state());
+    }
+
+    @Test
+    void aLiveLeaseKeepsOthersOutOfTheLane() {
+        var signed = signedWithChecksumAndPut();
+        VerifyUpload dying = lane(context.getBean(MediaProbe.class), failingOnce("open"),
+                context.getBean(UploadSessions.class), Duration.ofMinutes(10));
+        assertThrows(IllegalStateException.class, () -> dying.objectCreated(signed.session().uploadKey()));
+
+        lane(context.getBean(MediaProbe.class)).objectCreated(signed.session().uploadKey());
+
+        assertEquals(UploadState.VERIFYING,
+                context.getBean(UploadSessions.class).findById(signed.session().id()).orElseThrow().state());
+    }
+
+    @Test
+    void anAssetLeftInAnalyzingIsTakenOverByTheRetryOnceItsLeaseRunsOut() {
+        var signed = signedAndPut();
+        VerifyUpload lane = lane(context.getBean(MediaProbe.class), failingOnce("read"),
+                context.getBean(UploadSessions.class), Duration.ZERO);
+        UUID assetId = signed.session().requireAssetId();
+
+        assertThrows(IllegalStateException.class, () -> lane.objectCreated(signed.session().uploadKey()));
+        assertEquals(AssetState.ANALYZING, assets.findById(assetId).orElseThrow().state());
+
+        lane.objectCreated(signed.session().uploadKey());
+        assertEquals(AssetState.AVAILABLE, assets.findById(assetId).orElseThrow().state());
+        assertTrue(store.head(StorageKeys.original(assetId)).isPresent());
+    }
+
+    @Test
+    void thePurgerTakesOverStrandedLanesWhenNoRetryComes() {
+        var verifying = signedWithChecksumAndPut();
+        assertThrows(IllegalStateException.class, () -> lane(context.getBean(MediaProbe.class), failingOnce("open"),
+                context.getBean(UploadSessions.class), Duration.ZERO).objectCreated(verifying.session().uploadKey()));
+        var analyzing = signedAndPut();
+        assertThrows(IllegalStateException.class, () -> lane(context.getBean(MediaProbe.class), failingOnce("read"),
+                context.getBean(UploadSessions.class), Duration.ZERO).objectCreated(analyzing.session().uploadKey()));
+
+        var report = context.getBean(PurgeAbandonedUploads.class).run(false);
+
+        assertTrue(report.lanesResumed() >= 2, report.toString());
+        for (var s : List.of(verifying, analyzing)) {
+            assertEquals(AssetState.AVAILABLE, assets.findById(s.session().requireAssetId()).orElseThrow().state());
+        }
+    }
+
+    @Test
+    void anExpiredSessionWhoseUploadFinishedIsVerifiedNotDeletedWhenItsEventWasLost() throws Exception {
+        var signed = signedAndPut(); // S3's event exhausted its retries: nothing ran
+        expireNow(signed.session().id());
+
+        var report = context.getBean(PurgeAbandonedUploads.class).run(false);
+
+        assertTrue(report.sessionsVerified() >= 1, report.toString());
+        assertEquals(UploadState.COMPLETED,
+                context.getBean(UploadSessions.class).findById(signed.session().id()).orElseThrow().state());
+        assertEquals(AssetState.AVAILABLE, assets.findById(signed.session().requireAssetId()).orElseThrow().state());
+    }
+
+    static void expireNow(UUID sessionId) {
+        sql("UPDATE upload_sessions SET expires_at = now() - interval '1 minute' WHERE id = '" + sessionId + "'");
+    }
+
+    static void sql(String statement) {
+        var stack = TestStack.get();
+        try (var c = java.sql.DriverManager.getConnection(stack.jdbcUrl(), stack.dbUser(), stack.dbPassword())) {
+            assertEquals(1, c.createStatement().executeUpdate(statement));
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

@@ -7,6 +7,8 @@ import dev.stowage.domain.port.ObjectStore;
 import dev.stowage.domain.profile.Profile;
 import dev.stowage.domain.profile.Profiles;
 import dev.stowage.domain.profile.VariantSpec;
+import dev.stowage.domain.state.Lease;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.logging.Level;
@@ -28,15 +30,22 @@ public final class PromoteAsset {
     private final MediaProbe probe;
     private final Profiles profiles;
     private final int probeWindowBytes;
+    private final Duration lease;
     /** A staged object re-PUT between probe and copy is probed again, this many times in all. */
     private static final int PROBE_ATTEMPTS = 3;
 
-    public PromoteAsset(Assets assets, ObjectStore store, MediaProbe probe, Profiles profiles, int probeWindowBytes) {
+    /**
+     * @param lease how long an analyzing lane is held before another run may take it over; longer than any
+     *              function's timeout, so only a dead holder loses it
+     */
+    public PromoteAsset(Assets assets, ObjectStore store, MediaProbe probe, Profiles profiles, int probeWindowBytes,
+                        Duration lease) {
         this.assets = assets;
         this.store = store;
         this.probe = probe;
         this.profiles = profiles;
         this.probeWindowBytes = probeWindowBytes;
+        this.lease = lease;
     }
 
     /** Advances the asset as far as it can go now and returns it as it stands afterwards. */
@@ -46,8 +55,8 @@ public final class PromoteAsset {
             return found;
         }
         Asset asset = found.get();
-        if (asset.state() == AssetState.VALIDATING
-                && assets.transition(assetId, AssetState.VALIDATING, AssetState.ANALYZING)) {
+        if (asset.state() == AssetState.VALIDATING && assets.startAnalyzing(assetId, Lease.fresh(lease))
+                || asset.state() == AssetState.ANALYZING && assets.takeOverAnalyzing(assetId, Lease.fresh(lease))) {
             analyze(asset);
             asset = assets.findById(assetId).orElseThrow();
         }

@@ -4,7 +4,9 @@ import dev.stowage.domain.Principal;
 import dev.stowage.domain.asset.Asset;
 import dev.stowage.domain.asset.AssetState;
 import dev.stowage.domain.asset.ProbeResult;
+import dev.stowage.domain.state.Lease;
 import dev.stowage.domain.variant.Variant;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -21,6 +23,15 @@ public interface Assets {
     Optional<Asset> findByStagingKey(String key);
 
     boolean transition(UUID id, AssetState from, AssetState to);
+
+    /** validating → analyzing, holding the lane under {@code lease}. */
+    boolean startAnalyzing(UUID id, Lease lease);
+
+    /** Takes an analyzing lane whose lease has run out: its holder died inside it. */
+    boolean takeOverAnalyzing(UUID id, Lease lease);
+
+    /** Assets left analyzing with the lease run out, or validating or promoting and untouched for {@code idle}. */
+    List<Asset> findStranded(Duration idle, int limit);
 
     /** analyzing → {@code to} (promoting or quarantined), storing what probing measured. */
     boolean recordAnalysis(UUID id, ProbeResult probe, AssetState to, Optional<String> quarantineReason);

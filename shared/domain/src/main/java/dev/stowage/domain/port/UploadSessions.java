@@ -4,6 +4,7 @@ import dev.stowage.domain.ErrorCode;
 import dev.stowage.domain.Principal;
 import dev.stowage.domain.Result;
 import dev.stowage.domain.asset.Asset;
+import dev.stowage.domain.state.Lease;
 import dev.stowage.domain.upload.UploadSession;
 import dev.stowage.domain.upload.UploadState;
 import java.time.Instant;
@@ -32,6 +33,15 @@ public interface UploadSessions {
     Optional<UploadSession> findByUploadKey(String key);
 
     boolean transition(UUID id, Set<UploadState> from, UploadState to);
+
+    /** Any of {@code from} → verifying, holding the lane under {@code lease}. */
+    boolean startVerifying(UUID id, Set<UploadState> from, Lease lease);
+
+    /** Takes a verifying lane whose lease has run out: its holder died inside it. */
+    boolean takeOverVerifying(UUID id, Lease lease);
+
+    /** Sessions in verifying whose lease has run out, most overdue first. */
+    List<UploadSession> findStaleVerifying(int limit);
 
     /** Moves the session to failed from any of {@code from}, recording why. */
     boolean fail(UUID id, Set<UploadState> from, String reason);

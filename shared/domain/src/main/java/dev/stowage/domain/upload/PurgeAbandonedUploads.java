@@ -1,33 +1,50 @@
 package dev.stowage.domain.upload;
 
 import dev.stowage.domain.StorageKeys;
+import dev.stowage.domain.asset.Asset;
+import dev.stowage.domain.asset.PromoteAsset;
+import dev.stowage.domain.port.Assets;
 import dev.stowage.domain.port.MultipartStore.PendingUpload;
 import dev.stowage.domain.port.MultipartStore;
+import dev.stowage.domain.port.ObjectStore;
 import dev.stowage.domain.port.UploadSessions;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.UUID;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
- * The scheduled clean-up of every way an upload can be abandoned: open sessions past their expiry
- * become {@code expired}; ended sessions' residue (multipart upload, staged object, staged asset) is
- * removed; and multipart uploads under {@code staging/} that no session knows are aborted. Works in
- * batches so memory stays flat; a second run finds nothing to do. A dry run only counts.
+ * The scheduled clean-up of every way an upload can be abandoned: lanes whose holder died (a session
+ * left verifying, an asset left validating, analyzing or promoting) are taken over and finished; open
+ * sessions past their expiry become {@code expired}, unless storage holds their finished upload (its
+ * S3 event was lost), which is verified instead; ended sessions' residue (multipart upload, staged object,
+ * staged asset) is removed; and multipart uploads under {@code staging/} that no session knows are
+ * aborted. Works in batches so memory stays flat; a second run finds nothing to do. A dry run only counts.
  */
 public final class PurgeAbandonedUploads {
+    private static final Logger LOG = Logger.getLogger(PurgeAbandonedUploads.class.getName());
     /** Open multipart uploads looked at per run, oldest first; a larger backlog takes several runs. */
     static final int ORPHAN_SCAN_LIMIT = 10_000;
     private static final Set<UploadState> OPEN = EnumSet.of(UploadState.INITIALIZED, UploadState.SIGNED,
             UploadState.RESUMING, UploadState.UPLOADING);
 
     /** What a run did (or, dry, would do). */
-    public record Report(boolean dryRun, int sessionsExpired, int residueSessions, int multipartAborted,
-                         int objectsDeleted, int assetsDeleted, int orphanMultipartAborted) {}
+    public record Report(boolean dryRun, int lanesResumed, int sessionsVerified, int sessionsExpired,
+                         int residueSessions, int multipartAborted, int objectsDeleted, int assetsDeleted,
+                         int orphanMultipartAborted) {}
 
     private final UploadSessions sessions;
+    private final Assets assets;
+    private final ObjectStore store;
+    private final VerifyUpload verify;
+    private final PromoteAsset promote;
+    private final Duration lease;
     private final UploadResidue residue;
     private final MultipartStore multipart;
     private final Clock clock;
@@ -37,10 +54,17 @@ public final class PurgeAbandonedUploads {
     /**
      * @param orphanGrace how old an unknown multipart upload must be before it is aborted: a session
      *                    records its upload id just after storage opens it
+     * @param lease       the lanes' lease: an asset untouched in a transient state for this long is stranded
      */
-    public PurgeAbandonedUploads(UploadSessions sessions, UploadResidue residue, MultipartStore multipart,
-                                 Clock clock, int batchSize, Duration orphanGrace) {
+    public PurgeAbandonedUploads(UploadSessions sessions, Assets assets, ObjectStore store, VerifyUpload verify,
+                                 PromoteAsset promote, Duration lease, UploadResidue residue,
+                                 MultipartStore multipart, Clock clock, int batchSize, Duration orphanGrace) {
         this.sessions = sessions;
+        this.assets = assets;
+        this.store = store;
+        this.verify = verify;
+        this.promote = promote;
+        this.lease = lease;
         this.residue = residue;
         this.multipart = multipart;
         this.clock = clock;
@@ -50,7 +74,8 @@ public final class PurgeAbandonedUploads {
 
     public Report run(boolean dryRun) {
         Instant now = clock.instant();
-        int expired = dryRun ? sessions.countExpirable(now) : expire(now);
+        int resumed = dryRun ? 0 : resumeStranded();
+        int[] expiredOrVerified = dryRun ? new int[] {sessions.countExpirable(now), 0} : expire(now);
         int residueSessions = 0;
         UploadResidue.Cleaned cleaned = UploadResidue.Cleaned.NOTHING;
         if (dryRun) {
@@ -70,19 +95,48 @@ public final class PurgeAbandonedUploads {
             }
         }
         int orphans = abortOrphans(now, dryRun);
-        return new Report(dryRun, expired, residueSessions, cleaned.multipartAborted(), cleaned.objectsDeleted(),
-                cleaned.assetsDeleted(), orphans);
+        return new Report(dryRun, resumed, expiredOrVerified[1], expiredOrVerified[0], residueSessions,
+                cleaned.multipartAborted(), cleaned.objectsDeleted(), cleaned.assetsDeleted(), orphans);
     }
 
-    private int expire(Instant now) {
+    /** Finishes the lanes whose holder died; a lane that fails again is left for the next run. */
+    private int resumeStranded() {
+        int resumed = 0;
+        for (UploadSession s : sessions.findStaleVerifying(batchSize)) {
+            resumed += attempt("session " + s.id(), () -> verify.resume(s.id())) ? 1 : 0;
+        }
+        for (Asset a : assets.findStranded(lease, batchSize)) {
+            resumed += attempt("asset " + a.id(), () -> promote.run(a.id())) ? 1 : 0;
+        }
+        return resumed;
+    }
+
+    private static boolean attempt(String what, Runnable lane) {
+        try {
+            lane.run();
+            return true;
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "could not resume the lane of " + what + "; the next run tries again", e);
+            return false;
+        }
+    }
+
+    /** {expired, verified}: an open session whose object storage holds finished uploading; its event was lost. */
+    private int[] expire(Instant now) {
         int expired = 0;
-        for (List<UploadSession> batch = sessions.findExpirable(now, batchSize); !batch.isEmpty();
-             batch = sessions.findExpirable(now, batchSize)) {
+        int verified = 0;
+        Set<UUID> seen = new HashSet<>();
+        for (List<UploadSession> batch = sessions.findExpirable(now, batchSize); !batch.isEmpty() && seen.addAll(
+                batch.stream().map(UploadSession::id).toList()); batch = sessions.findExpirable(now, batchSize)) {
             for (UploadSession s : batch) {
-                expired += sessions.transition(s.id(), OPEN, UploadState.EXPIRED) ? 1 : 0;
+                if (store.head(s.uploadKey()).isEmpty()) {
+                    expired += sessions.transition(s.id(), OPEN, UploadState.EXPIRED) ? 1 : 0;
+                } else if (attempt("session " + s.id(), () -> verify.resume(s.id()))) {
+                    verified++; // a finished upload is never deleted as abandoned; a failed attempt waits
+                }
             }
         }
-        return expired;
+        return new int[] {expired, verified};
     }
 
     private int abortOrphans(Instant now, boolean dryRun) {

@@ -13,6 +13,7 @@ import dev.stowage.domain.port.MultipartStore;
 import dev.stowage.domain.port.ObjectStore.ObjectInfo;
 import dev.stowage.domain.port.ObjectStore;
 import dev.stowage.domain.port.UploadSessions;
+import dev.stowage.domain.state.Lease;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -53,19 +54,28 @@ public final class VerifyUpload {
 
     private final PromoteAsset promote;
     private final Duration laneWait;
+    private final Duration lease;
 
     /**
      * @param laneWait how long {@code complete} waits for another invocation (the S3 event) that holds the
      *                 lane to finish, so the caller gets the outcome rather than "in flight"
+     * @param lease    how long a verifying lane is held before another invocation may take it over; longer
+     *                 than any function's timeout, so only a dead holder loses it
      */
     public VerifyUpload(UploadSessions sessions, Assets assets, ObjectStore store, MultipartStore multipart,
-                        PromoteAsset promote, Duration laneWait) {
+                        PromoteAsset promote, Duration laneWait, Duration lease) {
         this.sessions = sessions;
         this.assets = assets;
         this.store = store;
         this.multipart = multipart;
         this.promote = promote;
         this.laneWait = laneWait;
+        this.lease = lease;
+    }
+
+    /** Runs the lane for a session found by the purger: a lost event, or a holder that died in verifying. */
+    public Optional<Result<Verified>> resume(UUID sessionId) {
+        return sessions.findById(sessionId).map(this::verify);
     }
 
     /**
@@ -174,7 +184,11 @@ public final class VerifyUpload {
                 return current(session.id());
             }
             case VERIFYING -> {
-                return current(session.id()); // another invocation holds the lane
+                if (!sessions.takeOverVerifying(session.id(), Lease.fresh(lease))) {
+                    return current(session.id()); // another invocation holds the lane
+                }
+                LOG.warning(() -> "took over the verifying lane of session " + session.id() + ": its holder died");
+                return finishVerifying(session, Optional.empty());
             }
             case INITIALIZED -> {
                 return Result.err(ErrorCode.INVALID_STATE, "upload session has not been signed yet");
@@ -196,8 +210,17 @@ public final class VerifyUpload {
         }
         // resuming may only move on to uploading; from there the lane proceeds as for any session.
         sessions.transition(session.id(), EnumSet.of(UploadState.RESUMING), UploadState.UPLOADING);
-        if (!sessions.transition(session.id(), VERIFIABLE, UploadState.VERIFYING)) {
+        if (!sessions.startVerifying(session.id(), VERIFIABLE, Lease.fresh(lease))) {
             return verifyAsItIsNow(session); // lost to another lane, a cancel or an expiry: say which
+        }
+        return finishVerifying(session, object);
+    }
+
+    /** The lane's work once this invocation holds it; {@code known} is the object if already looked at. */
+    private Result<Verified> finishVerifying(UploadSession session, Optional<ObjectInfo> known) {
+        Optional<ObjectInfo> object = known.isPresent() ? known : store.head(session.uploadKey());
+        if (object.isEmpty()) {
+            return reject(session, ErrorCode.OBJECT_MISSING, "the uploaded object is gone");
         }
         Optional<Result<Verified>> refused = check(session, object.get());
         if (refused.isPresent()) {

@@ -7,10 +7,13 @@ import io.micronaut.core.convert.format.ReadableBytes;
 /**
  * Lifecycle limits: how many leading bytes probing reads, and the largest proxied upload (the API's
  * payload limit: Lambda takes 6 MB per synchronous request, base64 included), and how long {@code complete}
- * waits for an S3 event that holds the verification lane (well inside API Gateway's 30 s).
+ * waits for an S3 event that holds the verification lane (well inside API Gateway's 30 s), and the lease on
+ * a transient state's lane (verifying, analyzing): longer than the longest function timeout (upload-events,
+ * 300 s), so a lane is only taken over from a holder that Lambda has certainly stopped.
  */
 @ConfigurationProperties("stowage.lifecycle")
 public record LifecycleSettings(
         @Bindable(defaultValue = "8MB") @ReadableBytes int probeWindowBytes,
         @Bindable(defaultValue = "4MB") @ReadableBytes long proxiedMaxBytes,
-        @Bindable(defaultValue = "10s") java.time.Duration completeWait) {}
+        @Bindable(defaultValue = "10s") java.time.Duration completeWait,
+        @Bindable(defaultValue = "10m") java.time.Duration lease) {}

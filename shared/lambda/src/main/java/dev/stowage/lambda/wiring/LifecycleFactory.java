@@ -52,7 +52,7 @@ public class LifecycleFactory {
     @Singleton
     PromoteAsset promoteAsset(Assets assets, ObjectStore store, MediaProbe probe, Profiles profiles,
                               LifecycleSettings settings) {
-        return new PromoteAsset(assets, store, probe, profiles, settings.probeWindowBytes());
+        return new PromoteAsset(assets, store, probe, profiles, settings.probeWindowBytes(), settings.lease());
     }
 
     @Singleton
@@ -75,7 +75,7 @@ public class LifecycleFactory {
     @Singleton
     VerifyUpload verifyUpload(UploadSessions sessions, Assets assets, ObjectStore store, MultipartStore multipart,
                               PromoteAsset promote, LifecycleSettings settings) {
-        return new VerifyUpload(sessions, assets, store, multipart, promote, settings.completeWait());
+        return new VerifyUpload(sessions, assets, store, multipart, promote, settings.completeWait(), settings.lease());
     }
 
     @Singleton
@@ -89,10 +89,12 @@ public class LifecycleFactory {
     }
 
     @Singleton
-    PurgeAbandonedUploads purgeAbandonedUploads(UploadSessions sessions, UploadResidue residue,
-                                                MultipartStore multipart, Clock clock, PurgeSettings settings) {
-        return new PurgeAbandonedUploads(sessions, residue, multipart, clock, settings.batchSize(),
-                settings.orphanGrace());
+    PurgeAbandonedUploads purgeAbandonedUploads(UploadSessions sessions, Assets assets, ObjectStore store,
+                                                VerifyUpload verify, PromoteAsset promote, UploadResidue residue,
+                                                MultipartStore multipart, Clock clock, PurgeSettings settings,
+                                                LifecycleSettings lifecycle) {
+        return new PurgeAbandonedUploads(sessions, assets, store, verify, promote, lifecycle.lease(), residue,
+                multipart, clock, settings.batchSize(), settings.orphanGrace());
     }
 
     @Singleton
