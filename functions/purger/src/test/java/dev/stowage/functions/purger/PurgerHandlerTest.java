@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.stowage.domain.Principal;
+import dev.stowage.domain.asset.AssetState;
 import dev.stowage.domain.port.Assets;
 import dev.stowage.domain.port.MultipartStore;
 import dev.stowage.domain.port.ObjectStore;
@@ -101,10 +102,14 @@ class PurgerHandlerTest {
         context.getBean(SignUpload.class).execute(ALICE, completed.id());
         store.put(completed.uploadKey(), JPEG, "image/jpeg");
         context.getBean(VerifyUpload.class).complete(ALICE, completed.id(), List.of()).orElseThrow();
-        // expired direct session with its bytes in staging
+        // expired direct session whose bytes are in staging: the upload finished, its S3 event was lost
+        UploadSession uploadedButUnverified = initiate("direct");
+        context.getBean(SignUpload.class).execute(ALICE, uploadedButUnverified.id());
+        store.put(uploadedButUnverified.uploadKey(), JPEG, "image/jpeg");
+        expire(uploadedButUnverified);
+        // expired direct session, signed, nothing uploaded
         UploadSession expiredDirect = initiate("direct");
         context.getBean(SignUpload.class).execute(ALICE, expiredDirect.id());
-        store.put(expiredDirect.uploadKey(), JPEG, "image/jpeg");
         expire(expiredDirect);
         // expired multipart session with an open S3 multipart upload
         UploadSession expiredMultipart = initiate("resumable");
@@ -120,24 +125,28 @@ class PurgerHandlerTest {
 
         var dry = purge("{\"dryRun\": true}");
         assertTrue(dry.dryRun());
-        assertEquals(5, dry.sessionsExpired());
+        assertEquals(6, dry.sessionsExpired(), "a dry run counts every candidate; it looks at no object");
         assertEquals(1, dry.orphanMultipartAborted());
         assertEquals(UploadState.SIGNED, reload(expiredDirect).state(), "a dry run changes nothing");
         assertEquals(1, multipart.listUploads(orphanKey, 10).size());
 
         var report = purge(Events.text("scheduled-purge.json"));
+        assertEquals(1, report.sessionsVerified());
         assertEquals(5, report.sessionsExpired());
         assertEquals(5, report.residueSessions());
         assertEquals(5, report.assetsDeleted());
         assertEquals(1, report.multipartAborted());
-        assertEquals(1, report.objectsDeleted());
+        assertEquals(0, report.objectsDeleted(), "the one staged object was a finished upload, now promoted");
         assertEquals(1, report.orphanMultipartAborted());
+
+        assertEquals(UploadState.COMPLETED, reload(uploadedButUnverified).state());
+        assertEquals(AssetState.AVAILABLE, context.getBean(Assets.class)
+                .findById(uploadedButUnverified.requireAssetId()).orElseThrow().state());
 
         for (UploadSession s : List.of(expiredDirect, expiredMultipart, expiredIdle.get(0), expiredIdle.get(2))) {
             assertEquals(UploadState.EXPIRED, reload(s).state());
             assertTrue(reload(s).assetId().isEmpty());
         }
-        assertTrue(store.head(expiredDirect.uploadKey()).isEmpty());
         assertTrue(multipart.listUploads(expiredMultipart.uploadKey(), 10).isEmpty());
         assertTrue(multipart.listUploads(orphanKey, 10).isEmpty());
 

@@ -237,11 +237,7 @@ class UploadsFunctionTest {
 
     @Test
     void aProxiedUploadIsStoredProbedAndPromotedInOneCall() {
-        byte[] webp = TestMedia.bytes("photo.webp");
-        var event = api.event(alice, "POST", "/v1/uploads/proxied", "profile=image&filename=photo.webp",
-                "image/webp", Base64.getEncoder().encodeToString(webp), true);
-        event.setQueryStringParameters(Map.of("profile", "image", "filename", "photo.webp"));
-        var reply = api.send(event);
+        var reply = proxied("image", "photo.webp", "image/webp", TestMedia.bytes("photo.webp"));
         assertEquals(201, reply.status(), reply.body());
         assertEquals("available", reply.string("state"));
         assertEquals(900, metadata(reply).get("width"));
@@ -250,14 +246,18 @@ class UploadsFunctionTest {
 
     @Test
     void anMp4StatingAnAbsurdDurationIsQuarantinedNotA500() {
-        byte[] hostile = TestMedia.mp4StatingDuration(10_000_000_000_000_000L);
-        var event = api.event(alice, "POST", "/v1/uploads/proxied", "profile=video&filename=long.mp4",
-                "video/mp4", Base64.getEncoder().encodeToString(hostile), true);
-        event.setQueryStringParameters(Map.of("profile", "video", "filename", "long.mp4"));
-        var reply = api.send(event);
+        var reply = proxied("video", "long.mp4", "video/mp4", TestMedia.mp4StatingDuration(10_000_000_000_000_000L));
         assertEquals(201, reply.status(), reply.body());
         assertEquals("quarantined", reply.string("state"));
         assertTrue(reply.string("quarantineReason").startsWith("unreadable_media:"), reply.body());
         assertNull(metadata(reply).get("durationMs"), reply.body());
+    }
+
+    /** {@code POST /v1/uploads/proxied} with the file as the body, as API Gateway delivers it (base64). */
+    ApiGatewayClient.Reply proxied(String profile, String filename, String contentType, byte[] bytes) {
+        var event = api.event(alice, "POST", "/v1/uploads/proxied", "profile=" + profile + "&filename=" + filename,
+                contentType, Base64.getEncoder().encodeToString(bytes), true);
+        event.setQueryStringParameters(Map.of("profile", profile, "filename", filename));
+        return api.send(event);
     }
 }
