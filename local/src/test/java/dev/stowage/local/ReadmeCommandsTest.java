@@ -1,6 +1,7 @@
 package dev.stowage.local;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -67,6 +68,16 @@ class ReadmeCommandsTest {
         List<String> missing = missingFromScript(Files.readString(README), Files.readString(ReadmeIT.SCRIPT));
         assertEquals(List.of(), missing, "README.md commands that " + ReadmeIT.SCRIPT
                 + " does not run (as written, placeholders aside); add them there, or to NOT_RUN with the reason");
+    }
+
+    @Test
+    void theReadmeAndTheDocsCarryNoMergeConflictMarkers() throws IOException {
+        // A merge once left <<<<<<< in README.md: a user reads the file, no build step does.
+        Pattern marker = Pattern.compile("(?m)^(<{7} |={7}$|>{7} )");
+        for (Path doc : List.of(README, Path.of("..", "docs", "architecture.md"), Path.of("..", "docs", "deploy.md"),
+                Path.of("..", "docs", "api.md"))) {
+            assertFalse(marker.matcher(Files.readString(doc)).find(), doc + " has a merge-conflict marker");
+        }
     }
 
     @Test
