@@ -55,13 +55,14 @@ public final class PromoteAsset {
             return found;
         }
         Asset asset = found.get();
+        boolean copiedHere = false;
         if (asset.state() == AssetState.VALIDATING && assets.startAnalyzing(assetId, Lease.fresh(lease))
                 || asset.state() == AssetState.ANALYZING && assets.takeOverAnalyzing(assetId, Lease.fresh(lease))) {
-            analyze(asset);
+            copiedHere = analyze(asset);
             asset = assets.findById(assetId).orElseThrow();
         }
         if (asset.state() == AssetState.PROMOTING) {
-            finishPromotion(asset);
+            finishPromotion(asset, copiedHere);
         }
         return assets.findById(assetId);
     }
@@ -70,8 +71,9 @@ public final class PromoteAsset {
      * Probes the staged bytes and, when the profile takes them, copies exactly the version the probe read
      * to the asset's original, with the sniffed type: what was probed is what gets promoted, whatever the
      * uploader PUTs to staging meanwhile (its presigned URL is still valid). Then records the outcome.
+     * True when this run put the original in place.
      */
-    private void analyze(Asset asset) {
+    private boolean analyze(Asset asset) {
         Profile profile = profiles.find(asset.profile()).orElseThrow(
                 () -> new IllegalStateException("asset " + asset.id() + " names unknown profile " + asset.profile()));
         for (int attempt = 1; ; attempt++) {
@@ -92,10 +94,11 @@ public final class PromoteAsset {
             }
             AssetState next = reason.isPresent() ? AssetState.QUARANTINED : AssetState.PROMOTING;
             reason.ifPresent(why -> LOG.info(() -> "quarantined asset " + asset.id() + ": " + why));
-            if (assets.recordAnalysis(asset.id(), analysis.recorded(), next, reason) && reason.isPresent()) {
+            boolean recorded = assets.recordAnalysis(asset.id(), analysis.recorded(), next, reason);
+            if (recorded && reason.isPresent()) {
                 deleteStaging(asset); // quarantined bytes are never served, so nothing needs them
             }
-            return;
+            return reason.isEmpty();
         }
     }
 
@@ -129,10 +132,13 @@ public final class PromoteAsset {
         return Optional.empty();
     }
 
-    /** Commits a promotion whose original is in place (or puts it there, for rows from before pinning). */
-    private void finishPromotion(Asset asset) {
+    /**
+     * Commits a promotion whose original is in place (or puts it there, for rows from before pinning).
+     * A run that has just copied it skips the HEAD: no extra S3 round trip on the common path.
+     */
+    private void finishPromotion(Asset asset, boolean copiedHere) {
         String originalKey = StorageKeys.original(asset.id());
-        if (store.head(originalKey).isEmpty()) {
+        if (!copiedHere && store.head(originalKey).isEmpty()) {
             // Only an asset analysed before copies were made during analysis lacks its original here.
             ObjectStore.ObjectInfo staged = store.head(asset.stagingKey())
                     .orElseThrow(() -> new ObjectStore.ObjectMissing(asset.stagingKey()));
