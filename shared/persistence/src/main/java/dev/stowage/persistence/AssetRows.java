@@ -55,6 +55,13 @@ public interface AssetRows extends CrudRepository<AssetRow, UUID> {
              ORDER BY updated_at LIMIT :limit""", nativeQuery = true)
     List<AssetRow> findStranded(double idleSeconds, int limit);
 
+    @Query(value = """
+            SELECT * FROM assets a
+             WHERE state = 'staged' AND updated_at < now() - make_interval(secs => :idleSeconds)
+               AND NOT EXISTS (SELECT 1 FROM upload_sessions s WHERE s.asset_id = a.id)
+             ORDER BY updated_at LIMIT :limit""", nativeQuery = true)
+    List<AssetRow> findOrphanStaged(double idleSeconds, int limit);
+
     @Query("DELETE FROM assets WHERE id = :id AND state = 'staged'")
     int deleteStaged(UUID id);
 

@@ -70,6 +70,11 @@ public class JdbcAssets implements Assets {
         return assets.findStranded(idle.toMillis() / 1000.0, limit).stream().map(Rows::toAsset).toList();
     }
 
+    @Override
+    public List<Asset> findOrphanStaged(Duration idle, int limit) {
+        return assets.findOrphanStaged(idle.toMillis() / 1000.0, limit).stream().map(Rows::toAsset).toList();
+    }
+
     static double seconds(Lease lease) {
         return lease.length().toMillis() / 1000.0;
     }

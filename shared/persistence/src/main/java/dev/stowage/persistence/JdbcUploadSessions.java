@@ -56,9 +56,9 @@ public class JdbcUploadSessions implements UploadSessions {
     }
 
     @Override
-    public boolean startVerifying(UUID id, Set<UploadState> from, Lease lease) {
-        UploadState.TRANSITIONS.require(from, UploadState.VERIFYING);
-        return sessions.startVerifying(id, Rows.wires(from), lease.owner(), JdbcAssets.seconds(lease)) == 1;
+    public boolean claim(UUID id, Set<UploadState> from, UploadState to, Lease lease) {
+        UploadState.TRANSITIONS.require(from, to);
+        return sessions.claim(id, Rows.wires(from), to.wire(), lease.owner(), JdbcAssets.seconds(lease)) == 1;
     }
 
     @Override
@@ -67,8 +67,8 @@ public class JdbcUploadSessions implements UploadSessions {
     }
 
     @Override
-    public List<UploadSession> findStaleVerifying(int limit) {
-        return sessions.findStaleVerifying(limit).stream().map(Rows::toSession).toList();
+    public List<UploadSession> findStaleLanes(int limit) {
+        return sessions.findStaleLanes(limit).stream().map(Rows::toSession).toList();
     }
 
     @Override

@@ -22,12 +22,12 @@ public interface UploadSessionRows extends CrudRepository<UploadSessionRow, UUID
     @Query("UPDATE upload_sessions SET state = :to WHERE id = :id AND state = ANY(string_to_array(:from, ','))")
     int transition(UUID id, String from, String to);
 
-    /** Into verifying with a lease; the database's clock times it. */
+    /** Into a lane (uploaded, verifying) with a lease; the database's clock times it. */
     @Query("""
-            UPDATE upload_sessions SET state = 'verifying', lease_owner = :owner,
+            UPDATE upload_sessions SET state = :to, lease_owner = :owner,
                    lease_until = now() + make_interval(secs => :leaseSeconds)
              WHERE id = :id AND state = ANY(string_to_array(:from, ','))""")
-    int startVerifying(UUID id, String from, String owner, double leaseSeconds);
+    int claim(UUID id, String from, String to, String owner, double leaseSeconds);
 
     /** A verifying lane whose lease ran out (or that never had one) gets a new holder. */
     @Query("""
@@ -37,9 +37,9 @@ public interface UploadSessionRows extends CrudRepository<UploadSessionRow, UUID
 
     @Query(value = """
             SELECT * FROM upload_sessions
-             WHERE state = 'verifying' AND (lease_until IS NULL OR lease_until < now())
+             WHERE state IN ('uploaded', 'verifying') AND (lease_until IS NULL OR lease_until < now())
              ORDER BY lease_until NULLS FIRST LIMIT :limit""", nativeQuery = true)
-    List<UploadSessionRow> findStaleVerifying(int limit);
+    List<UploadSessionRow> findStaleLanes(int limit);
 
     @Query("UPDATE upload_sessions SET multipart_upload_id = :uploadId WHERE id = :id AND multipart_upload_id IS NULL")
     int recordMultipartUpload(UUID id, String uploadId);

@@ -24,6 +24,7 @@ import dev.stowage.domain.upload.SignUpload;
 import dev.stowage.domain.upload.PurgeAbandonedUploads;
 import dev.stowage.domain.upload.UploadAdmission;
 import dev.stowage.domain.upload.UploadState;
+import dev.stowage.domain.upload.UploadResidue;
 import dev.stowage.domain.upload.VerifyUpload;
 import dev.stowage.testkit.DelegatingObjectStore;
 import dev.stowage.testkit.PresignedHttp;
@@ -101,8 +102,9 @@ class VerificationInterleavingsTest {
     static VerifyUpload lane(MediaProbe probe, ObjectStore storage, UploadSessions sessions, Duration lease) {
         var promote = new PromoteAsset(assets, storage, probe, context.getBean(Profiles.class), 8 * 1024 * 1024,
                 lease);
-        return new VerifyUpload(sessions, assets, storage, context.getBean(MultipartStore.class), promote,
-                Duration.ZERO, lease);
+        var multipart = context.getBean(MultipartStore.class);
+        return new VerifyUpload(sessions, assets, storage, multipart, promote,
+                new UploadResidue(assets, storage, multipart), new VerifyUpload.Limits(Duration.ZERO, lease, Long.MAX_VALUE));
     }
 
     @Test

@@ -1,11 +1,13 @@
 package dev.stowage.functions.uploads;
 
 import dev.stowage.domain.Principal;
+import dev.stowage.domain.Result;
 import dev.stowage.domain.upload.VerifyUpload;
 import dev.stowage.lambda.http.ApiContract;
 import dev.stowage.lambda.http.AssetView;
 import dev.stowage.lambda.http.CompleteUploadRequest;
 import dev.stowage.lambda.http.Problems;
+import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Post;
@@ -29,9 +31,16 @@ public class CompleteUploadController {
     @Post("/{id}/complete")
     @ApiResponse(responseCode = "200", description = "The asset as verified",
             content = @Content(schema = @Schema(implementation = AssetView.class)))
+    @ApiResponse(responseCode = "202", description = "Accepted and still being verified (a large upload is verified"
+            + " by the S3 event's lane): poll GET /v1/uploads/{id} or the asset",
+            content = @Content(schema = @Schema(implementation = AssetView.class)))
     // The body is bound by CompleteUploadRequestBinder (it may be absent), which the generator cannot see.
     @RequestBody(required = false, content = @Content(schema = @Schema(implementation = CompleteUploadRequest.class)))
     public HttpResponse<?> complete(Principal caller, UUID id, CompleteUploadRequest request) {
-        return Problems.respond(verify.complete(caller, id, request.toParts()), v -> AssetView.of(v.asset(), List.of()));
+        Result<VerifyUpload.Verified> result = verify.complete(caller, id, request.toParts());
+        if (result instanceof Result.Ok<VerifyUpload.Verified>(VerifyUpload.Verified v) && VerifyUpload.isInFlight(v)) {
+            return HttpResponse.accepted().header(HttpHeaders.RETRY_AFTER, "2").body(AssetView.of(v.asset(), List.of()));
+        }
+        return Problems.respond(result, v -> AssetView.of(v.asset(), List.of()));
     }
 }

@@ -166,6 +166,35 @@ class MultipartUploadsTest {
     }
 
     @Test
+    void anUploadTooLargeToVerifyWithinTheApiFunctionIsAnswered202AndVerifiedByItsEvent() throws Exception {
+        // complete verifies inline only up to complete-inline-max-bytes; above, hashing and copying could
+        // outlast the API function, so the S3 event's lane (300 s) verifies.
+        var properties = new java.util.HashMap<>(TestStack.get().micronautProperties());
+        properties.put("stowage.lifecycle.complete-inline-max-bytes", "1MB");
+        properties.put("stowage.lifecycle.complete-wait", "0s");
+        try (var small = new APIGatewayV2HTTPEventFunction(ApplicationContext.run(properties))) {
+            var client = new ApiGatewayClient(small);
+            String id = initiate("multipart").string("id");
+            List<String> etags = List.of(putPart(id, 1), putPart(id, 2), putPart(id, 3));
+
+            var accepted = client.call(alice, "POST", "/v1/uploads/" + id + "/complete", partsJson(etags, 1, 2, 3));
+
+            assertEquals(202, accepted.status(), accepted.body());
+            assertEquals("2", accepted.headers().get("Retry-After"));
+            assertEquals("staged", accepted.string("state"));
+            assertEquals("uploaded", client.call(alice, "GET", "/v1/uploads/" + id, "").string("state"));
+            String key = "staging/" + id + "/big photo.jpg";
+            assertEquals(FILE.length, store.head(key).orElseThrow().size(), "complete assembled the parts");
+
+            var events = small.getApplicationContext().getBean(dev.stowage.domain.upload.VerifyUpload.class);
+            assertEquals(dev.stowage.domain.upload.VerifyUpload.EventOutcome.VERIFIED, events.objectCreated(key));
+            var done = client.call(alice, "POST", "/v1/uploads/" + id + "/complete", partsJson(etags, 1, 2, 3));
+            assertEquals(200, done.status(), done.body());
+            assertEquals("available", done.string("state"));
+        }
+    }
+
+    @Test
     void partNumbersOutsideThePlanAndWrongUrlKindsAreRefused() {
         String id = initiate("multipart").string("id");
         for (int n : new int[] {0, 4, -1}) {

@@ -33,6 +33,12 @@ public interface Assets {
     /** Assets left analyzing with the lease run out, or validating or promoting and untouched for {@code idle}. */
     List<Asset> findStranded(Duration idle, int limit);
 
+    /**
+     * Staged assets that no upload session owns (a proxied upload whose request died between storing the
+     * row and starting validation), untouched for {@code idle}.
+     */
+    List<Asset> findOrphanStaged(Duration idle, int limit);
+
     /** analyzing → {@code to} (promoting or quarantined), storing what probing measured. */
     boolean recordAnalysis(UUID id, ProbeResult probe, AssetState to, Optional<String> quarantineReason);
 

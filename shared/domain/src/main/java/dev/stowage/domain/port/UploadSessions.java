@@ -34,14 +34,17 @@ public interface UploadSessions {
 
     boolean transition(UUID id, Set<UploadState> from, UploadState to);
 
-    /** Any of {@code from} → verifying, holding the lane under {@code lease}. */
-    boolean startVerifying(UUID id, Set<UploadState> from, Lease lease);
+    /**
+     * Any of {@code from} → {@code to} (uploaded or verifying), holding the lane under {@code lease}: until
+     * it runs out, the purger leaves the session to its holder.
+     */
+    boolean claim(UUID id, Set<UploadState> from, UploadState to, Lease lease);
 
     /** Takes a verifying lane whose lease has run out: its holder died inside it. */
     boolean takeOverVerifying(UUID id, Lease lease);
 
-    /** Sessions in verifying whose lease has run out, most overdue first. */
-    List<UploadSession> findStaleVerifying(int limit);
+    /** Sessions in a lane (uploaded, verifying) whose lease has run out, most overdue first. */
+    List<UploadSession> findStaleLanes(int limit);
 
     /** Moves the session to failed from any of {@code from}, recording why. */
     boolean fail(UUID id, Set<UploadState> from, String reason);

@@ -80,7 +80,8 @@ public final class InitiateUpload {
             return Result.ok(sessions.findById(session.id()).orElseThrow());
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "storage refused to open a multipart upload for session " + session.id(), e);
-            sessions.fail(session.id(), EnumSet.of(UploadState.INITIALIZED), "storage_unavailable: " + e.getMessage());
+            // The stored reason is the stable code; storage's own text stays in the log.
+            sessions.fail(session.id(), EnumSet.of(UploadState.INITIALIZED), ErrorCode.STORAGE_UNAVAILABLE.code());
             return Result.err(ErrorCode.STORAGE_UNAVAILABLE, "storage could not open the multipart upload; try again");
         }
     }

@@ -44,6 +44,19 @@ public record PartPlan(long byteSize, long partSize, int partCount) {
         return partNumber < partCount ? partSize : byteSize - partSize * (partCount - 1L);
     }
 
+    /** Whether {@code parts} (in part-number order) are exactly this plan's parts, each of its exact length. */
+    public boolean isCoveredBy(java.util.List<dev.stowage.domain.port.MultipartStore.Part> parts) {
+        if (parts.size() != partCount) {
+            return false;
+        }
+        for (int i = 0; i < partCount; i++) {
+            if (parts.get(i).partNumber() != i + 1 || parts.get(i).size() != sizeOf(i + 1)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     public boolean contains(int partNumber) {
         return partNumber >= 1 && partNumber <= partCount;
     }

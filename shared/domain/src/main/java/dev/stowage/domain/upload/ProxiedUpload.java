@@ -65,9 +65,16 @@ public final class ProxiedUpload {
         Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
         UUID assetId = UUID.randomUUID();
         String key = StorageKeys.stagingProxied(assetId, file.filename());
+        // The row first, so the object always has an owner: a failed write removes the row at once, and a
+        // request that dies in between leaves a staged asset with no session, which the purger removes.
         assets.insert(Asset.staged(assetId, caller, file.profile().name(), file.filename(), file.contentType(),
                 bytes.length, file.checksumSha256(), key, now));
-        store.put(key, bytes, file.contentType());
+        try {
+            store.put(key, bytes, file.contentType());
+        } catch (RuntimeException e) {
+            assets.deleteStaged(assetId);
+            throw e;
+        }
         assets.transition(assetId, AssetState.STAGED, AssetState.VALIDATING);
         return promote.run(assetId).orElseThrow();
     }

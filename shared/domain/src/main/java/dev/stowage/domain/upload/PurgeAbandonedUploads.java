@@ -37,7 +37,7 @@ public final class PurgeAbandonedUploads {
     /** What a run did (or, dry, would do). */
     public record Report(boolean dryRun, int lanesResumed, int sessionsVerified, int sessionsExpired,
                          int residueSessions, int multipartAborted, int objectsDeleted, int assetsDeleted,
-                         int orphanMultipartAborted) {}
+                         int orphanMultipartAborted, int orphanStagedAssetsDeleted) {}
 
     private final UploadSessions sessions;
     private final Assets assets;
@@ -95,14 +95,15 @@ public final class PurgeAbandonedUploads {
             }
         }
         int orphans = abortOrphans(now, dryRun);
+        int orphanAssets = dryRun ? 0 : deleteOrphanStaged();
         return new Report(dryRun, resumed, expiredOrVerified[1], expiredOrVerified[0], residueSessions,
-                cleaned.multipartAborted(), cleaned.objectsDeleted(), cleaned.assetsDeleted(), orphans);
+                cleaned.multipartAborted(), cleaned.objectsDeleted(), cleaned.assetsDeleted(), orphans, orphanAssets);
     }
 
     /** Finishes the lanes whose holder died; a lane that fails again is left for the next run. */
     private int resumeStranded() {
         int resumed = 0;
-        for (UploadSession s : sessions.findStaleVerifying(batchSize)) {
+        for (UploadSession s : sessions.findStaleLanes(batchSize)) {
             resumed += attempt("session " + s.id(), () -> verify.resume(s.id())) ? 1 : 0;
         }
         for (Asset a : assets.findStranded(lease, batchSize)) {
@@ -137,6 +138,24 @@ public final class PurgeAbandonedUploads {
             }
         }
         return new int[] {expired, verified};
+    }
+
+    /**
+     * Staged assets no session owns, untouched for a lease: a proxied upload whose request died before
+     * validation began. The client got an error, so the bytes (if any) and the row go.
+     */
+    private int deleteOrphanStaged() {
+        int deleted = 0;
+        for (Asset a : assets.findOrphanStaged(lease, batchSize)) {
+            try {
+                store.delete(a.stagingKey());
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "could not delete the staged object of asset " + a.id() + "; next run", e);
+                continue;
+            }
+            deleted += assets.deleteStaged(a.id()) ? 1 : 0;
+        }
+        return deleted;
     }
 
     private int abortOrphans(Instant now, boolean dryRun) {

@@ -19,6 +19,8 @@ import java.util.UUID;
  * after the client came back to resume) to {@code uploading}.
  */
 public final class SignUploadPart {
+    private static final java.util.Set<UploadState> OPEN_FOR_PARTS =
+            EnumSet.of(UploadState.SIGNED, UploadState.RESUMING, UploadState.UPLOADING);
 
     /** The session after signing, and the request for the part. */
     public record SignedPart(UploadSession session, int partNumber, long partSize, PresignedRequest request) {}
@@ -65,7 +67,12 @@ public final class SignUploadPart {
                 return Result.err(ErrorCode.INVALID_STATE, "upload session is " + session.state().wire());
             }
         }
+        // The transition is a compare-and-set: a cancel, an expiry or a complete may have won it. Sign only
+        // for a session that is still open for parts.
         session = sessions.findById(session.id()).orElseThrow();
+        if (!OPEN_FOR_PARTS.contains(session.state())) {
+            return Result.err(ErrorCode.INVALID_STATE, "upload session is " + session.state().wire());
+        }
         Duration ttl = session.urlTtl(profiles.find(session.profile()).orElseThrow().signTtl(), now);
         long size = plan.sizeOf(partNumber);
         PresignedRequest request = multipart.presignPart(session.uploadKey(), session.multipartUploadId().get(),

@@ -12,7 +12,7 @@ public enum UploadState implements MachineState<UploadState> {
             .allow(SIGNED, RESUMING, UPLOADING, UPLOADED, VERIFYING, ABORTED, EXPIRED, FAILED)
             .allow(RESUMING, UPLOADING, ABORTED, EXPIRED, FAILED)
             .allow(UPLOADING, UPLOADED, VERIFYING, ABORTED, EXPIRED, FAILED)
-            .allow(UPLOADED, VERIFYING)
+            .allow(UPLOADED, VERIFYING, UPLOADING)
             .allow(VERIFYING, COMPLETED, FAILED);
 
     @Override

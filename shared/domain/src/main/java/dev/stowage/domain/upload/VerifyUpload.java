@@ -24,6 +24,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.locks.LockSupport;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -37,6 +38,8 @@ public final class VerifyUpload {
             EnumSet.of(UploadState.SIGNED, UploadState.UPLOADING, UploadState.UPLOADED);
     private static final Set<UploadState> VERIFIABLE_OR_RESUMING =
             EnumSet.of(UploadState.SIGNED, UploadState.RESUMING, UploadState.UPLOADING, UploadState.UPLOADED);
+    /** States from which {@code complete} claims the session (again, for a retried {@code complete}). */
+    private static final Set<UploadState> CLAIMABLE = VERIFIABLE_OR_RESUMING;
 
     /** The session and its asset as they stand after verification. */
     public record Verified(UploadSession session, Asset asset) {}
@@ -44,50 +47,70 @@ public final class VerifyUpload {
     /** What an S3 event amounted to, for the handler's log line. */
     public enum EventOutcome { VERIFIED, ALREADY_HANDLED, REJECTED, UNKNOWN_KEY }
 
+    /**
+     * @param laneWait       how long {@code complete} waits for another invocation (the S3 event) that holds the
+     *                       lane to finish, so the caller gets the outcome rather than "in flight"
+     * @param lease          how long a lane (uploaded, verifying) is held before another invocation may take it
+     *                       over; longer than any function's timeout, so only a dead holder loses it
+     * @param inlineMaxBytes the largest upload {@code complete} verifies and promotes itself; a larger one
+     *                       (whose hashing and copying could outlast an API function) is left to the S3 event's
+     *                       lane, and {@code complete} answers with the session still in flight
+     */
+    public record Limits(Duration laneWait, Duration lease, long inlineMaxBytes) {
+        public Limits {
+            if (laneWait.isNegative() || lease.isNegative() || inlineMaxBytes < 0) {
+                throw new IllegalArgumentException("negative verification limit: " + laneWait + ", " + lease
+                        + ", " + inlineMaxBytes);
+            }
+        }
+    }
+
     private final UploadSessions sessions;
     private final Assets assets;
     private final ObjectStore store;
     private final MultipartStore multipart;
     private static final Set<AssetState> IN_FLIGHT =
             EnumSet.of(AssetState.VALIDATING, AssetState.ANALYZING, AssetState.PROMOTING);
+    /** States whose lane does the slow work: hashing, copying, probing. */
+    private static final Set<UploadState> SLOW_LANES =
+            EnumSet.of(UploadState.UPLOADED, UploadState.VERIFYING, UploadState.COMPLETED);
+    private static final Set<UploadState> ENDED = EnumSet.of(UploadState.ABORTED, UploadState.EXPIRED,
+            UploadState.FAILED);
     private static final long POLL_NANOS = 25_000_000;
 
     private final PromoteAsset promote;
-    private final Duration laneWait;
-    private final Duration lease;
+    private final UploadResidue residue;
+    private final Limits limits;
 
-    /**
-     * @param laneWait how long {@code complete} waits for another invocation (the S3 event) that holds the
-     *                 lane to finish, so the caller gets the outcome rather than "in flight"
-     * @param lease    how long a verifying lane is held before another invocation may take it over; longer
-     *                 than any function's timeout, so only a dead holder loses it
-     */
     public VerifyUpload(UploadSessions sessions, Assets assets, ObjectStore store, MultipartStore multipart,
-                        PromoteAsset promote, Duration laneWait, Duration lease) {
+                        PromoteAsset promote, UploadResidue residue, Limits limits) {
         this.sessions = sessions;
         this.assets = assets;
         this.store = store;
         this.multipart = multipart;
         this.promote = promote;
-        this.laneWait = laneWait;
-        this.lease = lease;
+        this.residue = residue;
+        this.limits = limits;
     }
 
-    /** Runs the lane for a session found by the purger: a lost event, or a holder that died in verifying. */
+    /** Runs the lane for a session found by the purger: a lost event, or a holder that died in its lane. */
     public Optional<Result<Verified>> resume(UUID sessionId) {
         return sessions.findById(sessionId).map(this::verify);
     }
 
     /**
-     * The caller says the bytes are up. A multipart session names its parts; they are checked against
-     * the session's plan and against what storage holds before anything changes, so a bad list is
-     * refused and the session stays usable.
+     * The caller says the bytes are up. The session is claimed ({@code uploaded}, under a lease) before
+     * anything is assembled, so a cancel or an expiry either ran first (and nothing is assembled) or is
+     * refused. A multipart session names its parts; they are checked against the session's plan and
+     * against what storage holds before the claim, so a bad list is refused and the session stays usable.
+     * An upload above {@link Limits#inlineMaxBytes()} is then left to the S3 event's lane.
      */
     public Result<Verified> complete(Principal caller, UUID sessionId, List<Part> parts) {
-        return sessions.owned(sessionId, caller).flatMap(session ->
-                !session.isMultipart() || !VERIFIABLE_OR_RESUMING.contains(session.state())
-                        ? verify(session)
-                        : assemble(session, parts).flatMap(this::verify))
+        return sessions.owned(sessionId, caller)
+                .flatMap(session -> CLAIMABLE.contains(session.state()) ? claim(session, parts) : Result.ok(session))
+                .flatMap(session -> session.byteSize() > limits.inlineMaxBytes() && SLOW_LANES.contains(session.state())
+                        ? current(session.id())
+                        : verify(session))
                 .flatMap(verified -> settled(verified.session().id()));
     }
 
@@ -96,6 +119,11 @@ public final class VerifyUpload {
         Optional<UploadSession> session = sessions.findByUploadKey(key);
         if (session.isPresent()) {
             UploadState before = session.get().state();
+            if (ENDED.contains(before)) {
+                // Bytes PUT with a URL that outlived its session: removed, with whatever else the session left.
+                residue.clean(session.get());
+                return EventOutcome.REJECTED;
+            }
             Result<Verified> result = verify(session.get());
             if (result instanceof Result.Err<Verified> err) {
                 LOG.info(() -> "event for " + key + " not verified: " + err.code().code() + " " + err.detail());
@@ -114,8 +142,45 @@ public final class VerifyUpload {
         return EventOutcome.UNKNOWN_KEY;
     }
 
-    /** Checks the client's part list and asks storage to assemble the object. */
-    private Result<UploadSession> assemble(UploadSession session, List<Part> declared) {
+    /**
+     * Claims an open session for verification, then assembles a multipart object. The answer is the
+     * session as it now stands: claimed, or moved on by whoever won (a cancel, an expiry, the S3 event).
+     */
+    private Result<UploadSession> claim(UploadSession session, List<Part> declared) {
+        // resuming may only move on to uploading; from there the lane proceeds as for any session.
+        sessions.transition(session.id(), EnumSet.of(UploadState.RESUMING), UploadState.UPLOADING);
+        Optional<List<Part>> toAssemble = Optional.empty();
+        if (session.isMultipart()) {
+            Result<Optional<List<Part>>> checked = checkParts(session, declared);
+            if (!(checked instanceof Result.Ok<Optional<List<Part>>> ok)) {
+                return checked.map(unused -> session);
+            }
+            toAssemble = ok.value();
+        } else if (store.head(session.uploadKey()).isEmpty()) {
+            return Result.ok(session); // the lane answers: nothing uploaded yet, or another lane has moved it on
+        }
+        if (session.state() != UploadState.UPLOADED && !sessions.claim(session.id(),
+                EnumSet.of(UploadState.SIGNED, UploadState.UPLOADING), UploadState.UPLOADED, Lease.fresh(limits.lease()))) {
+            return Result.ok(sessions.findById(session.id()).orElseThrow());
+        }
+        if (toAssemble.isPresent()) {
+            try {
+                multipart.complete(session.uploadKey(), session.multipartUploadId().orElseThrow(), toAssemble.get());
+            } catch (MultipartStore.PartsRejected e) {
+                LOG.log(Level.WARNING, "storage refused the part list of session " + session.id(), e);
+                sessions.transition(session.id(), EnumSet.of(UploadState.UPLOADED), UploadState.UPLOADING);
+                return Result.err(ErrorCode.PART_MISMATCH, "storage refused the part list (a part changed while"
+                        + " completing?); list the parts with GET /v1/uploads/" + session.id() + " and try again");
+            }
+        }
+        return Result.ok(sessions.findById(session.id()).orElseThrow());
+    }
+
+    /**
+     * Checks the client's part list against the plan and against what storage holds. Answers the parts to
+     * assemble, or nothing when an earlier call (whose response was lost) has already assembled them.
+     */
+    private Result<Optional<List<Part>>> checkParts(UploadSession session, List<Part> declared) {
         PartPlan plan = session.partPlan().orElseThrow();
         String uploadId = session.multipartUploadId().orElse(null);
         if (uploadId == null) {
@@ -136,7 +201,7 @@ public final class VerifyUpload {
         }
         List<Part> stored = multipart.listParts(session.uploadKey(), uploadId);
         if (stored.isEmpty() && store.head(session.uploadKey()).isPresent()) {
-            return Result.ok(session); // assembled by an earlier call whose response was lost
+            return Result.ok(Optional.empty());
         }
         List<Integer> missing = new ArrayList<>();
         for (int n = 1; n <= plan.partCount(); n++) {
@@ -159,12 +224,31 @@ public final class VerifyUpload {
                         + " in storage, not " + unquote(p.etag()));
             }
         }
-        try {
-            multipart.complete(session.uploadKey(), uploadId, List.copyOf(held.values()));
-        } catch (MultipartStore.PartsRejected e) {
-            return Result.err(ErrorCode.PART_MISMATCH, "storage refused the parts: " + e.getMessage());
+        return Result.ok(Optional.of(List.copyOf(held.values())));
+    }
+
+    /**
+     * A claimed session with no object behind it: its claimer died before assembling (or the object was
+     * removed). If storage holds exactly the planned parts they are assembled; otherwise the claim is
+     * released, so the session goes on or expires like any open one.
+     */
+    private Result<Verified> assembleOrRelease(UploadSession session) {
+        if (session.isMultipart() && session.multipartUploadId().isPresent()) {
+            String uploadId = session.multipartUploadId().get();
+            List<Part> stored = multipart.listParts(session.uploadKey(), uploadId);
+            if (session.partPlan().orElseThrow().isCoveredBy(stored)) {
+                try {
+                    multipart.complete(session.uploadKey(), uploadId, stored);
+                } catch (MultipartStore.PartsRejected e) {
+                    LOG.log(Level.WARNING, "storage refused the stored parts of session " + session.id(), e);
+                }
+                if (store.head(session.uploadKey()).isPresent()) {
+                    return verify(session);
+                }
+            }
         }
-        return Result.ok(session);
+        sessions.transition(session.id(), EnumSet.of(UploadState.UPLOADED), UploadState.UPLOADING);
+        return Result.err(ErrorCode.OBJECT_MISSING, "nothing has been uploaded for this session yet");
     }
 
     private static String unquote(String etag) {
@@ -184,7 +268,7 @@ public final class VerifyUpload {
                 return current(session.id());
             }
             case VERIFYING -> {
-                if (!sessions.takeOverVerifying(session.id(), Lease.fresh(lease))) {
+                if (!sessions.takeOverVerifying(session.id(), Lease.fresh(limits.lease()))) {
                     return current(session.id()); // another invocation holds the lane
                 }
                 LOG.warning(() -> "took over the verifying lane of session " + session.id() + ": its holder died");
@@ -206,11 +290,14 @@ public final class VerifyUpload {
             if (now.state() != session.state()) {
                 return verify(now);
             }
+            if (now.state() == UploadState.UPLOADED) {
+                return assembleOrRelease(now);
+            }
             return Result.err(ErrorCode.OBJECT_MISSING, "nothing has been uploaded for this session yet");
         }
         // resuming may only move on to uploading; from there the lane proceeds as for any session.
         sessions.transition(session.id(), EnumSet.of(UploadState.RESUMING), UploadState.UPLOADING);
-        if (!sessions.startVerifying(session.id(), VERIFIABLE, Lease.fresh(lease))) {
+        if (!sessions.claim(session.id(), VERIFIABLE, UploadState.VERIFYING, Lease.fresh(limits.lease()))) {
             return verifyAsItIsNow(session); // lost to another lane, a cancel or an expiry: say which
         }
         return finishVerifying(session, object);
@@ -273,16 +360,22 @@ public final class VerifyUpload {
      * the S3 event may hold the lane while the caller's {@code complete} arrives.
      */
     private Result<Verified> settled(UUID sessionId) {
-        long deadline = System.nanoTime() + laneWait.toNanos();
+        long deadline = System.nanoTime() + limits.laneWait().toNanos();
         while (true) {
             Result<Verified> now = current(sessionId);
             Verified v = now.orElseThrow();
-            boolean inFlight = v.session().state() == UploadState.VERIFYING || IN_FLIGHT.contains(v.asset().state());
+            boolean inFlight = isInFlight(v);
             if (!inFlight || System.nanoTime() >= deadline) {
                 return now;
             }
             LockSupport.parkNanos(POLL_NANOS);
         }
+    }
+
+    /** Whether a lane is still working on the session (or will: the S3 event's, for a large upload). */
+    public static boolean isInFlight(Verified v) {
+        UploadState state = v.session().state();
+        return state == UploadState.UPLOADED || state == UploadState.VERIFYING || IN_FLIGHT.contains(v.asset().state());
     }
 
     private Result<Verified> current(UUID sessionId) {

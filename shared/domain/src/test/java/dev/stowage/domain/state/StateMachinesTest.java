@@ -28,8 +28,10 @@ class StateMachinesTest {
     }
 
     @Test
-    void uploadedSessionCanOnlyMoveToVerifying() {
-        assertEquals(Set.of(UploadState.VERIFYING), UploadState.TRANSITIONS.nextOf(UploadState.UPLOADED));
+    void anUploadedSessionMovesOnToVerifyingOrIsReleasedBackToUploading() {
+        // uploaded is complete's claim; it cannot be cancelled or expired, only verified or released.
+        assertEquals(Set.of(UploadState.VERIFYING, UploadState.UPLOADING),
+                UploadState.TRANSITIONS.nextOf(UploadState.UPLOADED));
     }
 
     @Test

@@ -9,11 +9,15 @@ import io.micronaut.core.convert.format.ReadableBytes;
  * payload limit: Lambda takes 6 MB per synchronous request, base64 included), and how long {@code complete}
  * waits for an S3 event that holds the verification lane (well inside API Gateway's 30 s), and the lease on
  * a transient state's lane (verifying, analyzing): longer than the longest function timeout (upload-events,
- * 300 s), so a lane is only taken over from a holder that Lambda has certainly stopped.
+ * 300 s), so a lane is only taken over from a holder that Lambda has certainly stopped. {@code complete}
+ * verifies and promotes an upload of at most {@code completeInlineMaxBytes} itself; a larger one (hashing a
+ * multipart object, copying it) could outlast the API function, so the S3 event's lane (300 s) does it and
+ * {@code complete} answers 202 with the upload in flight.
  */
 @ConfigurationProperties("stowage.lifecycle")
 public record LifecycleSettings(
         @Bindable(defaultValue = "8MB") @ReadableBytes int probeWindowBytes,
         @Bindable(defaultValue = "4MB") @ReadableBytes long proxiedMaxBytes,
         @Bindable(defaultValue = "10s") java.time.Duration completeWait,
-        @Bindable(defaultValue = "10m") java.time.Duration lease) {}
+        @Bindable(defaultValue = "10m") java.time.Duration lease,
+        @Bindable(defaultValue = "64MB") @ReadableBytes long completeInlineMaxBytes) {}

@@ -74,8 +74,9 @@ public class LifecycleFactory {
 
     @Singleton
     VerifyUpload verifyUpload(UploadSessions sessions, Assets assets, ObjectStore store, MultipartStore multipart,
-                              PromoteAsset promote, LifecycleSettings settings) {
-        return new VerifyUpload(sessions, assets, store, multipart, promote, settings.completeWait(), settings.lease());
+                              PromoteAsset promote, UploadResidue residue, LifecycleSettings settings) {
+        return new VerifyUpload(sessions, assets, store, multipart, promote, residue, new VerifyUpload.Limits(
+                settings.completeWait(), settings.lease(), settings.completeInlineMaxBytes()));
     }
 
     @Singleton
