@@ -7,6 +7,7 @@ import dev.stowage.localstack.LocalPostgres;
 import dev.stowage.localstack.LocalS3Server;
 import dev.stowage.localstack.front.S3EventFront;
 import io.micronaut.context.ApplicationContext;
+import io.micronaut.json.JsonMapper;
 import io.micronaut.runtime.server.EmbeddedServer;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -27,12 +28,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Every function in one JVM behind one HTTP port, on a real PostgreSQL and a real S3-compatible server.
- * Presigned URLs point at an S3 front that turns each completed upload into the S3 event AWS would send,
- * delivered to the same {@link UploadEventsHandler} the {@code upload-events} Lambda runs.
+ * Presigned URLs point at an S3 front that turns each completed upload into the S3 event AWS would send;
+ * a local queue delivers it, wrapped in an SQS event, to the same {@link UploadEventsHandler} the
+ * {@code upload-events} Lambda runs, and redelivers what fails as SQS would.
  */
 public final class LocalStack implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LocalStack.class);
-    private static final int EVENT_ATTEMPTS = 3;
+    /** The wait before an S3 event's second delivery; it doubles for each later one (1, 2, 4, 8 s). */
+    private static final Duration EVENT_BACKOFF = Duration.ofSeconds(1);
     /** Whom the launcher's printed token (and the upload page) acts for. */
     public static final String DEV_SUBJECT = "dev-user";
     private static final Duration DEV_TOKEN_TTL = Duration.ofDays(30);
@@ -52,16 +55,18 @@ public final class LocalStack implements AutoCloseable {
     private final LocalPostgres postgres;
     private final LocalS3Server s3;
     private final S3EventFront front;
+    private final LocalEventQueue events;
     private final ApplicationContext context;
     private final ScheduledExecutorService schedule;
     private final String devToken;
     private boolean closed;
 
-    private LocalStack(LocalPostgres postgres, LocalS3Server s3, S3EventFront front, ApplicationContext context,
-                       ScheduledExecutorService schedule, String devToken) {
+    private LocalStack(LocalPostgres postgres, LocalS3Server s3, S3EventFront front, LocalEventQueue events,
+                       ApplicationContext context, ScheduledExecutorService schedule, String devToken) {
         this.postgres = postgres;
         this.s3 = s3;
         this.front = front;
+        this.events = events;
         this.context = context;
         this.schedule = schedule;
         this.devToken = devToken;
@@ -96,11 +101,13 @@ public final class LocalStack implements AutoCloseable {
         LocalS3Server s3 = LocalS3Server.start(options.dataDir().map(d -> d.resolve("s3")), 0,
                 LocalS3Server.DEFAULT_BUCKET);
         // The front must exist before the API (presigned URLs name it); the API must exist before events
-        // can be delivered. Events that arrive in between wait for the handler.
+        // can be delivered. Events that arrive in between wait in the queue for the handler.
         AtomicReference<UploadEventsHandler> handler = new AtomicReference<>();
         AtomicReference<ObjectStore> store = new AtomicReference<>();
+        LocalEventQueue events = new LocalEventQueue(JsonMapper.createDefault(), handler::get, EVENT_BACKOFF,
+                s3.region());
         S3EventFront front = S3EventFront.start(S3EventFront.Options
-                .of(s3.endpoint(), 0, s3.bucket(), json -> deliver(handler.get(), json))
+                .of(s3.endpoint(), 0, s3.bucket(), json -> deliver(events, json))
                 .withRegion(s3.region())
                 // A multipart completion's request does not carry the object's size; S3's event does.
                 .withSizeLookup(key -> Optional.ofNullable(store.get()).flatMap(s -> s.head(key))
@@ -114,15 +121,15 @@ public final class LocalStack implements AutoCloseable {
                 .properties(properties(options, postgres, s3, front))
                 .start();
         try {
-            UploadEventsHandler events = new UploadEventsHandler(context);
             store.set(context.getBean(ObjectStore.class));
-            handler.set(events);
-            LocalStack stack = new LocalStack(postgres, s3, front, context, schedulePurges(context, options),
+            handler.set(new UploadEventsHandler(context));
+            LocalStack stack = new LocalStack(postgres, s3, front, events, context, schedulePurges(context, options),
                     context.getRequiredProperty(DEV_TOKEN_PROPERTY, String.class));
             context.getBean(EmbeddedServer.class).start();
             context.getBean(Readiness.class).ready(stack.describe());
             return stack;
         } catch (RuntimeException e) {
+            events.close();
             try (postgres; s3; front) {
                 context.close();
             }
@@ -160,22 +167,12 @@ public final class LocalStack implements AutoCloseable {
         return p;
     }
 
-    /** Like Lambda's asynchronous invocation: a failed delivery is retried, then dropped with a log line. */
-    private static void deliver(UploadEventsHandler handler, String json) {
-        if (handler == null) {
-            LOG.warn("S3 event arrived before the API was up; dropped: {}", json);
-            return;
-        }
-        for (int attempt = 1; attempt <= EVENT_ATTEMPTS; attempt++) {
-            try {
-                var out = new ByteArrayOutputStream();
-                handler.handleRequest(new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)), out, null);
-                LOG.info("upload-events: {}", out.toString(StandardCharsets.UTF_8));
-                return;
-            } catch (Exception e) {
-                LOG.warn("upload-events attempt {}/{} failed", attempt, EVENT_ATTEMPTS, e);
-            }
-        }
+    /**
+     * As on AWS, where the bucket notifies {@code UploadEventsQueue}: the S3 event becomes an SQS message,
+     * and the queue invokes the handler with it and redelivers it until it succeeds or is dead-lettered.
+     */
+    private static void deliver(LocalEventQueue queue, String s3Event) {
+        queue.send(s3Event);
     }
 
     public URI apiUrl() {
@@ -220,6 +217,7 @@ public final class LocalStack implements AutoCloseable {
         }
         closed = true;
         schedule.shutdownNow();
+        events.close(); // before the context: nothing is delivered to a closing handler
         try (postgres; s3; front) {
             context.close();
         }

@@ -2,21 +2,37 @@ package dev.stowage.functions.uploadevents;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage;
 import dev.stowage.domain.upload.VerifyUpload;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.stowage.lambda.events.S3Notification;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.json.JsonMapper;
+import io.micronaut.serde.annotation.Serdeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * S3 ObjectCreated on {@code staging/} → the verification lane, once per object however often S3
- * delivers it. Retry-vs-drop: an exception (database or storage unreachable) propagates so Lambda
- * retries the event; every outcome the lane reports, including an unknown key, is final and dropped.
+ * A batch of SQS messages, each holding S3's ObjectCreated notification for {@code staging/} → the
+ * verification lane, once per object however often S3 and SQS deliver it. The answer is a partial batch
+ * response ({@code ReportBatchItemFailures}), so one message's failure never redelivers its siblings.
+ *
+ * <p>Retry-vs-drop, per message: an exception from the lane (database or storage unreachable) reports the
+ * message in {@code batchItemFailures}, so SQS redelivers it and, after the queue's receive limit, moves
+ * it to the DLQ. Every outcome the lane reports, an unknown key included, is final. S3's {@code s3:TestEvent}
+ * is acknowledged. A body that is not an S3 notification is poison: no redelivery can ever make it
+ * succeed, so it is logged at WARN with its messageId and acknowledged rather than left to fill the DLQ.
  */
 public class UploadEventsHandler implements RequestStreamHandler {
+    private static final Logger LOG = LoggerFactory.getLogger(UploadEventsHandler.class);
+
     private final JsonMapper json;
     private final VerifyUpload verify;
 
@@ -26,26 +42,67 @@ public class UploadEventsHandler implements RequestStreamHandler {
     }
 
     public UploadEventsHandler(ApplicationContext context) {
-        this.json = context.getBean(JsonMapper.class);
-        this.verify = context.getBean(VerifyUpload.class);
+        this(context.getBean(JsonMapper.class), context.getBean(VerifyUpload.class));
+    }
+
+    /** For tests and the local stack, which drive the lane over storage that fails on cue. */
+    public UploadEventsHandler(JsonMapper json, VerifyUpload verify) {
+        this.json = json;
+        this.verify = verify;
     }
 
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
-        S3Notification event = json.readValue(input, S3Notification.class);
-        List<Handled> handled = event.createdObjects().stream()
-                .map(o -> new Handled(o.key(), verify.objectCreated(o.key()).name().toLowerCase()))
+        SQSEvent batch = json.readValue(input, SQSEvent.class);
+        List<Failure> failures = Objects.requireNonNullElse(batch.getRecords(), List.<SQSMessage>of())
+                .stream().filter(message -> !handled(message)).map(message -> new Failure(message.getMessageId()))
                 .toList();
-        json.writeValue(output, new Report(event.isTestEvent(), handled));
+        json.writeValue(output, new BatchResponse(failures));
     }
 
-    /** What one invocation did, returned to the caller and visible in the function's logs. */
-    @io.micronaut.serde.annotation.Serdeable
-    public record Report(boolean testEvent,
-                         @com.fasterxml.jackson.annotation.JsonInclude(
-                                 com.fasterxml.jackson.annotation.JsonInclude.Include.ALWAYS) List<Handled> objects) {}
+    /**
+     * {@code SQSBatchResponse} on the wire. Its own serde leaves an empty list out, and an explicit empty
+     * list says "all succeeded" plainly to a reader of the logs and of {@code sam local invoke}.
+     */
+    @Serdeable
+    public record BatchResponse(@JsonInclude(JsonInclude.Include.ALWAYS) List<Failure> batchItemFailures) {}
 
-    /** The outcome for one object key. */
-    @io.micronaut.serde.annotation.Serdeable
-    public record Handled(String key, String outcome) {}
+    /** A message SQS must deliver again. */
+    @Serdeable
+    public record Failure(String itemIdentifier) {}
+
+    /** False when the message must come back: the lane threw. */
+    private boolean handled(SQSMessage message) {
+        Optional<List<S3Notification.CreatedObject>> objects = createdObjects(message.getBody());
+        if (objects.isEmpty()) {
+            LOG.atWarn().setMessage("upload-events: not an S3 notification, acknowledged and dropped: {}")
+                    .addArgument(message.getBody()).addKeyValue("messageId", message.getMessageId()).log();
+            return true;
+        }
+        try {
+            for (var object : objects.get()) {
+                String outcome = verify.objectCreated(object.key()).name().toLowerCase();
+                LOG.atInfo().setMessage("upload-events: {} {}").addArgument(object.key()).addArgument(outcome)
+                        .addKeyValue("messageId", message.getMessageId()).log();
+            }
+            return true;
+        } catch (RuntimeException e) {
+            LOG.atWarn().setMessage("upload-events: failed, SQS redelivers it").setCause(e)
+                    .addKeyValue("messageId", message.getMessageId())
+                    .addKeyValue("receiveCount", message.getAttributes() == null ? null
+                            : message.getAttributes().get("ApproximateReceiveCount")).log();
+            return false;
+        }
+    }
+
+    /** The objects a body names (none for S3's test event); empty when the body is not an S3 notification. */
+    private Optional<List<S3Notification.CreatedObject>> createdObjects(String body) {
+        try {
+            S3Notification notification = json.readValue(Objects.requireNonNull(body), S3Notification.class);
+            return notification.isTestEvent() ? Optional.of(List.of())
+                    : Optional.ofNullable(notification.records()).map(records -> notification.createdObjects());
+        } catch (IOException | RuntimeException e) { // not JSON, another shape, a key S3 could not have encoded
+            return Optional.empty();
+        }
+    }
 }

@@ -1,42 +1,65 @@
 package dev.stowage.functions.uploadevents;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage;
 import dev.stowage.domain.Principal;
 import dev.stowage.domain.asset.AssetState;
+import dev.stowage.domain.asset.PromoteAsset;
 import dev.stowage.domain.port.Assets;
+import dev.stowage.domain.port.MediaProbe;
 import dev.stowage.domain.port.MultipartStore;
 import dev.stowage.domain.port.ObjectStore;
+import dev.stowage.domain.port.ObjectStore.ObjectInfo;
 import dev.stowage.domain.port.UploadSessions;
+import dev.stowage.domain.profile.Profiles;
 import dev.stowage.domain.upload.InitiateUpload;
 import dev.stowage.domain.upload.SignUpload;
 import dev.stowage.domain.upload.SignUploadPart;
 import dev.stowage.domain.upload.UploadAdmission;
 import dev.stowage.domain.upload.UploadSession;
 import dev.stowage.domain.upload.UploadState;
+import dev.stowage.domain.upload.VerifyUpload;
+import dev.stowage.testkit.DelegatingObjectStore;
 import dev.stowage.testkit.Events;
+import dev.stowage.testkit.PresignedHttp;
 import dev.stowage.testkit.TestMedia;
 import dev.stowage.testkit.TestStack;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.json.JsonMapper;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The S3 trigger, fed the sample events from events/, against real PostgreSQL and S3. */
+/**
+ * The SQS trigger (S3 notifications on the queue, partial batch responses), fed the sample events from
+ * events/, against real PostgreSQL and S3.
+ */
 class UploadEventsHandlerTest {
     static final String SAMPLE_SESSION = "0b9d6a52-6c1f-4bb8-9f39-3c1d2e4f5a60";
+    static final String MULTIPART_SAMPLE_SESSION = "7c1e9a40-2b3d-4e5f-8a6b-9c0d1e2f3a4b";
+    static final String ALL_SUCCEEDED = "{\"batchItemFailures\":[]}";
     static ApplicationContext context;
     static UploadEventsHandler handler;
     static JsonMapper json;
 
     final Principal alice = new Principal("alice-" + UUID.randomUUID());
+    final byte[] jpeg = TestMedia.bytes("landscape.jpg");
 
     @BeforeAll
     static void start() {
@@ -50,95 +73,211 @@ class UploadEventsHandlerTest {
         context.close();
     }
 
-    UploadEventsHandler.Report handle(String event) throws Exception {
+    /** The handler's raw answer to an SQS event. */
+    static String handle(UploadEventsHandler handler, String sqsEvent) throws IOException {
         var out = new ByteArrayOutputStream();
-        handler.handleRequest(new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)), out, null);
-        return json.readValue(out.toByteArray(), UploadEventsHandler.Report.class);
+        handler.handleRequest(new ByteArrayInputStream(sqsEvent.getBytes(StandardCharsets.UTF_8)), out, null);
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    static String handle(String sqsEvent) throws IOException {
+        return handle(handler, sqsEvent);
+    }
+
+    static String failed(String... messageIds) {
+        return Arrays.stream(messageIds).map(id -> "{\"itemIdentifier\":\"" + id + "\"}")
+                .reduce((a, b) -> a + "," + b).map(items -> "{\"batchItemFailures\":[" + items + "]}")
+                .orElse(ALL_SUCCEEDED);
+    }
+
+    /** One batch of the given messages, as the SQS event source sends it. */
+    static String batch(SQSMessage... messages) throws IOException {
+        var event = new SQSEvent();
+        event.setRecords(List.of(messages));
+        return json.writeValueAsString(event);
+    }
+
+    /** The only message of a sample, its S3 event's session id swapped for {@code sessionId}, under a fresh id. */
+    static SQSMessage sampleMessage(String sample, String sampleSession, UUID sessionId) throws IOException {
+        String text = Events.text(sample);
+        assertTrue(text.contains(sampleSession), sample + " names " + sampleSession);
+        SQSMessage message = json.readValue(text.replace(sampleSession, sessionId.toString()), SQSEvent.class)
+                .getRecords().getFirst();
+        message.setMessageId(UUID.randomUUID().toString());
+        return message;
+    }
+
+    /** The PUT sample as S3 would send it for this session's object (its key stays URL-encoded). */
+    static SQSMessage putMessageFor(UploadSession session) throws IOException {
+        SQSMessage message = sampleMessage("sqs-s3-object-created-put.json", SAMPLE_SESSION, session.id());
+        assertTrue(message.getBody().contains("staging/" + session.id() + "/my+summer+photo.jpg"));
+        return message;
+    }
+
+    static SQSMessage withBody(String body) {
+        var message = new SQSMessage();
+        message.setMessageId(UUID.randomUUID().toString());
+        message.setBody(body);
+        message.setEventSource("aws:sqs");
+        return message;
     }
 
     /** A signed session for a file whose name has spaces, as in the sample event. */
-    UploadSession signedSession(byte[] bytes) {
+    UploadSession signedSession() {
         var initiated = context.getBean(InitiateUpload.class).execute(alice, new InitiateUpload.Command(
-                new UploadAdmission.Declared("image", "my summer photo.jpg", "image/jpeg", (long) bytes.length, null),
+                new UploadAdmission.Declared("image", "my summer photo.jpg", "image/jpeg", (long) jpeg.length, null),
                 "direct")).orElseThrow();
         return context.getBean(SignUpload.class).execute(alice, initiated.id()).orElseThrow().session();
     }
 
-    /** The sample event, pointed at this session's object (its key stays URL-encoded). */
-    static String sampleEventFor(UploadSession session) {
-        String event = Events.text("s3-object-created-put.json");
-        assertTrue(event.contains("staging/" + SAMPLE_SESSION + "/my+summer+photo.jpg"));
-        return event.replace(SAMPLE_SESSION, session.id().toString());
+    UploadSession uploaded() {
+        UploadSession session = signedSession();
+        context.getBean(ObjectStore.class).put(session.uploadKey(), jpeg, "image/jpeg");
+        return session;
+    }
+
+    static UploadState stateOf(UploadSession session) {
+        return context.getBean(UploadSessions.class).findById(session.id()).orElseThrow().state();
     }
 
     @Test
-    void replayingAnObjectCreatedEventThreeTimesPromotesOnce() throws Exception {
-        byte[] jpeg = TestMedia.bytes("landscape.jpg");
-        UploadSession session = signedSession(jpeg);
-        context.getBean(ObjectStore.class).put(session.uploadKey(), jpeg, "image/jpeg");
-        String event = sampleEventFor(session);
+    void aBatchWhoseOneMessageCannotReachStorageReportsExactlyThatMessageAndVerifiesTheOthers() throws Exception {
+        UploadSession first = uploaded();
+        UploadSession unlucky = uploaded();
+        UploadSession third = uploaded();
+        ObjectStore storage = context.getBean(ObjectStore.class);
+        var down = new DelegatingObjectStore(storage) {
+            @Override
+            public Optional<ObjectInfo> head(String key) {
+                if (key.equals(unlucky.uploadKey())) {
+                    throw new IllegalStateException("S3 answered 503 SlowDown to HEAD " + key);
+                }
+                return super.head(key);
+            }
+        };
+        var failing = new UploadEventsHandler(json, lane(down));
+        SQSMessage unluckyMessage = putMessageFor(unlucky);
 
-        List<String> outcomes = List.of(handle(event), handle(event), handle(event)).stream()
-                .map(r -> r.objects().getFirst().outcome()).toList();
+        String answer = handle(failing, batch(putMessageFor(first), unluckyMessage, putMessageFor(third)));
 
-        assertEquals(List.of("verified", "already_handled", "already_handled"), outcomes);
-        assertEquals("staging/" + session.id() + "/my summer photo.jpg", handle(event).objects().getFirst().key());
+        assertEquals(failed(unluckyMessage.getMessageId()), answer);
+        assertEquals(UploadState.COMPLETED, stateOf(first));
+        assertEquals(UploadState.COMPLETED, stateOf(third));
+        assertEquals(UploadState.SIGNED, stateOf(unlucky), "nothing changed for the failed message");
+
+        // SQS redelivers only that message; storage is back.
+        var attributes = new java.util.HashMap<>(unluckyMessage.getAttributes());
+        attributes.put("ApproximateReceiveCount", "2");
+        unluckyMessage.setAttributes(attributes);
+        assertEquals(ALL_SUCCEEDED, handle(batch(unluckyMessage)));
+        assertEquals(UploadState.COMPLETED, stateOf(unlucky));
+    }
+
+    /** The lane the context builds, over {@code storage}. */
+    static VerifyUpload lane(ObjectStore storage) {
+        Duration lease = Duration.ofMinutes(10);
+        var promote = new PromoteAsset(context.getBean(Assets.class), storage, context.getBean(MediaProbe.class),
+                context.getBean(Profiles.class), 8 * 1024 * 1024, lease);
+        return new VerifyUpload(context.getBean(UploadSessions.class), context.getBean(Assets.class), storage,
+                context.getBean(MultipartStore.class), promote, Duration.ZERO, lease);
+    }
+
+    @Test
+    void theS3TestEventAndPoisonBodiesAreAcknowledgedWithNoFailure() throws Exception {
+        SQSMessage testEvent = json.readValue(Events.text("sqs-s3-test-event.json"), SQSEvent.class)
+                .getRecords().getFirst();
+        assertTrue(testEvent.getBody().contains("\"s3:TestEvent\""));
+
+        String answer = handle(batch(testEvent, withBody("not json at all"), withBody("{\"hello\":\"world\"}"),
+                withBody("[1,2,3]"), withBody(null),
+                withBody("{\"Records\":[{\"eventName\":\"ObjectCreated:Put\",\"s3\":{\"object\":{\"key\":\"staging/%zz\"}}}]}")));
+
+        assertEquals(ALL_SUCCEEDED, answer);
+    }
+
+    @Test
+    void oneMessageReplayedAcrossThreeBatchesPromotesOnce() throws Exception {
+        UploadSession session = uploaded();
+        SQSMessage message = putMessageFor(session);
+
+        for (int receive = 1; receive <= 3; receive++) {
+            assertEquals(ALL_SUCCEEDED, handle(batch(message)));
+        }
+
+        assertEquals(UploadState.COMPLETED, stateOf(session));
         var asset = context.getBean(Assets.class).findById(session.requireAssetId()).orElseThrow();
         assertEquals(AssetState.AVAILABLE, asset.state());
         assertEquals(1200, asset.probe().orElseThrow().width());
         // Variants were planned once, not once per delivery.
         assertEquals(2, context.getBean(Assets.class).variantsOf(asset.id()).size());
-        assertEquals(UploadState.COMPLETED, context.getBean(UploadSessions.class).findById(session.id())
-                .orElseThrow().state());
+    }
+
+    @Test
+    void theSameS3EventTwiceInOneBatchVerifiesOnce() throws Exception {
+        UploadSession session = uploaded();
+        SQSMessage message = putMessageFor(session);
+        SQSMessage duplicate = putMessageFor(session); // S3 sent the notification twice: same body, new message
+
+        assertEquals(ALL_SUCCEEDED, handle(batch(message, duplicate, message)));
+
+        var asset = context.getBean(Assets.class).findById(session.requireAssetId()).orElseThrow();
+        assertEquals(AssetState.AVAILABLE, asset.state());
+        assertEquals(2, context.getBean(Assets.class).variantsOf(asset.id()).size());
     }
 
     @Test
     void anEventThatOvertakesItsObjectChangesNothingAndTheLaterOneVerifies() throws Exception {
-        byte[] jpeg = TestMedia.bytes("landscape.jpg");
-        UploadSession session = signedSession(jpeg);
-        String event = sampleEventFor(session);
+        UploadSession session = signedSession();
+        SQSMessage message = putMessageFor(session);
 
-        assertEquals("rejected", handle(event).objects().getFirst().outcome());
-        assertEquals(UploadState.SIGNED, context.getBean(UploadSessions.class).findById(session.id())
-                .orElseThrow().state());
+        assertEquals(ALL_SUCCEEDED, handle(batch(message)), "an object not there yet is final, not retried");
+        assertEquals(UploadState.SIGNED, stateOf(session));
 
         context.getBean(ObjectStore.class).put(session.uploadKey(), jpeg, "image/jpeg");
-        assertEquals("verified", handle(event).objects().getFirst().outcome());
+        assertEquals(ALL_SUCCEEDED, handle(batch(putMessageFor(session))));
+        assertEquals(UploadState.COMPLETED, stateOf(session));
     }
 
     @Test
     void aCompleteMultipartUploadEventVerifiesAMultipartSession() throws Exception {
-        byte[] jpeg = TestMedia.bytes("landscape.jpg");
         var session = context.getBean(InitiateUpload.class).execute(alice, new InitiateUpload.Command(
                 new UploadAdmission.Declared("image", "long holiday video.mp4", "image/jpeg", (long) jpeg.length,
                         null), "multipart")).orElseThrow();
-        var signed = context.getBean(SignUploadPart.class).execute(alice, session.id(), 1).orElseThrow();
-        // Assemble the object as the client's parts and CompleteMultipartUpload would.
-        var multipart = context.getBean(MultipartStore.class);
-        String uploadId = signed.session().multipartUploadId().orElseThrow();
-        context.getBean(ObjectStore.class).put(session.uploadKey(), jpeg, "image/jpeg");
-        multipart.abort(session.uploadKey(), uploadId);
+        var part = context.getBean(SignUploadPart.class).execute(alice, session.id(), 1).orElseThrow();
+        // The client's part PUT, then the CompleteMultipartUpload whose event S3 would send.
+        var put = PresignedHttp.send(part.request().url(), part.request().method(), part.request().headers(), jpeg);
+        assertEquals(200, put.statusCode());
+        String etag = put.headers().firstValue("ETag").orElseThrow();
+        String uploadId = part.session().multipartUploadId().orElseThrow();
+        assertTrue(context.getBean(MultipartStore.class)
+                .complete(session.uploadKey(), uploadId, List.of(new MultipartStore.Part(1, etag, 0))).isPresent());
+        SQSMessage message = sampleMessage("sqs-s3-object-created-multipart.json", MULTIPART_SAMPLE_SESSION,
+                session.id());
+        assertTrue(message.getBody().contains("\"ObjectCreated:CompleteMultipartUpload\""));
 
-        String event = Events.text("s3-object-created-multipart.json");
-        assertTrue(event.contains("\"ObjectCreated:CompleteMultipartUpload\""));
-        event = event.replace("7c1e9a40-2b3d-4e5f-8a6b-9c0d1e2f3a4b", session.id().toString());
+        assertEquals(ALL_SUCCEEDED, handle(batch(message)));
 
-        assertEquals(List.of("verified", "already_handled"),
-                List.of(handle(event), handle(event)).stream().map(r -> r.objects().getFirst().outcome()).toList());
-        assertEquals(UploadState.COMPLETED, context.getBean(UploadSessions.class).findById(session.id())
+        assertEquals(UploadState.COMPLETED, stateOf(session));
+        assertEquals(AssetState.AVAILABLE, context.getBean(Assets.class).findById(session.requireAssetId())
                 .orElseThrow().state());
     }
 
     @Test
-    void theS3TestEventIsIgnored() throws Exception {
-        var report = handle(Events.text("s3-test-event.json"));
-        assertTrue(report.testEvent());
-        assertEquals(List.of(), report.objects());
-    }
-
-    @Test
-    void anEventForAKeyNoSessionKnowsIsDropped() throws Exception {
-        String event = Events.text("s3-object-created-put.json");
-        assertEquals("unknown_key", handle(event).objects().getFirst().outcome());
+    void everySampleInEventsGoesThroughTheHandlerAsAWSWouldSendIt() throws Exception {
+        List<Path> samples;
+        try (Stream<Path> files = Files.list(Events.dir())) {
+            samples = files.filter(f -> f.getFileName().toString().startsWith("sqs-")).sorted().toList();
+        }
+        assertEquals(3, samples.size(), samples.toString());
+        for (Path sample : samples) {
+            String text = Events.text(sample.getFileName().toString());
+            SQSMessage message = json.readValue(text, SQSEvent.class).getRecords().getFirst();
+            assertEquals("aws:sqs", message.getEventSource(), sample.toString());
+            assertTrue(message.getEventSourceArn().startsWith("arn:aws:sqs:"), sample.toString());
+            assertEquals("1", message.getAttributes().get("ApproximateReceiveCount"), sample.toString());
+            assertFalse(message.getBody().isBlank(), sample.toString());
+            // The sample sessions exist nowhere: their keys are unknown, which is final, never retried.
+            assertEquals(ALL_SUCCEEDED, handle(text), sample.toString());
+        }
     }
 }
