@@ -9,24 +9,19 @@ import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage;
 import dev.stowage.domain.Principal;
-import dev.stowage.domain.asset.PromoteAsset;
-import dev.stowage.domain.port.Assets;
-import dev.stowage.domain.port.MediaProbe;
-import dev.stowage.domain.port.MultipartStore;
 import dev.stowage.domain.port.ObjectStore;
 import dev.stowage.domain.port.ObjectStore.ObjectInfo;
 import dev.stowage.domain.port.UploadSessions;
-import dev.stowage.domain.profile.Profiles;
 import dev.stowage.domain.upload.InitiateUpload;
 import dev.stowage.domain.upload.SignUpload;
 import dev.stowage.domain.upload.UploadAdmission;
 import dev.stowage.domain.upload.UploadSession;
 import dev.stowage.domain.upload.UploadState;
-import dev.stowage.domain.upload.VerifyUpload;
 import dev.stowage.functions.uploadevents.UploadEventsHandler;
 import dev.stowage.testkit.DelegatingObjectStore;
 import dev.stowage.testkit.Events;
 import dev.stowage.testkit.TestMedia;
+import dev.stowage.testkit.TestLane;
 import dev.stowage.testkit.TestStack;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.json.JsonMapper;
@@ -128,12 +123,7 @@ class LocalEventQueueTest {
                 return super.head(headed);
             }
         };
-        Duration lease = Duration.ofMinutes(10);
-        var promote = new PromoteAsset(context.getBean(Assets.class), storage, context.getBean(MediaProbe.class),
-                context.getBean(Profiles.class), 8 * 1024 * 1024, lease);
-        return new UploadEventsHandler(json, new VerifyUpload(context.getBean(UploadSessions.class),
-                context.getBean(Assets.class), storage, context.getBean(MultipartStore.class), promote,
-                Duration.ZERO, lease));
+        return new UploadEventsHandler(json, TestLane.of(context).storage(storage).verify());
     }
 
     static UploadState stateOf(UploadSession session) {

@@ -12,7 +12,6 @@ import dev.stowage.domain.asset.Asset;
 import dev.stowage.domain.asset.AssetState;
 import dev.stowage.domain.asset.PromoteAsset;
 import dev.stowage.domain.port.Assets;
-import dev.stowage.domain.port.MediaProbe;
 import dev.stowage.domain.port.MultipartStore;
 import dev.stowage.domain.port.ObjectStore;
 import dev.stowage.domain.port.UploadSessions;
@@ -32,6 +31,7 @@ import dev.stowage.testkit.DelegatingMultipartStore;
 import dev.stowage.testkit.DelegatingObjectStore;
 import dev.stowage.testkit.PresignedHttp;
 import dev.stowage.testkit.TestMedia;
+import dev.stowage.testkit.TestLane;
 import dev.stowage.testkit.TestStack;
 import io.micronaut.context.ApplicationContext;
 import java.lang.reflect.InvocationTargetException;
@@ -80,10 +80,7 @@ class ClaimsAndResidueTest {
     }
 
     static VerifyUpload lane(MultipartStore parts, Duration lease, long inlineMaxBytes) {
-        var promote = new PromoteAsset(assets, store, context.getBean(MediaProbe.class),
-                context.getBean(Profiles.class), 8 * 1024 * 1024, lease);
-        return new VerifyUpload(sessions, assets, store, parts, promote, new UploadResidue(assets, store, parts),
-                new VerifyUpload.Limits(Duration.ZERO, lease, inlineMaxBytes));
+        return TestLane.of(context).multipart(parts).lease(lease).inlineMaxBytes(inlineMaxBytes).verify();
     }
 
     static VerifyUpload lane(MultipartStore parts) {
@@ -293,9 +290,7 @@ class ClaimsAndResidueTest {
             }
         };
         var proxied = new ProxiedUpload(context.getBean(UploadAdmission.class), assets, refusingPuts,
-                new PromoteAsset(assets, refusingPuts, context.getBean(MediaProbe.class),
-                        context.getBean(Profiles.class), 8 * 1024 * 1024, Duration.ofMinutes(10)),
-                Clock.systemUTC(), 4 * 1024 * 1024);
+                TestLane.of(context).storage(refusingPuts).promote(), Clock.systemUTC(), 4 * 1024 * 1024);
 
         assertThrows(IllegalStateException.class, () -> proxied.execute(carol, new ProxiedUpload.Command(
                 new UploadAdmission.Declared("image", "photo.jpg", "image/jpeg", (long) jpeg.length, null), jpeg)));

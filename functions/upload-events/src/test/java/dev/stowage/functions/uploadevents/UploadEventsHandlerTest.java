@@ -8,14 +8,11 @@ import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage;
 import dev.stowage.domain.Principal;
 import dev.stowage.domain.asset.AssetState;
-import dev.stowage.domain.asset.PromoteAsset;
 import dev.stowage.domain.port.Assets;
-import dev.stowage.domain.port.MediaProbe;
 import dev.stowage.domain.port.MultipartStore;
 import dev.stowage.domain.port.ObjectStore;
 import dev.stowage.domain.port.ObjectStore.ObjectInfo;
 import dev.stowage.domain.port.UploadSessions;
-import dev.stowage.domain.profile.Profiles;
 import dev.stowage.domain.upload.InitiateUpload;
 import dev.stowage.domain.upload.SignUpload;
 import dev.stowage.domain.upload.SignUploadPart;
@@ -27,6 +24,7 @@ import dev.stowage.testkit.DelegatingObjectStore;
 import dev.stowage.testkit.Events;
 import dev.stowage.testkit.PresignedHttp;
 import dev.stowage.testkit.TestMedia;
+import dev.stowage.testkit.TestLane;
 import dev.stowage.testkit.TestStack;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.json.JsonMapper;
@@ -36,7 +34,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -175,11 +172,7 @@ class UploadEventsHandlerTest {
 
     /** The lane the context builds, over {@code storage}. */
     static VerifyUpload lane(ObjectStore storage) {
-        Duration lease = Duration.ofMinutes(10);
-        var promote = new PromoteAsset(context.getBean(Assets.class), storage, context.getBean(MediaProbe.class),
-                context.getBean(Profiles.class), 8 * 1024 * 1024, lease);
-        return new VerifyUpload(context.getBean(UploadSessions.class), context.getBean(Assets.class), storage,
-                context.getBean(MultipartStore.class), promote, Duration.ZERO, lease);
+        return TestLane.of(context).storage(storage).verify();
     }
 
     @Test

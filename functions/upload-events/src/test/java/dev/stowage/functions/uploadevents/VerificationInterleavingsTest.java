@@ -10,25 +10,22 @@ import dev.stowage.domain.Principal;
 import dev.stowage.domain.Result;
 import dev.stowage.domain.StorageKeys;
 import dev.stowage.domain.asset.AssetState;
-import dev.stowage.domain.asset.PromoteAsset;
 import dev.stowage.domain.port.Assets;
 import dev.stowage.domain.port.MediaProbe;
-import dev.stowage.domain.port.MultipartStore;
 import dev.stowage.domain.port.ObjectStore;
 import dev.stowage.domain.port.ObjectStore.ObjectInfo;
 import dev.stowage.domain.port.UploadSessions;
-import dev.stowage.domain.profile.Profiles;
 import dev.stowage.domain.upload.CancelUpload;
 import dev.stowage.domain.upload.InitiateUpload;
 import dev.stowage.domain.upload.SignUpload;
 import dev.stowage.domain.upload.PurgeAbandonedUploads;
 import dev.stowage.domain.upload.UploadAdmission;
 import dev.stowage.domain.upload.UploadState;
-import dev.stowage.domain.upload.UploadResidue;
 import dev.stowage.domain.upload.VerifyUpload;
 import dev.stowage.testkit.DelegatingObjectStore;
 import dev.stowage.testkit.PresignedHttp;
 import dev.stowage.testkit.TestMedia;
+import dev.stowage.testkit.TestLane;
 import dev.stowage.testkit.TestStack;
 import io.micronaut.context.ApplicationContext;
 import java.nio.charset.StandardCharsets;
@@ -100,11 +97,7 @@ class VerificationInterleavingsTest {
     }
 
     static VerifyUpload lane(MediaProbe probe, ObjectStore storage, UploadSessions sessions, Duration lease) {
-        var promote = new PromoteAsset(assets, storage, probe, context.getBean(Profiles.class), 8 * 1024 * 1024,
-                lease);
-        var multipart = context.getBean(MultipartStore.class);
-        return new VerifyUpload(sessions, assets, storage, multipart, promote,
-                new UploadResidue(assets, storage, multipart), new VerifyUpload.Limits(Duration.ZERO, lease, Long.MAX_VALUE));
+        return TestLane.of(context).probe(probe).storage(storage).sessions(sessions).lease(lease).verify();
     }
 
     @Test
