@@ -124,22 +124,21 @@ class TemplateTest {
     }
 
     @Test
-    void vpcSubnetsAndSecurityGroupsAreSetTogetherOrNotAtAll() {
-        Map<String, Object> rules = section("Rules");
-        assertFalse(rules.isEmpty(), "template.yaml has no Rules section");
-        // Evaluates every assertion of every rule, as CloudFormation would before creating anything.
-        record Case(String subnets, String groups, boolean deploys) {}
-        for (Case c : List.of(new Case("", "", true), new Case("subnet-a,subnet-b", "sg-c", true),
-                new Case("subnet-a", "", false), new Case("", "sg-c", false))) {
-            Map<String, List<String>> parameters = Map.of(
-                    "VpcSubnetIds", List.of(c.subnets().split(",", -1)),
-                    "VpcSecurityGroupIds", List.of(c.groups().split(",", -1)));
-            boolean passes = rules.values().stream()
-                    .flatMap(rule -> asList(asMap(rule).get("Assertions")).stream())
-                    .allMatch(assertion -> evaluateRule(asMap(assertion).get("Assert"), parameters));
-            assertEquals(c.deploys(), passes, "Rules with VpcSubnetIds='" + c.subnets()
-                    + "', VpcSecurityGroupIds='" + c.groups() + "'");
+    void everyFunctionRunsInTheProxysVpcWhoseIdsTheDeployerMustGive() {
+        // RDS Proxy is reachable only inside its VPC: an optional VPC would deploy functions that can
+        // never reach the database.
+        Map<String, Object> parameters = section("Parameters");
+        for (var vpc : Map.of("VpcSubnetIds", "List<AWS::EC2::Subnet::Id>",
+                "VpcSecurityGroupIds", "List<AWS::EC2::SecurityGroup::Id>").entrySet()) {
+            Map<String, Object> parameter = asMap(parameters.get(vpc.getKey()));
+            assertEquals(vpc.getValue(), parameter.get("Type"), vpc.getKey() + " type");
+            assertFalse(parameter.containsKey("Default"), vpc.getKey() + " must be given: " + parameter);
         }
+        functions(any -> true).forEach((name, properties) -> {
+            Map<String, Object> vpcConfig = asMap(effective(properties, "VpcConfig"));
+            assertEquals(Map.of("Ref", "VpcSubnetIds"), vpcConfig.get("SubnetIds"), name + " subnets");
+            assertEquals(Map.of("Ref", "VpcSecurityGroupIds"), vpcConfig.get("SecurityGroupIds"), name + " groups");
+        });
     }
 
     @Test
@@ -400,30 +399,6 @@ class TemplateTest {
 
     private static String getAttResource(Object getAtt) {
         return getAtt instanceof List<?> list ? String.valueOf(list.getFirst()) : String.valueOf(getAtt).split("\\.")[0];
-    }
-
-    /** The rule functions a VPC assertion may use, over CommaDelimitedList parameters. */
-    private static boolean evaluateRule(Object expression, Map<String, List<String>> parameters) {
-        Map<String, Object> call = asMap(expression);
-        assertEquals(1, call.size(), "not a rule function: " + call);
-        var entry = call.entrySet().iterator().next();
-        List<Object> arguments = asList(entry.getValue());
-        return switch (entry.getKey()) {
-            case "Fn::And" -> arguments.stream().allMatch(argument -> evaluateRule(argument, parameters));
-            case "Fn::Or" -> arguments.stream().anyMatch(argument -> evaluateRule(argument, parameters));
-            case "Fn::Not" -> !evaluateRule(arguments.getFirst(), parameters);
-            case "Fn::EachMemberEquals" -> ruleList(arguments.get(0), parameters).stream()
-                    .allMatch(member -> member.equals(arguments.get(1)));
-            case "Fn::Contains" -> ruleList(arguments.get(0), parameters).contains(String.valueOf(arguments.get(1)));
-            default -> throw new AssertionError("rule function this test cannot evaluate: " + entry.getKey());
-        };
-    }
-
-    private static List<String> ruleList(Object value, Map<String, List<String>> parameters) {
-        if (value instanceof Map<?, ?> map && map.get("Ref") instanceof String name) {
-            return Objects.requireNonNull(parameters.get(name), "rule refers to " + name);
-        }
-        return asList(value).stream().map(String::valueOf).toList();
     }
 
     /** Calls {@code visitor} with every mapping in the tree and its path. */
