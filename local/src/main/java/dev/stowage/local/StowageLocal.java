@@ -25,6 +25,9 @@ public final class StowageLocal {
                           --port N          API port (default 8080)
                           --data DIR        where the database, objects and dev secret live (default .stowage)
                           --ephemeral       keep nothing: a throw-away stack
+                          --allow-remote-database
+                                            accept a STOWAGE_DATABASE_URL that is not on this machine
+                                            (the stack's purger deletes what it believes abandoned there)
               migrate   apply the database migrations to STOWAGE_DATABASE_URL (+ _USER, _PASSWORD), nothing else
               token     print a dev bearer token that the local stack accepts
                           --sub NAME        the caller (principal) it names (default dev-user)
@@ -53,9 +56,11 @@ public final class StowageLocal {
     private static void local(List<String> args) {
         int port = 8080;
         Optional<Path> dataDir = Optional.of(Path.of(".stowage"));
+        boolean allowRemoteDatabase = false;
         for (int i = 0; i < args.size(); i++) {
             switch (args.get(i)) {
                 case "--port" -> port = port(value(args, ++i, "--port"));
+                case "--allow-remote-database" -> allowRemoteDatabase = true;
                 case "--data" -> dataDir = Optional.of(Path.of(value(args, ++i, "--data")));
                 case "--ephemeral" -> dataDir = Optional.empty();
                 case "-h", "--help" -> {
@@ -64,6 +69,13 @@ public final class StowageLocal {
                 }
                 default -> fail("unknown option " + args.get(i) + " for 'local' (try ./stowage help)");
             }
+        }
+        String databaseUrl = System.getenv("STOWAGE_DATABASE_URL");
+        if (databaseUrl != null && !databaseUrl.isBlank() && !allowRemoteDatabase && !isOnThisMachine(databaseUrl)) {
+            fail("STOWAGE_DATABASE_URL names a database on another machine (" + databaseUrl.replaceAll("\\?.*", "")
+                    + "). The local stack runs a purger that deletes uploads it believes abandoned, with objects in"
+                    + " a throw-away local S3: never point it at a deployment's database. To apply migrations use"
+                    + " ./stowage migrate; to use that database anyway, pass --allow-remote-database.");
         }
         String secret = jwtSecret(dataDir, true).orElseThrow();
         LocalStack stack = LocalStack.start(new LocalStack.Options(port, dataDir, secret));
@@ -83,6 +95,25 @@ public final class StowageLocal {
                   (another caller: ./stowage token --sub alice)
                 """, stack.apiUrl().resolve("/"), stack.apiUrl(), stack.s3Endpoint(), stack.bucket(),
                 dataDir.map(Path::toAbsolutePath).map(Path::toString).orElse("(ephemeral)"), token, token);
+    }
+
+    /** Whether a JDBC URL names a server on this machine (loopback); anything unparsable is not. */
+    static boolean isOnThisMachine(String jdbcUrl) {
+        if (!jdbcUrl.startsWith("jdbc:postgresql:")) {
+            return false;
+        }
+        try {
+            java.net.URI uri = java.net.URI.create(jdbcUrl.substring("jdbc:".length()));
+            String host = uri.getHost();
+            if (host == null) {
+                // jdbc:postgresql:dbname (no //host) means localhost; a multi-host list does not parse a host
+                return uri.getRawAuthority() == null && !jdbcUrl.startsWith("jdbc:postgresql://");
+            }
+            return host.equals("localhost") || java.net.InetAddress.ofLiteral(host.replaceAll("^\\[|]$", ""))
+                    .isLoopbackAddress();
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     /** Flyway against the named database, and nothing else: no S3, no HTTP port, no purger. */

@@ -76,6 +76,20 @@ class LauncherProcessIT {
     }
 
     @Test
+    void theLocalStackRefusesADeploymentsDatabaseUnlessToldOtherwise() throws Exception {
+        // Its purger would expire and delete, in that database, uploads whose objects it cannot see.
+        var local = new ProcessBuilder(LauncherProcess.command("local", "--ephemeral")).redirectErrorStream(true);
+        local.environment().put("STOWAGE_DATABASE_URL",
+                "jdbc:postgresql://stowage-db.abcdefghijkl.eu-west-1.rds.amazonaws.com:5432/stowage?sslmode=verify-full");
+        Process refused = local.start();
+        String said = new String(refused.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(refused.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(2, refused.exitValue(), said);
+        assertTrue(said.contains("another machine") && said.contains("./stowage migrate")
+                && said.contains("--allow-remote-database"), said);
+    }
+
+    @Test
     void migrateAppliesTheSchemaToTheNamedDatabaseAndNothingElse() throws Exception {
         try (LocalPostgres postgres = LocalPostgres.ephemeral()) {
             var command = new ProcessBuilder(LauncherProcess.command("migrate")).redirectErrorStream(true);
