@@ -34,6 +34,10 @@ import java.util.stream.Stream;
  * <p>Layout of the base directory: {@code buckets/<bucket>/<key>} (s3proxy's filesystem backend), plus
  * {@value #CONFIG_FILE}, {@value #LOG_FILE} and {@value #PID_FILE} beside it. They must stay out of the blob
  * root: s3proxy lists every entry there, files included, as a bucket.
+ *
+ * <p>Asked for any free port, the child binds port 0 itself and its own log names the port it got, so no
+ * other process can take the port between choosing and binding it. It is ready once that port answers a
+ * request signed with this server's credentials for this server's bucket.
  */
 public final class LocalS3Server implements AutoCloseable {
 
@@ -54,6 +58,8 @@ public final class LocalS3Server implements AutoCloseable {
     static final String PID_FILE = "s3proxy.pid";
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration POLL_INTERVAL = Duration.ofMillis(25);
+    private static final java.util.regex.Pattern STARTED_CONNECTOR =
+            java.util.regex.Pattern.compile("Started \\S*ServerConnector@\\S*\\{[^}]*}\\{[^}]*:(\\d+)}");
 
     private final URI endpoint;
     private final String region;
@@ -115,11 +121,10 @@ public final class LocalS3Server implements AutoCloseable {
         try {
             Files.createDirectories(dir.resolve(BUCKETS_DIR).resolve(bucket));
             stopOrphanedChild(dir);
-            int port = requestedPort == 0 ? freePort() : requirePortFree(requestedPort);
-            URI endpoint = URI.create("http://127.0.0.1:" + port);
-            Path config = writeConfig(dir, endpoint);
+            int port = requestedPort == 0 ? 0 : requirePortFree(requestedPort);
+            Path config = writeConfig(dir, URI.create("http://127.0.0.1:" + port));
             Child child = Child.launch(S3ProxyJar.locate(), config, dir.resolve(LOG_FILE), temporary ? dir : null);
-            child.awaitReady(endpoint);
+            URI endpoint = child.awaitReady(port, bucket);
             return new LocalS3Server(endpoint, DEFAULT_REGION, DEFAULT_ACCESS_KEY, DEFAULT_SECRET_KEY, bucket, child);
         } catch (IOException e) {
             if (temporary) {
@@ -176,12 +181,6 @@ public final class LocalS3Server implements AutoCloseable {
             p.store(w, "Written by dev.stowage.localstack.LocalS3Server on every start");
         }
         return file;
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
     }
 
     // Otherwise another server on that port would answer the readiness poll while our child dies.
@@ -271,7 +270,11 @@ public final class LocalS3Server implements AutoCloseable {
             // profit from C2.
             List<String> command = List.of(java.toString(), "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
                     "-jar", jar.toString(), "--properties", config.toString());
-            Process process = new ProcessBuilder(command)
+            ProcessBuilder builder = new ProcessBuilder(command);
+            // The readiness check reads the port from Jetty's start-up line: keep it logged, to stdout.
+            builder.environment().put("JETTY_LOG_LEVEL", "info");
+            builder.environment().put("LOG_APPENDER", "STDOUT");
+            Process process = builder
                     .redirectErrorStream(true)
                     // Truncated per start, so a start-up failure reports this run's output only.
                     .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()))
@@ -292,49 +295,83 @@ public final class LocalS3Server implements AutoCloseable {
             return log;
         }
 
-        void awaitReady(URI endpoint) {
+        /**
+         * Waits until the child's own log names the port its connector bound (so the port is certainly this
+         * child's, whatever else runs on the machine), then until that port answers a request signed with our
+         * credentials for our bucket. Answers the endpoint.
+         */
+        URI awaitReady(int requestedPort, String bucket) {
             try (HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build()) {
-                poll(http, endpoint);
+                long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+                int port = waitFor(deadline, "log the port it listens on", () -> boundPort(requestedPort));
+                URI endpoint = URI.create("http://127.0.0.1:" + port);
+                waitFor(deadline, "answer at " + endpoint, () -> servesBucket(http, endpoint, bucket));
+                return endpoint;
             }
         }
 
-        private void poll(HttpClient http, URI endpoint) {
-            HttpRequest probe = HttpRequest.newBuilder(endpoint.resolve("/")).timeout(Duration.ofSeconds(2)).GET().build();
-            long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+        /** The port in Jetty's "Started ServerConnector@…{HTTP/1.1, …}{127.0.0.1:PORT}" line, once logged. */
+        private Optional<Integer> boundPort(int requestedPort) {
+            String output = output();
+            if (output.contains("BindException") || output.contains("Address already in use")) {
+                throw failure("s3proxy could not bind port " + requestedPort + " on 127.0.0.1", output);
+            }
+            java.util.regex.Matcher m = STARTED_CONNECTOR.matcher(output);
+            if (!m.find()) {
+                return Optional.empty();
+            }
+            int port = Integer.parseInt(m.group(1));
+            if (requestedPort != 0 && port != requestedPort) {
+                throw failure("s3proxy bound port " + port + ", not " + requestedPort, output);
+            }
+            return Optional.of(port);
+        }
+
+        /** True once the bucket answers 200 to a signed HEAD; a refusal means a server that is not ours. */
+        private Optional<Boolean> servesBucket(HttpClient http, URI endpoint, String bucket) {
+            HttpRequest head = SignedProbe.headBucket(endpoint, bucket, DEFAULT_ACCESS_KEY, DEFAULT_SECRET_KEY);
+            try {
+                int status = http.send(head, HttpResponse.BodyHandlers.discarding()).statusCode();
+                if (status == 200) {
+                    return Optional.of(true);
+                }
+                throw failure("the server at " + endpoint + " answered " + status + " to a signed HEAD of bucket "
+                        + bucket + ": it is not the s3proxy this process started", output());
+            } catch (ConnectException e) {
+                return Optional.empty(); // not listening yet
+            } catch (IOException e) {
+                return Optional.empty(); // listening but not yet answering
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw failure("Interrupted while waiting for s3proxy", output());
+            }
+        }
+
+        private <T> T waitFor(long deadline, String what, java.util.function.Supplier<Optional<T>> check) {
             while (true) {
                 if (!process.isAlive()) {
-                    String output = output();
-                    stop(true);
-                    throw new IllegalStateException("s3proxy exited with code " + process.exitValue()
-                            + " before becoming ready. Output:\n" + output);
+                    throw failure("s3proxy exited with code " + process.exitValue() + " before becoming ready",
+                            output());
                 }
-                try {
-                    // Any HTTP answer (an anonymous GET gets 403) means Jetty is serving.
-                    http.send(probe, HttpResponse.BodyHandlers.discarding());
-                    return;
-                } catch (ConnectException e) {
-                    // Not listening yet.
-                } catch (IOException e) {
-                    // Listening but not yet answering; try again.
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    stop(true);
-                    throw new IllegalStateException("Interrupted while waiting for s3proxy", e);
+                Optional<T> value = check.get();
+                if (value.isPresent()) {
+                    return value.get();
                 }
                 if (System.nanoTime() > deadline) {
-                    String output = output();
-                    stop(true);
-                    throw new IllegalStateException("s3proxy did not answer at " + endpoint + " within "
-                            + READY_TIMEOUT.toSeconds() + " s. Output:\n" + output);
+                    throw failure("s3proxy did not " + what + " within " + READY_TIMEOUT.toSeconds() + " s", output());
                 }
                 try {
                     Thread.sleep(POLL_INTERVAL);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    stop(true);
-                    throw new IllegalStateException("Interrupted while waiting for s3proxy", e);
+                    throw failure("Interrupted while waiting for s3proxy", output());
                 }
             }
+        }
+
+        private IllegalStateException failure(String message, String output) {
+            stop(true);
+            return new IllegalStateException(message + ". Output:\n" + output);
         }
 
         private String output() {

@@ -17,7 +17,11 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -54,6 +58,50 @@ class LocalS3ServerTest {
         }
         assertThrows(ConnectException.class, () -> get(endpoint));
         assertTrue(Files.exists(baseDir.resolve("buckets/media/a/b.txt")), "a given base directory is kept");
+    }
+
+    @Test
+    void serversStartedTogetherEachBindTheirOwnPortAndServeTheirOwnBucket() throws Exception {
+        // Each child binds a port of its own choosing (0) and reports it: no window in which another start,
+        // here or in another process, takes the port between choosing it and binding it.
+        List<String> buckets = List.of("one", "two", "three");
+        List<LocalS3Server> servers = new ArrayList<>();
+        try (var starting = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<LocalS3Server>> futures = new ArrayList<>();
+            for (String bucket : buckets) {
+                futures.add(starting.submit(() -> LocalS3Server.start(Optional.empty(), 0, bucket, NO_ENV)));
+            }
+            for (Future<LocalS3Server> f : futures) {
+                servers.add(f.get());
+            }
+        }
+        try (HttpClient http = HttpClient.newHttpClient()) {
+            assertEquals(3, servers.stream().map(LocalS3Server::endpoint).distinct().count());
+            for (LocalS3Server server : servers) {
+                for (String bucket : buckets) {
+                    int status = http.send(SignedProbe.headBucket(server.endpoint(), bucket, server.accessKey(),
+                            server.secretKey()), HttpResponse.BodyHandlers.discarding()).statusCode();
+                    assertEquals(bucket.equals(server.bucket()) ? 200 : 404, status, server + ", bucket " + bucket);
+                }
+            }
+        } finally {
+            servers.forEach(LocalS3Server::close);
+        }
+    }
+
+    @Test
+    void theReadinessProbeIsAnsweredOnlyWithOurCredentialsAndBucket() throws Exception {
+        try (LocalS3Server s3 = LocalS3Server.start(Optional.empty(), 0, "probed", NO_ENV);
+             HttpClient http = HttpClient.newHttpClient()) {
+            assertEquals(200, status(http, SignedProbe.headBucket(s3.endpoint(), "probed", s3.accessKey(), s3.secretKey())));
+            assertEquals(403, status(http, SignedProbe.headBucket(s3.endpoint(), "probed", s3.accessKey(), "another")));
+            assertEquals(404, status(http, SignedProbe.headBucket(s3.endpoint(), "elsewhere", s3.accessKey(),
+                    s3.secretKey())));
+        }
+    }
+
+    private static int status(HttpClient http, HttpRequest request) throws Exception {
+        return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 
     @Test

@@ -63,18 +63,16 @@ final class ContractSupport {
         assertFalse(request.expiresAt().isAfter(after.plus(ttl).plusSeconds(1)), "expires too late: " + request.expiresAt());
     }
 
-    // Polls the clock rather than sleeping a guess. The extra second covers servers that compare in
-    // whole seconds (the signed timestamp is whole seconds) with either rounding.
-    static void waitUntilExpired(PresignedRequest request) {
-        Instant certainlyExpired = request.expiresAt().plusSeconds(1);
-        while (!Instant.now().isAfter(certainlyExpired)) {
-            try {
-                Thread.sleep(25);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-        }
+    /**
+     * Waits until the server itself refuses {@code probe}, a presigned GET of a key nobody writes, signed just
+     * after the URL under test and with the same TTL: the server's clock decides expiry, not this JVM's,
+     * and a URL signed no later than the probe has expired once the probe has. Until then the server
+     * answers the probe 404 (a valid signature for a missing key).
+     */
+    static void waitUntilServerRefuses(PresignedRequest probe) {
+        Duration timeout = Duration.between(Instant.now(), probe.expiresAt()).plusSeconds(30);
+        Eventually.await(timeout, () -> send(probe, null, probe.headers()).statusCode() == 403,
+                "the server to refuse a presigned GET signed to expire at " + probe.expiresAt());
     }
 
     static void assertRefused(HttpResponse<byte[]> response, String what) {

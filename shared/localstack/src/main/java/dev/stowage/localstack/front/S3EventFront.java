@@ -29,10 +29,11 @@ import org.slf4j.LoggerFactory;
  * <p>Clients sign their requests (and presigned URLs) for the front's host and port. Every request is
  * forwarded unchanged, Host header included, so the S3 server verifies those signatures as if it had
  * been addressed directly; bodies stream both ways and are never held in memory. Path-style only.
+ * Each front delivers its events on one thread of its own, in the order the S3 server answered the
+ * creations; closing it delivers what is pending and keeps nothing for the next front.
  */
 public final class S3EventFront implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(S3EventFront.class);
-    private static final ThreadFactory EVENT_THREADS = Thread.ofVirtual().name("s3-event-", 0).factory();
     private static final ThreadFactory CONNECTION_THREADS = Thread.ofVirtual().name("s3-front-", 0).factory();
     /** How long S3 waits for a silent client mid-request before answering {@code 400 RequestTimeout}. */
     public static final Duration S3_IDLE_TIMEOUT = Duration.ofSeconds(20);
@@ -47,7 +48,8 @@ public final class S3EventFront implements AutoCloseable {
      * @param prefix          only keys starting with this are notified, like an S3 notification filter
      * @param region          the event's {@code awsRegion}
      * @param configurationId the event's {@code s3.configurationId} (the notification's name)
-     * @param eventSink       receives each notification JSON, asynchronously, after the client's response
+     * @param eventSink       receives each notification JSON, asynchronously, after the client's response, one
+     *                        at a time and in the order the S3 server answered the creations
      * @param sizeLookup      the stored size of a key, for events whose request does not carry it (copy,
      *                        multipart completion); it runs with the event, off the request path
      * @param idleTimeout     how long a client may send nothing mid-request before it gets S3's
@@ -109,11 +111,13 @@ public final class S3EventFront implements AutoCloseable {
     private final ServerSocket server;
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private final Thread acceptor;
+    private final EventLane events;
 
     private S3EventFront(Options options) throws IOException {
         this.options = options;
         this.upstream = new Upstream(options.upstream());
         this.server = new ServerSocket(options.port(), 128, InetAddress.getLoopbackAddress());
+        this.events = new EventLane("s3-events-" + server.getLocalPort(), this::deliver);
         this.acceptor = Thread.ofPlatform().daemon().name("s3-front-accept").start(this::accept);
     }
 
@@ -154,6 +158,7 @@ public final class S3EventFront implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        events.close();
     }
 
     private void accept() {
@@ -172,12 +177,11 @@ public final class S3EventFront implements AutoCloseable {
 
     /** One request per connection, then close: every answer says {@code Connection: close}. */
     private void serve(Socket socket) {
-        PendingEvent pending = null;
         try {
             socket.setTcpNoDelay(true);
             Optional<ClientExchange> exchange = ClientExchange.read(socket, options.idleTimeout());
             if (exchange.isPresent()) {
-                pending = proxy(exchange.get());
+                proxy(exchange.get());
             }
         } catch (ClientExchange.Malformed e) {
             try {
@@ -192,12 +196,6 @@ public final class S3EventFront implements AutoCloseable {
         } finally {
             lingeringClose(socket);
             open.remove(socket);
-        }
-        // Like S3, the notification is asynchronous to the request: it starts once the response is out
-        // (or the client gone: the object exists either way), and a failing sink cannot harm the proxy.
-        if (pending != null) {
-            PendingEvent event = pending;
-            EVENT_THREADS.newThread(() -> deliver(event)).start();
         }
     }
 
@@ -231,7 +229,13 @@ public final class S3EventFront implements AutoCloseable {
         }
     }
 
-    private PendingEvent proxy(ClientExchange exchange) throws IOException {
+    /**
+     * Like S3, the notification is asynchronous to the request: it is queued once the response is out (or
+     * the client gone: the object exists either way), and a failing sink cannot harm the proxy. Its place in
+     * line is taken before the client can read the answer, so a request the client sends after it gets a
+     * later place.
+     */
+    private void proxy(ClientExchange exchange) throws IOException {
         Optional<ObjectCreation> creation = ObjectCreation.of(exchange.method(), exchange.uri(), exchange.headers())
                 .filter(c -> c.bucket().equals(options.bucket()) && c.key().startsWith(options.prefix()));
         Upstream.Reply reply;
@@ -242,40 +246,41 @@ public final class S3EventFront implements AutoCloseable {
                 // The upstream request is abandoned with its socket: S3 stores nothing of a short body.
                 Downstream.requestTimeout(exchange);
             }
-            return null;
+            return;
         } catch (IOException e) {
             LOG.warn("{} {}: S3 server unreachable", exchange.method(), exchange.uri(), e);
             Downstream.badGateway(exchange, e);
             exchange.discardRemainingBody();
-            return null;
+            return;
         }
         int status = reply.status();
         boolean created = creation.isPresent() && status / 100 == 2;
         // PUT's outcome is all in the status and headers; copy and completion put theirs in the body.
         var kept = created && !creation.get().eventName().equals(S3Events.PUT) ? new ByteArrayOutputStream() : null;
+        EventLane.Slot slot = created ? events.reserve() : null;
         try {
-            Downstream.copy(exchange, reply, kept);
-            exchange.discardRemainingBody(); // a refusal that came before the body was all sent
-        } catch (IOException e) {
-            // The object exists even if the client missed the answer; S3 would still notify.
-            LOG.debug("{} {}: response not fully delivered", exchange.method(), exchange.uri(), e);
+            try {
+                Downstream.copy(exchange, reply, kept);
+                exchange.discardRemainingBody(); // a refusal that came before the body was all sent
+            } catch (IOException e) {
+                // The object exists even if the client missed the answer; S3 would still notify.
+                LOG.debug("{} {}: response not fully delivered", exchange.method(), exchange.uri(), e);
+            }
+            if (slot != null) {
+                slot.fill(Optional.of(new PendingEvent(creation.get(), Instant.now(), slot.sequencer(),
+                        PendingEvent.principalOf(exchange.headers().firstValue("Authorization").orElse(null),
+                                exchange.uri().getRawQuery()),
+                        exchange.remoteAddress(), exchange.headers(), reply.headers(), reply.bytesSent(),
+                        kept == null ? new byte[0] : kept.toByteArray())));
+            }
+        } finally {
+            if (slot != null) {
+                slot.fill(Optional.empty()); // no-op once filled; never leaves the events behind it waiting
+            }
         }
-        if (!created) {
-            return null;
-        }
-        return new PendingEvent(creation.get(), Instant.now(), Sequencer.next(),
-                PendingEvent.principalOf(exchange.headers().firstValue("Authorization").orElse(null),
-                        exchange.uri().getRawQuery()),
-                exchange.remoteAddress(), exchange.headers(), reply.headers(), reply.bytesSent(),
-                kept == null ? new byte[0] : kept.toByteArray());
     }
 
     private void deliver(PendingEvent event) {
-        try {
-            event.toJson(options.region(), options.configurationId(), options.sizeLookup())
-                    .ifPresent(options.eventSink());
-        } catch (RuntimeException e) {
-            LOG.warn("S3 event for {} not delivered", event.creation().key(), e);
-        }
+        event.toJson(options.region(), options.configurationId(), options.sizeLookup()).ifPresent(options.eventSink());
     }
 }

@@ -18,12 +18,17 @@ import java.util.List;
 import java.util.OptionalLong;
 import java.util.Random;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -42,42 +47,61 @@ import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
-/** The event front against a real s3proxy: forwarding keeps signatures valid, and only creations notify. */
+/**
+ * The event front against a real s3proxy: forwarding keeps signatures valid, and only creations notify.
+ * Every test has a front, a sink and clients of its own, so no event outlives the test that caused it.
+ */
 class S3EventFrontTest {
     private static final Duration EVENT_WAIT = Duration.ofSeconds(10);
     private static final int MIB = 1024 * 1024;
 
-    private static final BlockingQueue<String> events = new LinkedBlockingQueue<>();
-    private static final List<SdkHttpRequest> sentBySdk = new CopyOnWriteArrayList<>();
-    private static final AtomicInteger sentinels = new AtomicInteger();
     private static LocalS3Server s3;
-    private static S3EventFront front;
-    private static S3Client viaFront;
     private static S3Client direct;
-    private static S3Presigner presigner;
     private static HttpClient browser;
 
+    private final BlockingQueue<String> events = new LinkedBlockingQueue<>();
+    private final List<SdkHttpRequest> sentBySdk = new CopyOnWriteArrayList<>();
+    private final AtomicInteger sentinels = new AtomicInteger();
+    private S3EventFront front;
+    private S3Client viaFront;
+    private S3Presigner presigner;
+
     @BeforeAll
-    static void start() {
+    static void startServer() {
         s3 = LocalS3Server.ephemeral();
-        direct = client(s3.endpoint());
+        direct = client(s3.endpoint(), new CopyOnWriteArrayList<>());
+        browser = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    }
+
+    @AfterAll
+    static void stopServer() {
+        closeAll(browser, direct, s3);
+    }
+
+    @BeforeEach
+    void startFront() {
         front = S3EventFront.start(S3EventFront.Options.of(s3.endpoint(), 0, s3.bucket(), events::add)
                 .withRegion(s3.region())
                 .withSizeLookup(key -> OptionalLong.of(
                         direct.headObject(b -> b.bucket(s3.bucket()).key(key)).contentLength())));
-        viaFront = client(front.endpoint());
+        viaFront = client(front.endpoint(), sentBySdk);
         presigner = S3Presigner.builder()
                 .endpointOverride(front.endpoint())
                 .region(Region.of(s3.region()))
                 .credentialsProvider(credentials())
                 .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(true).build())
                 .build();
-        browser = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     }
 
-    @AfterAll
-    static void stop() {
-        for (AutoCloseable c : new AutoCloseable[] {browser, presigner, viaFront, front, direct, s3}) {
+    /** Closing delivers whatever is still in line: nothing may be, once a test has seen its sentinel. */
+    @AfterEach
+    void stopFront() {
+        closeAll(presigner, viaFront, front);
+        assertEquals(List.of(), List.copyOf(events), "events no assertion expected");
+    }
+
+    private static void closeAll(AutoCloseable... closeables) {
+        for (AutoCloseable c : closeables) {
             try {
                 if (c != null) {
                     c.close();
@@ -92,7 +116,6 @@ class S3EventFrontTest {
     void sdkPutIsStoredAndNotifiedOnceWithFormEncodedKey() throws Exception {
         String key = "staging/abc/my photo.jpg";
         byte[] body = "not really a jpeg".getBytes(StandardCharsets.UTF_8);
-        sentBySdk.clear();
 
         String eTag = viaFront.putObject(b -> b.bucket(s3.bucket()).key(key).contentType("image/jpeg"),
                 RequestBody.fromBytes(body)).eTag();
@@ -224,7 +247,8 @@ class S3EventFrontTest {
         var options = S3EventFront.Options.of(s3.endpoint(), 0, s3.bucket(), json -> {
             throw new IllegalStateException("sink down");
         });
-        try (var failing = S3EventFront.start(options); S3Client client = client(failing.endpoint())) {
+        try (var failing = S3EventFront.start(options);
+             S3Client client = client(failing.endpoint(), new CopyOnWriteArrayList<>())) {
             for (int i = 0; i < 2; i++) {
                 String key = "staging/failing-sink/" + i;
                 client.putObject(b -> b.bucket(s3.bucket()).key(key), RequestBody.fromString("x"));
@@ -233,15 +257,70 @@ class S3EventFrontTest {
         }
     }
 
+    @Test
+    void theEventOfARePutNeverOvertakesTheEventOfThePutBeforeIt() throws Exception {
+        // The sink is still busy with the first event when the re-PUT is answered: a front that delivered each
+        // event on a thread of its own would hand over the re-PUT's event first.
+        CountDownLatch rePutAnswered = new CountDownLatch(1);
+        AtomicBoolean first = new AtomicBoolean(true);
+        BlockingQueue<String> received = new LinkedBlockingQueue<>();
+        Consumer<String> slowAtFirst = json -> {
+            if (first.getAndSet(false)) {
+                try {
+                    rePutAnswered.await(EVENT_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            received.add(json);
+        };
+        String key = "staging/reput/" + System.nanoTime() + ".bin";
+        try (var ordered = S3EventFront.start(S3EventFront.Options.of(s3.endpoint(), 0, s3.bucket(), slowAtFirst));
+             S3Client client = client(ordered.endpoint(), new CopyOnWriteArrayList<>())) {
+            String put = client.putObject(b -> b.bucket(s3.bucket()).key(key), RequestBody.fromBytes(bytes(10, 1)))
+                    .eTag().replace("\"", "");
+            String rePut = client.putObject(b -> b.bucket(s3.bucket()).key(key), RequestBody.fromBytes(bytes(20, 2)))
+                    .eTag().replace("\"", "");
+            rePutAnswered.countDown();
+
+            List<JsonNode> records = new ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                String event = received.poll(EVENT_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+                assertNotNull(event, "no S3 event within " + EVENT_WAIT);
+                records.add(record(event));
+            }
+            assertEquals(List.of(put, rePut), records.stream().map(r -> text(r, "s3", "object", "eTag")).toList(),
+                    "the PUT's event, then the re-PUT's");
+            String firstSequencer = text(records.get(0), "s3", "object", "sequencer");
+            String secondSequencer = text(records.get(1), "s3", "object", "sequencer");
+            assertTrue(firstSequencer.compareTo(secondSequencer) < 0, firstSequencer + " then " + secondSequencer);
+        }
+        assertOnlyEventsAfterThisAreNew();
+    }
+
+    @Test
+    void closingAFrontDeliversWhatItOwesToItsOwnSinkOnly() throws Exception {
+        BlockingQueue<String> own = new LinkedBlockingQueue<>();
+        String key = "staging/closing/" + System.nanoTime();
+        try (var other = S3EventFront.start(S3EventFront.Options.of(s3.endpoint(), 0, s3.bucket(), own::add));
+             S3Client client = client(other.endpoint(), new CopyOnWriteArrayList<>())) {
+            client.putObject(b -> b.bucket(s3.bucket()).key(key), RequestBody.fromString("x"));
+        }
+
+        assertEquals(1, own.size(), "the closed front's event reached its sink before close returned");
+        assertEquals(key, S3Events.decodeKey(text(record(own.take()), "s3", "object", "key")));
+        assertOnlyEventsAfterThisAreNew(); // and nothing reached this test's front
+    }
+
     /** Sends a notified PUT and checks it is the next event: nothing else was emitted before it. */
-    private static void assertOnlyEventsAfterThisAreNew() throws InterruptedException {
+    private void assertOnlyEventsAfterThisAreNew() throws InterruptedException {
         String key = "staging/sentinel/" + sentinels.incrementAndGet();
         viaFront.putObject(b -> b.bucket(s3.bucket()).key(key), RequestBody.fromString("sentinel"));
         JsonNode record = record(nextEvent());
         assertEquals(key, S3Events.decodeKey(text(record, "s3", "object", "key")), "an unexpected event came first");
     }
 
-    private static HttpResponse<String> browserPut(String key, String signedType, byte[] body, String sentType)
+    private HttpResponse<String> browserPut(String key, String signedType, byte[] body, String sentType)
             throws Exception {
         URI url = presigner.presignPutObject(p -> p.signatureDuration(Duration.ofMinutes(5))
                         .putObjectRequest(b -> b.bucket(s3.bucket()).key(key).contentType(signedType)))
@@ -253,7 +332,7 @@ class S3EventFrontTest {
         return browser.send(request, HttpResponse.BodyHandlers.ofString());
     }
 
-    private static String nextEvent() throws InterruptedException {
+    private String nextEvent() throws InterruptedException {
         String event = events.poll(EVENT_WAIT.toMillis(), TimeUnit.MILLISECONDS);
         assertNotNull(event, "no S3 event within " + EVENT_WAIT);
         return event;
@@ -283,7 +362,7 @@ class S3EventFrontTest {
         return bytes;
     }
 
-    private static S3Client client(URI endpoint) {
+    private static S3Client client(URI endpoint, List<SdkHttpRequest> sent) {
         return S3Client.builder()
                 .endpointOverride(endpoint)
                 .forcePathStyle(true)
@@ -295,7 +374,7 @@ class S3EventFrontTest {
                 .overrideConfiguration(o -> o.addExecutionInterceptor(new ExecutionInterceptor() {
                     @Override
                     public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
-                        sentBySdk.add(context.httpRequest());
+                        sent.add(context.httpRequest());
                     }
                 }))
                 .build();

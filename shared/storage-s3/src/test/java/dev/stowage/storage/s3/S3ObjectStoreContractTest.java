@@ -28,4 +28,10 @@ class S3ObjectStoreContractTest extends ObjectStoreContract {
     protected ObjectStore store() {
         return context.getBean(ObjectStore.class);
     }
+
+    // Asked with ChecksumMode.ENABLED, S3 and s3proxy report the checksum a PUT declared.
+    @Override
+    protected boolean keepsChecksums() {
+        return true;
+    }
 }
