@@ -158,7 +158,7 @@ class PurgerHandlerTest {
         assertTrue(context.getBean(Assets.class).findById(completed.requireAssetId()).isPresent());
 
         var again = purge(Events.text("scheduled-purge.json"));
-        assertEquals(new PurgeAbandonedUploads.Report(false, 0, 0, 0, 0, 0, 0, 0, 0, 0), again);
+        assertEquals(new PurgeAbandonedUploads.Report(false, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0), again);
     }
 
     @Test
