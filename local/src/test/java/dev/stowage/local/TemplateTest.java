@@ -41,7 +41,8 @@ class TemplateTest {
     /** The HTTP API gives an integration 30 s, a fixed limit; an API function must stop before it. */
     private static final int HTTP_API_INTEGRATION_LIMIT_SECONDS = 30;
     private static final Set<String> PROMOTING_FUNCTIONS =
-            Set.of("CompleteUploadFunction", "ProxiedUploadFunction", "UploadEventsFunction");
+            Set.of("CompleteUploadFunction", "ProxiedUploadFunction", "UploadEventsFunction",
+                    "PurgerFunction"); // the purger resumes lanes whose holder died
 
     @Test
     void everyRefGetAttSubVariableAndDependsOnNamesSomethingDeclared() {
@@ -100,11 +101,23 @@ class TemplateTest {
     @Test
     void apiFunctionsStopBeforeTheHttpApiGivesUp() {
         Map<String, Map<String, Object>> api = functions(TemplateTest::isApiFunction);
-        assertEquals(8, api.size(), "HttpApi-triggered functions: " + api.keySet());
+        assertEquals(9, api.size(), "HttpApi-triggered functions: " + api.keySet());
         api.forEach((name, properties) -> {
             int timeout = ((Number) effective(properties, "Timeout")).intValue();
             assertTrue(timeout < HTTP_API_INTEGRATION_LIMIT_SECONDS,
                     name + " times out after " + timeout + " s, not before the HTTP API's fixed 30 s");
+        });
+    }
+
+    @Test
+    void everyConnectionBudgetCoversAllTheReservedConcurrency() {
+        // Each instance holds at most one connection: the reservations must fit the budget the proxy has.
+        int apiFunctions = functions(TemplateTest::isApiFunction).size();
+        asMap(asMap(section("Mappings").get("ConnectionBudget"))).forEach((budget, row) -> {
+            Map<String, Object> share = asMap(row);
+            int total = apiFunctions * ((Number) share.get("Api")).intValue()
+                    + ((Number) share.get("UploadEvents")).intValue() + 1;
+            assertTrue(total <= Integer.parseInt(budget), "budget " + budget + " reserves " + total);
         });
     }
 
@@ -238,7 +251,7 @@ class TemplateTest {
     @Test
     void everyFunctionHasReservedConcurrencyJsonLogsAndActiveTracing() {
         Map<String, Map<String, Object>> all = functions(name -> true);
-        assertEquals(10, all.size(), "functions: " + all.keySet());
+        assertEquals(11, all.size(), "functions: " + all.keySet());
         all.forEach((name, properties) -> {
             assertNotNull(properties.get("ReservedConcurrentExecutions"), name + " has no reserved concurrency");
             Map<String, Object> logging = asMap(properties.get("LoggingConfig"));

@@ -62,6 +62,26 @@ public interface AssetRows extends CrudRepository<AssetRow, UUID> {
              ORDER BY updated_at LIMIT :limit""", nativeQuery = true)
     List<AssetRow> findOrphanStaged(double idleSeconds, int limit);
 
+    @Query(value = """
+            SELECT * FROM assets
+             WHERE detached_at < now() - make_interval(secs => :graceSeconds)
+               AND state IN ('available', 'processing', 'ready', 'degraded', 'quarantined')
+             ORDER BY detached_at LIMIT :limit""", nativeQuery = true)
+    List<AssetRow> findDetached(double graceSeconds, int limit);
+
+    @Query(value = """
+            UPDATE assets SET state = 'deleted'
+             WHERE id = :id AND state IN ('available', 'processing', 'ready', 'degraded', 'quarantined')
+               AND detached_at < now() - make_interval(secs => :graceSeconds)
+               AND NOT EXISTS (SELECT 1 FROM attachments WHERE asset_id = :id)""", nativeQuery = true)
+    int markDeletedIfDetached(UUID id, double graceSeconds);
+
+    @Query(value = "SELECT * FROM assets WHERE state = 'deleted' ORDER BY updated_at LIMIT :limit", nativeQuery = true)
+    List<AssetRow> findDeleted(int limit);
+
+    @Query("DELETE FROM assets WHERE id = :id AND state = 'deleted'")
+    int removeDeleted(UUID id);
+
     @Query("DELETE FROM assets WHERE id = :id AND state = 'staged'")
     int deleteStaged(UUID id);
 

@@ -75,6 +75,26 @@ public class JdbcAssets implements Assets {
         return assets.findOrphanStaged(idle.toMillis() / 1000.0, limit).stream().map(Rows::toAsset).toList();
     }
 
+    @Override
+    public List<Asset> findDetached(Duration grace, int limit) {
+        return assets.findDetached(grace.toMillis() / 1000.0, limit).stream().map(Rows::toAsset).toList();
+    }
+
+    @Override
+    public boolean markDeletedIfDetached(UUID id, Duration grace) {
+        return assets.markDeletedIfDetached(id, grace.toMillis() / 1000.0) == 1;
+    }
+
+    @Override
+    public List<Asset> findDeleted(int limit) {
+        return assets.findDeleted(limit).stream().map(Rows::toAsset).toList();
+    }
+
+    @Override
+    public boolean removeDeleted(UUID id) {
+        return assets.removeDeleted(id) == 1;
+    }
+
     static double seconds(Lease lease) {
         return lease.length().toMillis() / 1000.0;
     }

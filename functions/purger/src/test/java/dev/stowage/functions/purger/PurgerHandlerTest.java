@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.stowage.domain.Principal;
 import dev.stowage.domain.asset.AssetState;
 import dev.stowage.domain.asset.PromoteAsset;
+import dev.stowage.domain.attachment.PurgeDetachedAssets;
 import dev.stowage.domain.port.Assets;
 import dev.stowage.domain.port.MultipartStore;
 import dev.stowage.domain.port.MultipartStore.PendingUpload;
@@ -131,7 +132,7 @@ class PurgerHandlerTest {
                                         MultipartStore multipart, Clock clock, Duration orphanGrace) {
         return new PurgeAbandonedUploads(context.getBean(UploadSessions.class), context.getBean(Assets.class), store,
                 verify, context.getBean(PromoteAsset.class), Duration.ofMinutes(10), residue, multipart, clock, BATCH,
-                orphanGrace);
+                orphanGrace, context.getBean(PurgeDetachedAssets.class));
     }
 
     @Test

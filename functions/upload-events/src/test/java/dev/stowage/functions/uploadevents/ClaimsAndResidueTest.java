@@ -309,7 +309,8 @@ class ClaimsAndResidueTest {
         store.put(key, jpeg, "image/jpeg"); // the request died here, before validation began
         var purger = new PurgeAbandonedUploads(sessions, assets, store, lane(multipart),
                 context.getBean(PromoteAsset.class), Duration.ZERO,
-                new UploadResidue(assets, store, multipart), multipart, Clock.systemUTC(), 100, Duration.ofDays(1));
+                new UploadResidue(assets, store, multipart), multipart, Clock.systemUTC(), 100, Duration.ofDays(1),
+                context.getBean(dev.stowage.domain.attachment.PurgeDetachedAssets.class));
 
         var report = purger.run(false);
 

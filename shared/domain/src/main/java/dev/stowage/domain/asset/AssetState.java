@@ -12,8 +12,8 @@ public enum AssetState implements MachineState<AssetState> {
             .allow(VALIDATING, ANALYZING)
             .allow(ANALYZING, PROMOTING, QUARANTINED)
             .allow(PROMOTING, AVAILABLE)
-            .allow(AVAILABLE, PROCESSING, QUARANTINED)
-            .allow(PROCESSING, READY, DEGRADED, QUARANTINED)
+            .allow(AVAILABLE, PROCESSING, QUARANTINED, DELETED)
+            .allow(PROCESSING, READY, DEGRADED, QUARANTINED, DELETED)
             .allow(READY, DEGRADED, DELETED)
             .allow(DEGRADED, QUARANTINED, DELETED)
             .allow(QUARANTINED, DELETED);

@@ -47,6 +47,21 @@ public interface Assets {
 
     List<Variant> variantsOf(UUID assetId);
 
+    /** Assets detached for longer than {@code grace} (no attachment references them), oldest first. */
+    List<Asset> findDetached(Duration grace, int limit);
+
+    /**
+     * → deleted, only if still detached for longer than {@code grace} and referenced by no attachment
+     * when the statement runs (an attach that raced it has cleared the mark).
+     */
+    boolean markDeletedIfDetached(UUID id, Duration grace);
+
+    /** Assets marked deleted whose objects and row are still to go. */
+    List<Asset> findDeleted(int limit);
+
+    /** Removes a deleted asset's row (its variants go with it). */
+    boolean removeDeleted(UUID id);
+
     /** Deletes an asset that never got past staged; any other state is left alone. */
     boolean deleteStaged(UUID id);
 }

@@ -2,6 +2,7 @@ package dev.stowage.domain.upload;
 
 import dev.stowage.domain.StorageKeys;
 import dev.stowage.domain.asset.Asset;
+import dev.stowage.domain.attachment.PurgeDetachedAssets;
 import dev.stowage.domain.asset.PromoteAsset;
 import dev.stowage.domain.port.Assets;
 import dev.stowage.domain.port.MultipartStore.PendingUpload;
@@ -25,7 +26,8 @@ import java.util.logging.Logger;
  * sessions past their expiry become {@code expired}, unless storage holds their finished upload (its
  * S3 event was lost), which is verified instead; ended sessions' residue (multipart upload, staged object,
  * staged asset) is removed; and multipart uploads under {@code staging/} that no session knows are
- * aborted. Works in batches so memory stays flat; a second run finds nothing to do. A dry run only counts.
+ * aborted; assets detached from their last attachment are purged. Works in batches so memory stays flat;
+ * a second run finds nothing to do. A dry run only counts.
  */
 public final class PurgeAbandonedUploads {
     private static final Logger LOG = Logger.getLogger(PurgeAbandonedUploads.class.getName());
@@ -37,7 +39,7 @@ public final class PurgeAbandonedUploads {
     /** What a run did (or, dry, would do). */
     public record Report(boolean dryRun, int lanesResumed, int sessionsVerified, int sessionsExpired,
                          int residueSessions, int multipartAborted, int objectsDeleted, int assetsDeleted,
-                         int orphanMultipartAborted, int orphanStagedAssetsDeleted) {}
+                         int orphanMultipartAborted, int orphanStagedAssetsDeleted, int detachedAssetsPurged) {}
 
     private final UploadSessions sessions;
     private final Assets assets;
@@ -50,6 +52,7 @@ public final class PurgeAbandonedUploads {
     private final Clock clock;
     private final int batchSize;
     private final Duration orphanGrace;
+    private final PurgeDetachedAssets detached;
 
     /**
      * @param orphanGrace how old an unknown multipart upload must be before it is aborted: a session
@@ -58,7 +61,8 @@ public final class PurgeAbandonedUploads {
      */
     public PurgeAbandonedUploads(UploadSessions sessions, Assets assets, ObjectStore store, VerifyUpload verify,
                                  PromoteAsset promote, Duration lease, UploadResidue residue,
-                                 MultipartStore multipart, Clock clock, int batchSize, Duration orphanGrace) {
+                                 MultipartStore multipart, Clock clock, int batchSize, Duration orphanGrace,
+                                 PurgeDetachedAssets detached) {
         this.sessions = sessions;
         this.assets = assets;
         this.store = store;
@@ -70,6 +74,7 @@ public final class PurgeAbandonedUploads {
         this.clock = clock;
         this.batchSize = batchSize;
         this.orphanGrace = orphanGrace;
+        this.detached = detached;
     }
 
     public Report run(boolean dryRun) {
@@ -96,8 +101,10 @@ public final class PurgeAbandonedUploads {
         }
         int orphans = abortOrphans(now, dryRun);
         int orphanAssets = dryRun ? 0 : deleteOrphanStaged();
+        int detachedPurged = dryRun ? 0 : detached.run();
         return new Report(dryRun, resumed, expiredOrVerified[1], expiredOrVerified[0], residueSessions,
-                cleaned.multipartAborted(), cleaned.objectsDeleted(), cleaned.assetsDeleted(), orphans, orphanAssets);
+                cleaned.multipartAborted(), cleaned.objectsDeleted(), cleaned.assetsDeleted(), orphans, orphanAssets,
+                detachedPurged);
     }
 
     /** Finishes the lanes whose holder died; a lane that fails again is left for the next run. */

@@ -12,4 +12,9 @@ public record Variant(
         VariantState state,
         Optional<String> storageKey,
         Optional<String> failureReason,
-        Instant updatedAt) {}
+        Instant updatedAt) {
+
+    public boolean isReady() {
+        return state == VariantState.READY;
+    }
+}

@@ -2,7 +2,10 @@ package dev.stowage.lambda.wiring;
 
 import dev.stowage.domain.asset.GetAsset;
 import dev.stowage.domain.asset.PromoteAsset;
+import dev.stowage.domain.attachment.AttachAsset;
+import dev.stowage.domain.attachment.PurgeDetachedAssets;
 import dev.stowage.domain.port.Assets;
+import dev.stowage.domain.port.Attachments;
 import dev.stowage.domain.port.MediaProbe;
 import dev.stowage.domain.port.MultipartStore;
 import dev.stowage.domain.port.ObjectStore;
@@ -93,9 +96,19 @@ public class LifecycleFactory {
     PurgeAbandonedUploads purgeAbandonedUploads(UploadSessions sessions, Assets assets, ObjectStore store,
                                                 VerifyUpload verify, PromoteAsset promote, UploadResidue residue,
                                                 MultipartStore multipart, Clock clock, PurgeSettings settings,
-                                                LifecycleSettings lifecycle) {
+                                                LifecycleSettings lifecycle, PurgeDetachedAssets detached) {
         return new PurgeAbandonedUploads(sessions, assets, store, verify, promote, lifecycle.lease(), residue,
-                multipart, clock, settings.batchSize(), settings.orphanGrace());
+                multipart, clock, settings.batchSize(), settings.orphanGrace(), detached);
+    }
+
+    @Singleton
+    PurgeDetachedAssets purgeDetachedAssets(Assets assets, ObjectStore store, PurgeSettings settings) {
+        return new PurgeDetachedAssets(assets, store, settings.detachedGrace(), settings.batchSize());
+    }
+
+    @Singleton
+    AttachAsset attachAsset(Attachments attachments, Assets assets) {
+        return new AttachAsset(attachments, assets);
     }
 
     @Singleton
