@@ -17,6 +17,9 @@ public final class ProfileParser {
     private static final Pattern VARIANT =
             Pattern.compile("(\\d{1,5})x(\\d{1,5})(?:\\s+(contain|cover|fill))?(?:\\s+(jpeg|png|webp|gif))?(?:\\s+q(\\d{1,3}))?");
 
+    /** S3 refuses a presigned URL that lives longer. */
+    private static final java.time.Duration S3_PRESIGN_LIMIT = java.time.Duration.ofDays(7);
+
     private ProfileParser() {}
 
     public static Profile parse(ProfileSettings s) {
@@ -38,10 +41,13 @@ public final class ProfileParser {
         }
         Delivery.Mode mode = enumValue(Delivery.Mode.class, s.delivery(), at + ".delivery");
         StalePolicy stale = enumValue(StalePolicy.class, s.stalePolicy(), at + ".stale-policy");
+        if (s.deliveryTtl().isNegative() || s.deliveryTtl().isZero()) {
+            throw bad(at + ".delivery-ttl", "must be positive");
+        }
         if (s.sessionTtl().isNegative() || s.sessionTtl().isZero()) {
             throw bad(at + ".session-ttl", "must be positive");
         }
-        if (s.signTtl().isNegative() || s.signTtl().isZero() || s.signTtl().toDays() > 7) {
+        if (s.signTtl().isNegative() || s.signTtl().isZero() || s.signTtl().compareTo(S3_PRESIGN_LIMIT) > 0) {
             throw bad(at + ".sign-ttl", "must be positive and at most 7 days (S3's presign limit)");
         }
         return new Profile(s.name(), java.util.Set.copyOf(s.allowedContentTypes()), s.maxBytes(), variants,

@@ -25,6 +25,7 @@ import dev.stowage.lambda.config.LifecycleSettings;
 import dev.stowage.lambda.config.PurgeSettings;
 import dev.stowage.lambda.config.ProfileParser;
 import dev.stowage.lambda.config.ProfileSettings;
+import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Factory;
 import jakarta.inject.Singleton;
 import java.time.Clock;
@@ -39,7 +40,9 @@ public class LifecycleFactory {
         return Clock.systemUTC();
     }
 
-    @Singleton
+    // @Context, so a bad profile stops the function as it starts (naming the setting), rather than passing
+    // start-up and failing every request that first needs a profile.
+    @Context
     Profiles profiles(List<ProfileSettings> settings) {
         if (settings.isEmpty()) {
             throw new IllegalArgumentException("invalid setting stowage.profiles: no profile is configured");
