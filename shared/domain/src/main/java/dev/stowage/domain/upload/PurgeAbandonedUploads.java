@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.logging.Level;
@@ -137,7 +138,11 @@ public final class PurgeAbandonedUploads {
         for (List<UploadSession> batch = sessions.findExpirable(now, batchSize); !batch.isEmpty() && seen.addAll(
                 batch.stream().map(UploadSession::id).toList()); batch = sessions.findExpirable(now, batchSize)) {
             for (UploadSession s : batch) {
-                if (store.head(s.uploadKey()).isEmpty()) {
+                Optional<Boolean> held = holdsUpload(s);
+                if (held.isEmpty()) {
+                    continue; // not knowing whether the bytes are there, neither expire nor verify: next run
+                }
+                if (!held.get()) {
                     expired += sessions.transition(s.id(), OPEN, UploadState.EXPIRED) ? 1 : 0;
                 } else if (attempt("session " + s.id(), () -> verify.resume(s.id()))) {
                     verified++; // a finished upload is never deleted as abandoned; a failed attempt waits
@@ -145,6 +150,17 @@ public final class PurgeAbandonedUploads {
             }
         }
         return new int[] {expired, verified};
+    }
+
+    /** Whether storage holds the session's upload; empty when storage could not say (logged). */
+    private Optional<Boolean> holdsUpload(UploadSession s) {
+        try {
+            return Optional.of(store.head(s.uploadKey()).isPresent());
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "could not look for the upload of expired session " + s.id()
+                    + "; the next run tries again", e);
+            return Optional.empty();
+        }
     }
 
     /**
