@@ -106,6 +106,16 @@ class ClaimsAndResidueTest {
                 response.headers().firstValue("ETag").orElseThrow());
     }
 
+    /** Storage that answers 500 when asked to assemble: the invocation dies after its claim. */
+    static MultipartStore failingToAssemble() {
+        return new DelegatingMultipartStore(multipart) {
+            @Override
+            public Optional<String> complete(String key, String uploadId, List<Part> parts) {
+                throw new IllegalStateException("S3 answered 500 InternalError");
+            }
+        };
+    }
+
     UploadState stateOf(UploadSession session) {
         return sessions.findById(session.id()).orElseThrow().state();
     }
@@ -178,12 +188,7 @@ class ClaimsAndResidueTest {
     @Test
     void aCompleteThatDiesWhileStorageAssemblesIsFinishedByThePurgerFromTheStoredParts() {
         Uploaded up = multipartUploaded();
-        MultipartStore failing = new DelegatingMultipartStore(multipart) {
-            @Override
-            public Optional<String> complete(String key, String uploadId, List<Part> parts) {
-                throw new IllegalStateException("S3 answered 500 InternalError");
-            }
-        };
+        MultipartStore failing = failingToAssemble();
         // Lease 0: the claim is stale at once, as it is once the dead invocation's lease has run out.
         assertThrows(IllegalStateException.class,
                 () -> lane(failing, Duration.ZERO, Long.MAX_VALUE).complete(carol, up.session().id(), up.parts()));
@@ -201,12 +206,7 @@ class ClaimsAndResidueTest {
     @Test
     void aClaimWithNoBytesBehindItIsReleasedSoTheSessionCanGoOnOrExpire() {
         Uploaded up = multipartUploaded();
-        MultipartStore failing = new DelegatingMultipartStore(multipart) {
-            @Override
-            public Optional<String> complete(String key, String uploadId, List<Part> parts) {
-                throw new IllegalStateException("S3 answered 500 InternalError");
-            }
-        };
+        MultipartStore failing = failingToAssemble();
         assertThrows(IllegalStateException.class,
                 () -> lane(failing, Duration.ZERO, Long.MAX_VALUE).complete(carol, up.session().id(), up.parts()));
         // The parts are gone (here: aborted behind Stowage's back), so nothing can be assembled.
