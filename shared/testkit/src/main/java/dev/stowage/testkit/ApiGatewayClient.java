@@ -48,8 +48,11 @@ public final class ApiGatewayClient {
         return new Reply(r.getStatusCode(), r.getHeaders() == null ? Map.of() : r.getHeaders(), body, json);
     }
 
+    /** {@code path} may carry a query string, which API Gateway hands over apart from the path. */
     public Reply call(String subject, String method, String path, String jsonBody) {
-        return send(event(subject, method, path, "", "application/json", jsonBody, false));
+        int q = path.indexOf('?');
+        return send(event(subject, method, q < 0 ? path : path.substring(0, q), q < 0 ? "" : path.substring(q + 1),
+                "application/json", jsonBody, false));
     }
 
     public APIGatewayV2HTTPEvent event(String subject, String method, String path, String query, String contentType,
@@ -74,11 +77,28 @@ public final class ApiGatewayClient {
                 .withRouteKey(method + " " + path)
                 .withRawPath(path)
                 .withRawQueryString(query)
+                .withQueryStringParameters(queryParameters(query))
                 .withHeaders(headers)
                 .withRequestContext(context.build())
                 .withBody(body)
                 .withIsBase64Encoded(base64)
                 .build();
+    }
+
+    /** As API Gateway decodes them: repeated names joined with commas. */
+    private static Map<String, String> queryParameters(String query) {
+        Map<String, String> parameters = new java.util.LinkedHashMap<>();
+        if (query != null && !query.isEmpty()) {
+            for (String pair : query.split("&")) {
+                int eq = pair.indexOf('=');
+                String name = java.net.URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq),
+                        java.nio.charset.StandardCharsets.UTF_8);
+                String value = eq < 0 ? "" : java.net.URLDecoder.decode(pair.substring(eq + 1),
+                        java.nio.charset.StandardCharsets.UTF_8);
+                parameters.merge(name, value, (a, b) -> a + "," + b);
+            }
+        }
+        return parameters.isEmpty() ? null : parameters;
     }
 
     public <T> T decode(String text, Class<T> type) {

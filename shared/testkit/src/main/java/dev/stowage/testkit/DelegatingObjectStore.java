@@ -2,7 +2,6 @@ package dev.stowage.testkit;
 
 import dev.stowage.domain.port.ObjectStore;
 import java.io.InputStream;
-import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -53,7 +52,7 @@ public class DelegatingObjectStore implements ObjectStore {
     }
 
     @Override
-    public PresignedRequest presignGet(String key, Duration ttl) {
-        return delegate.presignGet(key, ttl);
+    public PresignedRequest presignGet(GetSpec spec) {
+        return delegate.presignGet(spec);
     }
 }

@@ -47,7 +47,15 @@ public interface ObjectStore {
     PresignedRequest presignPut(PutSpec spec);
 
     /** A GET URL for {@code key}, valid for {@code ttl}. */
-    PresignedRequest presignGet(String key, Duration ttl);
+    default PresignedRequest presignGet(String key, Duration ttl) {
+        return presignGet(new GetSpec(key, ttl, Optional.empty(), Optional.empty()));
+    }
+
+    /** A GET URL whose response carries the given {@code Content-Type} and {@code Content-Disposition}. */
+    PresignedRequest presignGet(GetSpec spec);
+
+    /** What a signed GET binds: the key, how long, and the response headers storage must send. */
+    record GetSpec(String key, Duration ttl, Optional<String> contentType, Optional<String> contentDisposition) {}
 
     /** What the signed PUT binds. {@code checksumSha256} is base64, as S3 carries it. */
     record PutSpec(String key, String contentType, long contentLength, Optional<String> checksumSha256, Duration ttl) {}

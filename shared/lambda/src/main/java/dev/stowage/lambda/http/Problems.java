@@ -51,11 +51,12 @@ public final class Problems {
     }
 
     /** 200 with the view of the value, or the problem the use case reported. */
-    public static <T> HttpResponse<?> respond(Result<T> result, Function<? super T, ?> view) {
+    public static <T> MutableHttpResponse<?> respond(Result<T> result, Function<? super T, ?> view) {
         return respond(result, HttpStatus.OK, view);
     }
 
-    public static <T> HttpResponse<?> respond(Result<T> result, HttpStatus success, Function<? super T, ?> view) {
+    public static <T> MutableHttpResponse<?> respond(Result<T> result, HttpStatus success,
+                                                     Function<? super T, ?> view) {
         return switch (result) {
             case Result.Ok<T> ok -> HttpResponse.status(success).body(view.apply(ok.value()));
             case Result.Err<T> err -> problem(err.code(), err.detail());

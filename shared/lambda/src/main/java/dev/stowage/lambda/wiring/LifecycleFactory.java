@@ -4,6 +4,7 @@ import dev.stowage.domain.asset.GetAsset;
 import dev.stowage.domain.asset.PromoteAsset;
 import dev.stowage.domain.attachment.AttachAsset;
 import dev.stowage.domain.attachment.PurgeDetachedAssets;
+import dev.stowage.domain.delivery.DeliverAsset;
 import dev.stowage.domain.port.Assets;
 import dev.stowage.domain.port.Attachments;
 import dev.stowage.domain.port.MediaProbe;
@@ -26,9 +27,12 @@ import dev.stowage.lambda.config.PurgeSettings;
 import dev.stowage.lambda.config.ProfileParser;
 import dev.stowage.lambda.config.ProfileSettings;
 import io.micronaut.context.annotation.Context;
+import io.micronaut.context.annotation.Value;
 import io.micronaut.context.annotation.Factory;
 import jakarta.inject.Singleton;
+import java.net.URI;
 import java.time.Clock;
+import java.util.Optional;
 import java.util.List;
 
 /** Builds the domain's use cases from the adapters; the domain itself knows no framework. */
@@ -123,6 +127,14 @@ public class LifecycleFactory {
     @Singleton
     GetUpload getUpload(UploadSessions sessions, MultipartStore multipart, Clock clock) {
         return new GetUpload(sessions, multipart, clock);
+    }
+
+    @Singleton
+    DeliverAsset deliverAsset(Assets assets, ObjectStore store, Profiles profiles,
+                              @Value("${stowage.delivery.public-base-url:}") String publicBaseUrl) {
+        // A public base URL (a CDN in front of the bucket) ends with '/', so keys resolve below it.
+        return new DeliverAsset(assets, store, profiles, publicBaseUrl.isBlank() ? Optional.empty()
+                : Optional.of(URI.create(publicBaseUrl.endsWith("/") ? publicBaseUrl : publicBaseUrl + "/")));
     }
 
     @Singleton

@@ -138,8 +138,12 @@ public class S3ObjectStore implements ObjectStore {
     }
 
     @Override
-    public PresignedRequest presignGet(String key, Duration ttl) {
-        var signed = presigner.presignGetObject(p -> p.signatureDuration(ttl).getObjectRequest(g -> g.bucket(bucket).key(key)));
+    public PresignedRequest presignGet(GetSpec spec) {
+        var signed = presigner.presignGetObject(p -> p.signatureDuration(spec.ttl()).getObjectRequest(g -> {
+            g.bucket(bucket).key(spec.key());
+            spec.contentType().ifPresent(g::responseContentType);
+            spec.contentDisposition().ifPresent(g::responseContentDisposition);
+        }));
         return toPort(signed);
     }
 
