@@ -14,9 +14,17 @@ import java.util.Objects;
 public record Principal(String id) implements java.security.Principal {
     public Principal {
         Objects.requireNonNull(id, "id");
-        if (id.isBlank()) {
-            throw new IllegalArgumentException("principal id is blank");
+        if (!isAcceptable(id)) {
+            throw new IllegalArgumentException("principal id is blank or holds control characters");
         }
+    }
+
+    /**
+     * Whether a subject can name a caller: not blank, and no control characters (PostgreSQL text cannot
+     * even store U+0000, and no identity provider issues them).
+     */
+    public static boolean isAcceptable(String id) {
+        return id != null && !id.isBlank() && id.codePoints().noneMatch(Character::isISOControl);
     }
 
     /** A short, stable handle for logs that does not reveal who the caller is: 12 hex digits of SHA-256. */

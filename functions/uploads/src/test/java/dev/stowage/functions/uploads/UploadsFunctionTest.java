@@ -189,6 +189,16 @@ class UploadsFunctionTest {
         assertEquals("unauthenticated", reply.string("code"));
     }
 
+    @Test
+    void aSubjectNoCallerCanHaveIs401NotA500() {
+        // A token's sub is JSON: it can hold U+0000, which PostgreSQL text cannot store.
+        for (String subject : new String[] {"a\u0000b", "a\u0001b", "line\nbreak", " "}) {
+            var reply = api.call(subject, "POST", "/v1/uploads", initiateBody("a.jpg", "image/jpeg", 10));
+            assertEquals(401, reply.status(), reply.body());
+            assertEquals("unauthenticated", reply.string("code"));
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
         "malformed JSON            | {\"profile\":                                                                              | 400 | malformed_request",

@@ -24,7 +24,8 @@ public class CallerBinder implements TypedRequestArgumentBinder<Principal> {
 
     @Override
     public BindingResult<Principal> bind(ArgumentConversionContext<Principal> context, HttpRequest<?> source) {
-        Principal principal = resolver.subject(source).map(Principal::new).orElseThrow(Unauthenticated::new);
+        Principal principal = resolver.subject(source).filter(Principal::isAcceptable).map(Principal::new)
+                .orElseThrow(Unauthenticated::new);
         source.setAttribute(AccessLog.CALLER, principal); // for the access log, which must not resolve it again
         return () -> Optional.of(principal);
     }
