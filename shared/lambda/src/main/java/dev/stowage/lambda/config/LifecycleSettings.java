@@ -1,6 +1,7 @@
 package dev.stowage.lambda.config;
 
 import io.micronaut.context.annotation.ConfigurationProperties;
+import io.micronaut.context.annotation.Context;
 import io.micronaut.core.bind.annotation.Bindable;
 import io.micronaut.core.convert.format.ReadableBytes;
 
@@ -14,10 +15,32 @@ import io.micronaut.core.convert.format.ReadableBytes;
  * multipart object, copying it) could outlast the API function, so the S3 event's lane (300 s) does it and
  * {@code complete} answers 202 with the upload in flight.
  */
+@Context // built as the context starts, so a bad value stops start-up instead of failing a request
 @ConfigurationProperties("stowage.lifecycle")
 public record LifecycleSettings(
         @Bindable(defaultValue = "8MB") @ReadableBytes int probeWindowBytes,
         @Bindable(defaultValue = "4MB") @ReadableBytes long proxiedMaxBytes,
         @Bindable(defaultValue = "10s") java.time.Duration completeWait,
         @Bindable(defaultValue = "10m") java.time.Duration lease,
-        @Bindable(defaultValue = "64MB") @ReadableBytes long completeInlineMaxBytes) {}
+        @Bindable(defaultValue = "64MB") @ReadableBytes long completeInlineMaxBytes) {
+
+    public LifecycleSettings {
+        if (probeWindowBytes < 64 * 1024) {
+            throw Invalid.setting("stowage.lifecycle.probe-window-bytes", "must be at least 64KB, got " + probeWindowBytes);
+        }
+        if (proxiedMaxBytes < 1) {
+            throw Invalid.setting("stowage.lifecycle.proxied-max-bytes", "must be positive, got " + proxiedMaxBytes);
+        }
+        if (completeWait.isNegative() || completeWait.compareTo(java.time.Duration.ofSeconds(20)) > 0) {
+            // The API functions stop at 28 s; complete must answer well before.
+            throw Invalid.setting("stowage.lifecycle.complete-wait", "must be 0s..20s, got " + completeWait);
+        }
+        if (!lease.isPositive()) {
+            throw Invalid.setting("stowage.lifecycle.lease", "must be positive, got " + lease);
+        }
+        if (completeInlineMaxBytes < 0) {
+            throw Invalid.setting("stowage.lifecycle.complete-inline-max-bytes",
+                    "must not be negative, got " + completeInlineMaxBytes);
+        }
+    }
+}

@@ -25,15 +25,15 @@ public final class ProfileParser {
     public static Profile parse(ProfileSettings s) {
         String at = "stowage.profiles." + s.name();
         if (s.allowedContentTypes() == null || s.allowedContentTypes().isEmpty()) {
-            throw bad(at + ".allowed-content-types", "must list at least one media type");
+            throw Invalid.setting(at + ".allowed-content-types", "must list at least one media type");
         }
         for (String type : s.allowedContentTypes()) {
             if (!ContentTypes.isWellFormed(type)) {
-                throw bad(at + ".allowed-content-types", "'" + type + "' is not a media type");
+                throw Invalid.setting(at + ".allowed-content-types", "'" + type + "' is not a media type");
             }
         }
         if (s.maxBytes() <= 0) {
-            throw bad(at + ".max-bytes", "must be positive");
+            throw Invalid.setting(at + ".max-bytes", "must be positive");
         }
         List<VariantSpec> variants = new ArrayList<>();
         for (Map.Entry<String, String> v : (s.variants() == null ? Map.<String, String>of() : s.variants()).entrySet()) {
@@ -42,13 +42,13 @@ public final class ProfileParser {
         Delivery.Mode mode = enumValue(Delivery.Mode.class, s.delivery(), at + ".delivery");
         StalePolicy stale = enumValue(StalePolicy.class, s.stalePolicy(), at + ".stale-policy");
         if (s.deliveryTtl().isNegative() || s.deliveryTtl().isZero()) {
-            throw bad(at + ".delivery-ttl", "must be positive");
+            throw Invalid.setting(at + ".delivery-ttl", "must be positive");
         }
         if (s.sessionTtl().isNegative() || s.sessionTtl().isZero()) {
-            throw bad(at + ".session-ttl", "must be positive");
+            throw Invalid.setting(at + ".session-ttl", "must be positive");
         }
         if (s.signTtl().isNegative() || s.signTtl().isZero() || s.signTtl().compareTo(S3_PRESIGN_LIMIT) > 0) {
-            throw bad(at + ".sign-ttl", "must be positive and at most 7 days (S3's presign limit)");
+            throw Invalid.setting(at + ".sign-ttl", "must be positive and at most 7 days (S3's presign limit)");
         }
         return new Profile(s.name(), java.util.Set.copyOf(s.allowedContentTypes()), s.maxBytes(), variants,
                 new Delivery(mode, s.deliveryTtl()), stale, s.sessionTtl(), s.signTtl());
@@ -56,18 +56,18 @@ public final class ProfileParser {
 
     static VariantSpec variant(String setting, String name, String spec) {
         if (!name.matches("[a-z0-9][a-z0-9_-]{0,62}")) {
-            throw bad(setting, "variant names are lower-case letters, digits, '-' and '_'");
+            throw Invalid.setting(setting, "variant names are lower-case letters, digits, '-' and '_'");
         }
         Matcher m = VARIANT.matcher(spec == null ? "" : spec.trim().toLowerCase(Locale.ROOT));
         if (!m.matches()) {
-            throw bad(setting, "expected \"<width>x<height> [contain|cover|fill] [jpeg|png|webp|gif] [q<1-100>]\", was \""
+            throw Invalid.setting(setting, "expected \"<width>x<height> [contain|cover|fill] [jpeg|png|webp|gif] [q<1-100>]\", was \""
                     + spec + "\"");
         }
         int width = Integer.parseInt(m.group(1));
         int height = Integer.parseInt(m.group(2));
         int quality = m.group(5) == null ? 82 : Integer.parseInt(m.group(5));
         if (width == 0 || height == 0 || quality < 1 || quality > 100) {
-            throw bad(setting, "width and height must be positive and quality within 1..100");
+            throw Invalid.setting(setting, "width and height must be positive and quality within 1..100");
         }
         VariantSpec.Fit fit = m.group(3) == null ? VariantSpec.Fit.CONTAIN
                 : VariantSpec.Fit.valueOf(m.group(3).toUpperCase(Locale.ROOT));
@@ -78,11 +78,7 @@ public final class ProfileParser {
         try {
             return Enum.valueOf(type, value.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException | NullPointerException e) {
-            throw bad(setting, "unknown value '" + value + "'");
+            throw Invalid.setting(setting, "unknown value '" + value + "'");
         }
-    }
-
-    private static IllegalArgumentException bad(String setting, String why) {
-        return new IllegalArgumentException("invalid setting " + setting + ": " + why);
     }
 }

@@ -1,6 +1,7 @@
 package dev.stowage.lambda.config;
 
 import io.micronaut.context.annotation.ConfigurationProperties;
+import io.micronaut.context.annotation.Context;
 import io.micronaut.core.bind.annotation.Bindable;
 import java.time.Duration;
 
@@ -9,8 +10,23 @@ import java.time.Duration;
  * unknown multipart upload must be before it counts as an orphan, and how long an asset that lost its
  * last attachment is kept (an undo window) before it is deleted.
  */
+@Context // built as the context starts, so a bad value stops start-up instead of failing the first run
 @ConfigurationProperties("stowage.purge")
 public record PurgeSettings(
         @Bindable(defaultValue = "500") int batchSize,
         @Bindable(defaultValue = "1h") Duration orphanGrace,
-        @Bindable(defaultValue = "5m") Duration detachedGrace) {}
+        @Bindable(defaultValue = "5m") Duration detachedGrace) {
+
+    public PurgeSettings {
+        if (batchSize < 1 || batchSize > 10_000) {
+            throw Invalid.setting("stowage.purge.batch-size", "must be 1..10000, got " + batchSize);
+        }
+        if (orphanGrace.compareTo(Duration.ofMinutes(1)) < 0) {
+            // A session records its upload id just after S3 opens it: a younger upload may be a live one's.
+            throw Invalid.setting("stowage.purge.orphan-grace", "must be at least 1m, got " + orphanGrace);
+        }
+        if (detachedGrace.isNegative()) {
+            throw Invalid.setting("stowage.purge.detached-grace", "must not be negative, got " + detachedGrace);
+        }
+    }
+}

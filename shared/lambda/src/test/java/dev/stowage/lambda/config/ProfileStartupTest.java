@@ -45,6 +45,24 @@ class ProfileStartupTest {
         assertTrue(messages.contains("invalid setting " + property), messages);
     }
 
+    @ParameterizedTest(name = "{0} = {1}")
+    @CsvSource({
+        "stowage.purge.batch-size,                    0",
+        "stowage.purge.orphan-grace,                  0s",
+        "stowage.purge.detached-grace,                -1m",
+        "stowage.lifecycle.lease,                     0s",
+        "stowage.lifecycle.complete-wait,             30s",
+        "stowage.lifecycle.probe-window-bytes,        1KB",
+        "stowage.lifecycle.proxied-max-bytes,         0",
+        "stowage.lifecycle.complete-inline-max-bytes, -1",
+    })
+    void aBadLifecycleOrPurgeSettingStopsStartUpNamingTheSetting(String property, String value) {
+        RuntimeException failure = assertThrows(RuntimeException.class,
+                () -> ApplicationContext.run(with(property, value)).close());
+        String messages = messages(failure);
+        assertTrue(messages.contains("invalid setting " + property), messages);
+    }
+
     private static String messages(Throwable failure) {
         var all = new StringBuilder();
         for (Throwable t = failure; t != null; t = t.getCause()) {
