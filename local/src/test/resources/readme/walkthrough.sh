@@ -120,6 +120,28 @@ await_asset available
 expect_field "asset" metadata '{"contentType":"image/jpeg","kind":"image","width":1200,"height":800}'
 expect_field "asset" variants '[{"name":"medium","state":"planned"},{"name":"thumb","state":"planned"}]'
 
+echo "== attach it, read the slot back, and download it from a delivery URL"
+answer=$(curl -s -X PUT $API/v1/owners/user/42/slots/avatar -H "$AUTH" -H 'Content-Type: application/json' \
+  -d '{"assetId":"'"$ASSET"'"}' -w '\n%{http_code}')
+check "attach" 200
+expect_field "attach" assetId "$ASSET"
+answer=$(curl -s $API/v1/owners/user/42/slots/avatar -H "$AUTH" -w '\n%{http_code}')
+check "read the slot" 200
+expect_field "read the slot" ownerType user
+expect_field "read the slot" ownerId 42
+expect_field "read the slot" slot avatar
+expect_field "read the slot" assetId "$ASSET"
+expect_field "read the slot" asset.state available
+answer=$(curl -s "$API/v1/assets/$ASSET/url?variant=thumb&disposition=attachment" -H "$AUTH" -w '\n%{http_code}')
+check "delivery URL" 200
+expect_field "delivery URL" variant thumb
+expect_field "delivery URL" servedFrom original
+[[ $(field url) =~ ^http://127\.0\.0\.1:[0-9]+/stowage-media/assets/$ASSET/original\? ]] \
+  || fail "delivery URL: not the original's presigned GET: $body"
+URL=$(field url)
+curl -s -o downloaded.jpg "$URL"
+cmp -s downloaded.jpg "$FILE" || fail "the delivery URL did not serve the uploaded bytes"
+
 echo "== complete on a direct session: after the S3 event, it changes nothing"
 answer=$(curl -s -X POST $API/v1/uploads/$SESSION/complete -H "$AUTH" -w '\n%{http_code}')
 check "complete after the event" 200

@@ -45,6 +45,8 @@ class ReadmeCommandsTest {
         // The answers the README's placeholders stand for.
         SCRIPT_TO_README.put(variable("SESSION"), "<session>");
         SCRIPT_TO_README.put(variable("ASSET"), "<asset>");
+        // An asset id spliced into the README's single-quoted JSON: '{"assetId":"'"$ASSET"'"}'.
+        SCRIPT_TO_README.put(Pattern.compile(Pattern.quote("\"'\"<asset>\"'\"")), "\"<asset>\"");
         SCRIPT_TO_README.put(Pattern.compile(Pattern.quote("\"$URL\"")), "'<url>'");
         // The README shows part 1 of a loop over the parts.
         SCRIPT_TO_README.put(Pattern.compile(Pattern.quote("/parts/$N/")), "/parts/1/");
