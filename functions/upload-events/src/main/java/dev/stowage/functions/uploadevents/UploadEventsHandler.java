@@ -5,11 +5,10 @@ import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage;
 import dev.stowage.domain.upload.VerifyUpload;
-import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.stowage.lambda.events.S3Notification;
+import dev.stowage.lambda.events.SqsBatchResponse;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.json.JsonMapper;
-import io.micronaut.serde.annotation.Serdeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -54,26 +53,14 @@ public class UploadEventsHandler implements RequestStreamHandler {
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
         SQSEvent batch = json.readValue(input, SQSEvent.class);
-        List<Failure> failures = Objects.requireNonNullElse(batch.getRecords(), List.<SQSMessage>of())
-                .stream().filter(message -> !handled(message)).map(message -> new Failure(message.getMessageId()))
-                .toList();
-        json.writeValue(output, new BatchResponse(failures));
+        List<String> failed = Objects.requireNonNullElse(batch.getRecords(), List.<SQSMessage>of()).stream()
+                .filter(message -> !handled(message)).map(SQSMessage::getMessageId).toList();
+        json.writeValue(output, SqsBatchResponse.failing(failed));
     }
-
-    /**
-     * {@code SQSBatchResponse} on the wire. Its own serde leaves an empty list out, and an explicit empty
-     * list says "all succeeded" plainly to a reader of the logs and of {@code sam local invoke}.
-     */
-    @Serdeable
-    public record BatchResponse(@JsonInclude(JsonInclude.Include.ALWAYS) List<Failure> batchItemFailures) {}
-
-    /** A message SQS must deliver again. */
-    @Serdeable
-    public record Failure(String itemIdentifier) {}
 
     /** False when the message must come back: the lane threw. */
     private boolean handled(SQSMessage message) {
-        Optional<List<S3Notification.CreatedObject>> objects = createdObjects(message.getBody());
+        Optional<List<S3Notification.CreatedObject>> objects = S3Notification.objectsIn(json, message.getBody());
         if (objects.isEmpty()) {
             LOG.atWarn().setMessage("upload-events: not an S3 notification, acknowledged and dropped: {}")
                     .addArgument(message.getBody()).addKeyValue("messageId", message.getMessageId()).log();
@@ -92,17 +79,6 @@ public class UploadEventsHandler implements RequestStreamHandler {
                     .addKeyValue("receiveCount", message.getAttributes() == null ? null
                             : message.getAttributes().get("ApproximateReceiveCount")).log();
             return false;
-        }
-    }
-
-    /** The objects a body names (none for S3's test event); empty when the body is not an S3 notification. */
-    private Optional<List<S3Notification.CreatedObject>> createdObjects(String body) {
-        try {
-            S3Notification notification = json.readValue(Objects.requireNonNull(body), S3Notification.class);
-            return notification.isTestEvent() ? Optional.of(List.of())
-                    : Optional.ofNullable(notification.records()).map(records -> notification.createdObjects());
-        } catch (IOException | RuntimeException e) { // not JSON, another shape, a key S3 could not have encoded
-            return Optional.empty();
         }
     }
 }

@@ -2,10 +2,14 @@ package dev.stowage.lambda.events;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.micronaut.core.annotation.Nullable;
+import io.micronaut.json.JsonMapper;
 import io.micronaut.serde.annotation.Serdeable;
+import java.io.IOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The parts of an S3 event notification Stowage reads. A configuration test event
@@ -33,6 +37,20 @@ public record S3Notification(@JsonProperty("Records") @Nullable List<Record> rec
 
     /** A created object, with its key decoded. */
     public record CreatedObject(String bucket, String key, String eventName) {}
+
+    /**
+     * The objects a message body names (none for S3's test event); empty when the body is not an S3
+     * notification at all: not JSON, another shape, or a key S3 could not have encoded.
+     */
+    public static Optional<List<CreatedObject>> objectsIn(JsonMapper json, String body) {
+        try {
+            S3Notification notification = json.readValue(Objects.requireNonNull(body), S3Notification.class);
+            return notification.isTestEvent() ? Optional.of(List.of())
+                    : Optional.ofNullable(notification.records()).map(records -> notification.createdObjects());
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
 
     public boolean isTestEvent() {
         return "s3:TestEvent".equals(event);
