@@ -112,13 +112,53 @@ class TemplateTest {
     @Test
     void everyConnectionBudgetCoversAllTheReservedConcurrency() {
         // Each instance holds at most one connection: the reservations must fit the budget the proxy has.
-        int apiFunctions = functions(TemplateTest::isApiFunction).size();
+        Map<String, Map<String, Object>> all = functions(name -> true);
         asMap(asMap(section("Mappings").get("ConnectionBudget"))).forEach((budget, row) -> {
             Map<String, Object> share = asMap(row);
-            int total = apiFunctions * ((Number) share.get("Api")).intValue()
-                    + ((Number) share.get("UploadEvents")).intValue() + 1;
+            int total = 0;
+            for (var function : all.entrySet()) {
+                Object reserved = function.getValue().get("ReservedConcurrentExecutions");
+                if (reserved instanceof Number n) {
+                    total += n.intValue();
+                } else {
+                    List<Object> lookup = asList(asMap(reserved).get("Fn::FindInMap"));
+                    assertEquals("ConnectionBudget", lookup.get(0), function.getKey());
+                    assertEquals(Map.of("Ref", "DatabaseConnectionBudget"), lookup.get(1), function.getKey());
+                    total += ((Number) share.get((String) lookup.get(2))).intValue();
+                }
+            }
             assertTrue(total <= Integer.parseInt(budget), "budget " + budget + " reserves " + total);
         });
+    }
+
+    @Test
+    void variantWorkComesFromSqsWithPartialBatchFailuresADeadLetterRedriveAndAnOptionalLibvipsLayer() {
+        Map<String, Object> function = properties("VariantWorkerFunction");
+        Map<String, Object> event = asMap(asMap(function.get("Events")).get("VariantWork"));
+        assertEquals("SQS", event.get("Type"));
+        Map<String, Object> sqs = asMap(event.get("Properties"));
+        assertEquals("VariantQueue", getAttResource(asMap(sqs.get("Queue")).get("Fn::GetAtt")));
+        assertEquals(List.of("ReportBatchItemFailures"), sqs.get("FunctionResponseTypes"));
+        Map<String, Object> queue = properties("VariantQueue");
+        Map<String, Object> redrive = asMap(queue.get("RedrivePolicy"));
+        assertEquals("VariantDeadLetterQueue", getAttResource(asMap(redrive.get("deadLetterTargetArn")).get("Fn::GetAtt")));
+        int timeout = ((Number) effective(function, "Timeout")).intValue();
+        assertTrue(((Number) queue.get("VisibilityTimeout")).intValue() >= 6 * timeout,
+                "VisibilityTimeout must be at least 6 x the worker's " + timeout + " s");
+        // The worker's claim (stowage.variants.lease, 3 min) must outlast its timeout.
+        assertTrue(timeout < 180, "the worker's timeout " + timeout + " s reaches the 3 min variant lease");
+        assertEquals(Map.of("Fn::If", List.of("HasLibvipsLayer", List.of(Map.of("Ref", "LibvipsLayerArn")),
+                Map.of("Ref", "AWS::NoValue"))), function.get("Layers"));
+        assertEquals("", asMap(section("Parameters").get("LibvipsLayerArn")).get("Default"), "the layer is optional");
+        // Everything that queues variant work may send to the queue, and every function is told its URL.
+        for (String sender : List.of("CompleteUploadFunction", "ProxiedUploadFunction", "UploadEventsFunction",
+                "PurgerFunction", "GetAssetFunction")) {
+            assertTrue(statements(sender).stream().anyMatch(st -> actions(st).contains("sqs:SendMessage")
+                    && st.get("Resource").equals(Map.of("Fn::GetAtt", "VariantQueue.Arn"))),
+                    sender + " cannot send variant work");
+        }
+        assertEquals(Map.of("Ref", "VariantQueue"), asMap(asMap(asMap(section("Globals").get("Function"))
+                .get("Environment")).get("Variables")).get("STOWAGE_VARIANT_QUEUE_URL"));
     }
 
     @Test
@@ -251,7 +291,7 @@ class TemplateTest {
     @Test
     void everyFunctionHasReservedConcurrencyJsonLogsAndActiveTracing() {
         Map<String, Map<String, Object>> all = functions(name -> true);
-        assertEquals(11, all.size(), "functions: " + all.keySet());
+        assertEquals(12, all.size(), "functions: " + all.keySet());
         all.forEach((name, properties) -> {
             assertNotNull(properties.get("ReservedConcurrentExecutions"), name + " has no reserved concurrency");
             Map<String, Object> logging = asMap(properties.get("LoggingConfig"));

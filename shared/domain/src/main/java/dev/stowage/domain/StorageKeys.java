@@ -26,4 +26,13 @@ public final class StorageKeys {
     public static String original(UUID assetId) {
         return ASSETS + assetId + "/original";
     }
+
+    /**
+     * Where a variant's rendering lives: under its asset, named by the recipe that made it, so a changed
+     * recipe never overwrites bytes a browser or CDN may hold under an immutable cache header, and a
+     * retried render of one recipe overwrites its own object instead of leaving another behind.
+     */
+    public static String variant(UUID assetId, String name, String recipeDigest, String format) {
+        return VARIANTS + assetId + "/" + name + "-" + recipeDigest + "." + format;
+    }
 }

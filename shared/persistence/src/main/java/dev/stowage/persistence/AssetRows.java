@@ -31,6 +31,15 @@ public interface AssetRows extends CrudRepository<AssetRow, UUID> {
                        @Nullable Boolean hasVideoTrack, @Nullable Boolean hasAudioTrack,
                        @Nullable String quarantineReason);
 
+    @Query("""
+            UPDATE assets SET content_type = :contentType, kind = :kind, width = :width, height = :height,
+                   orientation = :orientation, duration_ms = :durationMs, has_video_track = :hasVideoTrack,
+                   has_audio_track = :hasAudioTrack
+             WHERE id = :id AND state IN ('available', 'processing', 'ready', 'degraded')""")
+    int recordProbe(UUID id, String contentType, String kind, @Nullable Integer width, @Nullable Integer height,
+                    @Nullable Integer orientation, @Nullable Long durationMs, @Nullable Boolean hasVideoTrack,
+                    @Nullable Boolean hasAudioTrack);
+
     /** validating → analyzing with a lease; the database's clock times it. */
     @Query("""
             UPDATE assets SET state = 'analyzing', lease_owner = :owner,

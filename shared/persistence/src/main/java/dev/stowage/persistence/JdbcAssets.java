@@ -7,7 +7,6 @@ import dev.stowage.domain.asset.ProbeResult;
 import dev.stowage.domain.port.Assets;
 import dev.stowage.domain.state.Lease;
 import dev.stowage.domain.variant.Variant;
-import dev.stowage.domain.variant.VariantState;
 import io.micronaut.transaction.annotation.Transactional;
 import jakarta.inject.Singleton;
 import java.time.Duration;
@@ -108,17 +107,27 @@ public class JdbcAssets implements Assets {
     }
 
     @Override
+    public boolean recordProbe(UUID id, ProbeResult p) {
+        return assets.recordProbe(id, p.contentType(), p.kind().wire(), p.width(), p.height(), p.orientation(),
+                p.durationMs(), p.hasVideoTrack(), p.hasAudioTrack()) == 1;
+    }
+
+    @Override
     @Transactional
-    public boolean promote(UUID id, String storageKey, List<String> plannedVariants) {
+    public Optional<List<Variant>> promote(UUID id, String storageKey, List<String> variantNames) {
         if (assets.promote(id, storageKey) != 1) {
-            return false;
+            return Optional.empty();
         }
+        if (variantNames.isEmpty()) {
+            assets.transition(id, AssetState.AVAILABLE.wire(), AssetState.READY.wire());
+            return Optional.of(List.of());
+        }
+        assets.transition(id, AssetState.AVAILABLE.wire(), AssetState.PROCESSING.wire());
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
-        variants.saveAll(plannedVariants.stream()
-                .map(name -> new VariantRow(UUID.randomUUID(), id, name, VariantState.PLANNED.wire(), null, null,
-                        null, null, null, null, null, 0, null, now, now))
-                .toList());
-        return true;
+        List<VariantRow> queued = variantNames.stream().distinct()
+                .map(name -> JdbcVariants.queued(id, name, now)).toList();
+        variants.saveAll(queued);
+        return Optional.of(queued.stream().map(Rows::toVariant).toList());
     }
 
     @Override

@@ -68,7 +68,11 @@ final class Rows {
     }
 
     static Variant toVariant(VariantRow r) {
+        Optional<Variant.Rendition> rendition = r.contentType() == null || r.byteSize() == null || r.width() == null
+                || r.height() == null ? Optional.empty()
+                : Optional.of(new Variant.Rendition(r.contentType(), r.byteSize(), r.width(), r.height()));
         return new Variant(r.id(), r.assetId(), r.name(), MachineState.fromWire(VariantState.class, r.state()),
-                Optional.ofNullable(r.storageKey()), Optional.ofNullable(r.failureReason()), r.updatedAt());
+                Optional.ofNullable(r.recipeDigest()), Optional.ofNullable(r.storageKey()), rendition,
+                Optional.ofNullable(r.failureReason()), r.attempts(), r.updatedAt());
     }
 }

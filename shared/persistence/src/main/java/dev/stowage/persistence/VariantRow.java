@@ -22,5 +22,7 @@ public record VariantRow(
         @Nullable String failureReason,
         int attempts,
         @Nullable Instant queuedAt,
+        @Nullable String leaseOwner,
+        @Nullable Instant leaseUntil,
         Instant createdAt,
         Instant updatedAt) {}

@@ -198,7 +198,7 @@ class LedgerTest {
     }
 
     @Test
-    void analysisAndPromotionStoreTheMeasurementsAndPlanVariants() {
+    void analysisAndPromotionStoreTheMeasurementsAndQueueVariants() {
         UploadSession s = newSession(alice);
         sessions.transition(s.id(), EnumSet.of(UploadState.INITIALIZED), UploadState.SIGNED);
         sessions.transition(s.id(), EnumSet.of(UploadState.SIGNED), UploadState.VERIFYING);
@@ -207,12 +207,15 @@ class LedgerTest {
         ProbeResult probe = new ProbeResult("image/jpeg", MediaKind.IMAGE, 600, 800, 6, null, null, null);
         assertTrue(assets.recordAnalysis(s.requireAssetId(), probe, AssetState.PROMOTING, Optional.empty()));
         assertFalse(assets.recordAnalysis(s.requireAssetId(), probe, AssetState.PROMOTING, Optional.empty()));
-        assertTrue(assets.promote(s.requireAssetId(), "assets/" + s.requireAssetId() + "/original", List.of("thumb", "medium")));
-        assertFalse(assets.promote(s.requireAssetId(), "assets/" + s.requireAssetId() + "/original", List.of("thumb", "medium")));
+        var queued = assets.promote(s.requireAssetId(), "assets/" + s.requireAssetId() + "/original",
+                List.of("thumb", "medium"));
+        assertEquals(List.of("thumb", "medium"), queued.orElseThrow().stream().map(v -> v.name()).toList());
+        assertEquals(Optional.empty(), assets.promote(s.requireAssetId(), "assets/" + s.requireAssetId() + "/original",
+                List.of("thumb", "medium")), "a second promotion loses the compare-and-set and queues nothing");
         Asset a = assets.findById(s.requireAssetId()).orElseThrow();
-        assertEquals(AssetState.AVAILABLE, a.state());
+        assertEquals(AssetState.PROCESSING, a.state(), "promoted with variants to render: processing");
         assertEquals(probe, a.probe().orElseThrow());
         assertEquals(List.of("medium", "thumb"), assets.variantsOf(a.id()).stream().map(v -> v.name()).toList());
-        assertTrue(assets.variantsOf(a.id()).stream().allMatch(v -> v.state() == VariantState.PLANNED));
+        assertTrue(assets.variantsOf(a.id()).stream().allMatch(v -> v.state() == VariantState.QUEUED));
     }
 }

@@ -17,8 +17,8 @@ public class DelegatingObjectStore implements ObjectStore {
     }
 
     @Override
-    public void put(String key, InputStream body, long length, String contentType) {
-        delegate.put(key, body, length, contentType);
+    public void put(String key, InputStream body, long length, String contentType, Optional<String> cacheControl) {
+        delegate.put(key, body, length, contentType, cacheControl);
     }
 
     @Override

@@ -76,6 +76,21 @@ public abstract class ObjectStoreContract {
     }
 
     @Test
+    void aCacheControlGivenAtPutIsKeptAndSentWithTheObject() {
+        String key = key("immutable.jpeg");
+        byte[] bytes = bytes(500, 3);
+        String cacheControl = "public, max-age=31536000, immutable";
+        store().put(key, new ByteArrayInputStream(bytes), bytes.length, "image/jpeg", Optional.of(cacheControl));
+
+        assertEquals(Optional.of(cacheControl), store().head(key).orElseThrow().cacheControl());
+        var response = PresignedHttp.send(store().presignGet(key, java.time.Duration.ofMinutes(1)).url(), "GET",
+                java.util.Map.of(), null);
+        assertEquals(200, response.statusCode());
+        assertEquals(Optional.of(cacheControl), response.headers().firstValue("Cache-Control"));
+        assertEquals(Optional.empty(), store().head(key("photo-without")).flatMap(ObjectInfo::cacheControl));
+    }
+
+    @Test
     void headOfAMissingKeyIsEmpty() {
         assertEquals(Optional.empty(), store().head(key("never-written")));
     }

@@ -5,6 +5,7 @@ import dev.stowage.domain.port.Assets;
 import dev.stowage.domain.port.MediaProbe;
 import dev.stowage.domain.port.MultipartStore;
 import dev.stowage.domain.port.ObjectStore;
+import dev.stowage.domain.port.WorkQueue;
 import dev.stowage.domain.port.UploadSessions;
 import dev.stowage.domain.profile.Profiles;
 import dev.stowage.domain.upload.UploadResidue;
@@ -54,7 +55,7 @@ public record TestLane(BeanLocator beans, ObjectStore storage, MultipartStore mu
 
     public PromoteAsset promote() {
         return new PromoteAsset(beans.getBean(Assets.class), storage, probe, beans.getBean(Profiles.class),
-                PROBE_WINDOW, lease);
+                beans.getBean(WorkQueue.class), PROBE_WINDOW, lease);
     }
 
     /** {@code complete} waits for no other lane: a test drives the interleaving itself. */

@@ -166,6 +166,8 @@ public final class TestStack {
         p.put("stowage.storage.secret-access-key", s3SecretKey());
         p.put("stowage.storage.bucket", bucket());
         p.put("stowage.storage.path-style", true);
+        // Variant work is held by RecordingWorkQueue: a test delivers it to the worker when it chooses.
+        p.put("stowage.variants.queue", "recording");
         return Collections.unmodifiableMap(p);
     }
 

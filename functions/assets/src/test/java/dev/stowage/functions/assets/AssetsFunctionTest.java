@@ -44,7 +44,7 @@ class AssetsFunctionTest {
 
     @Test
     @SuppressWarnings("unchecked")
-    void anAssetShowsItsMeasuredMetadataAndPlannedVariants() {
+    void anAssetShowsItsMeasuredMetadataAndQueuedVariants() {
         Asset asset = stored("exif-rotated.jpg", "image/jpeg");
         var reply = api.call(alice, "GET", "/v1/assets/" + asset.id(), "");
         assertEquals(200, reply.status(), reply.body());
@@ -54,7 +54,8 @@ class AssetsFunctionTest {
         assertEquals(6, metadata.get("orientation"));
         var variants = (List<Map<String, Object>>) reply.map().get("variants");
         assertEquals(List.of("medium", "thumb"), variants.stream().map(v -> v.get("name")).toList());
-        assertEquals(List.of("planned", "planned"), variants.stream().map(v -> v.get("state")).toList());
+        assertEquals(List.of("queued", "queued"), variants.stream().map(v -> v.get("state")).toList());
+        assertEquals("processing", reply.string("state"), "promoted, its variants not rendered yet");
     }
 
     @Test

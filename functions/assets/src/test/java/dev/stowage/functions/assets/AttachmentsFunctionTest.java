@@ -81,7 +81,7 @@ class AttachmentsFunctionTest {
     }
 
     static boolean intact(Asset asset) {
-        return assets.findById(asset.id()).map(a -> a.state() == AssetState.AVAILABLE).orElse(false)
+        return assets.findById(asset.id()).map(a -> a.state() == AssetState.PROCESSING).orElse(false)
                 && store.head(asset.storageKey().orElseThrow()).isPresent();
     }
 
@@ -95,7 +95,7 @@ class AttachmentsFunctionTest {
         assertEquals(200, attached.status(), attached.body());
         assertEquals(first.id().toString(), attached.string("assetId"));
         assertEquals("avatar", attached.string("slot"));
-        assertEquals("available", ((Map<String, Object>) attached.map().get("asset")).get("state"));
+        assertEquals("processing", ((Map<String, Object>) attached.map().get("asset")).get("state"));
         assertEquals(first.id().toString(), api.call(alice, "GET", slotPath, "").string("assetId"));
 
         assertEquals(200, attach(slotPath, second.id()).status());

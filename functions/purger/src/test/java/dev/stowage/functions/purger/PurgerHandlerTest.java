@@ -131,7 +131,8 @@ class PurgerHandlerTest {
                                         MultipartStore multipart, Clock clock, Duration orphanGrace) {
         return new PurgeAbandonedUploads(context.getBean(UploadSessions.class), context.getBean(Assets.class), store,
                 verify, context.getBean(PromoteAsset.class), Duration.ofMinutes(10), residue, multipart, clock, BATCH,
-                orphanGrace, context.getBean(PurgeDetachedAssets.class));
+                orphanGrace, context.getBean(PurgeDetachedAssets.class),
+                context.getBean(dev.stowage.domain.variant.RequeueStarvedVariants.class));
     }
 
     @Test
@@ -188,7 +189,7 @@ class PurgerHandlerTest {
 
         assertEquals(UploadState.COMPLETED, reload(uploadedButUnverified).state(),
                 "a finished upload whose event was lost is verified, not deleted as abandoned");
-        assertEquals(AssetState.AVAILABLE, context.getBean(Assets.class)
+        assertEquals(AssetState.PROCESSING, context.getBean(Assets.class)
                 .findById(uploadedButUnverified.requireAssetId()).orElseThrow().state());
         for (UploadSession s : toExpire) {
             assertEquals(UploadState.EXPIRED, reload(s).state(), s.id().toString());
@@ -345,7 +346,7 @@ class PurgerHandlerTest {
         purge(Events.text("scheduled-purge.json"));
 
         assertEquals(UploadState.COMPLETED, reload(finished).state());
-        assertEquals(AssetState.AVAILABLE, context.getBean(Assets.class)
+        assertEquals(AssetState.PROCESSING, context.getBean(Assets.class)
                 .findById(finished.requireAssetId()).orElseThrow().state());
     }
 

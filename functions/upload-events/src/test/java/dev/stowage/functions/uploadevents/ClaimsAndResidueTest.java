@@ -162,7 +162,7 @@ class ClaimsAndResidueTest {
         var completed = lane(cancelWhileAssembling).complete(carol, up.session().id(), up.parts());
 
         assertTrue(cancel.get() instanceof Result.Err<?> err && err.code() == ErrorCode.INVALID_STATE, cancel.toString());
-        assertEquals(AssetState.AVAILABLE, completed.orElseThrow().asset().state());
+        assertEquals(AssetState.PROCESSING, completed.orElseThrow().asset().state());
         assertEquals(UploadState.COMPLETED, stateOf(up.session()));
     }
 
@@ -181,7 +181,7 @@ class ClaimsAndResidueTest {
         assertTrue(refused instanceof Result.Err<?> err && err.code() == ErrorCode.PART_MISMATCH
                 && !err.detail().contains("InvalidPart"), "a stable answer, not storage's text: " + refused);
         assertEquals(UploadState.UPLOADING, stateOf(up.session()));
-        assertEquals(AssetState.AVAILABLE,
+        assertEquals(AssetState.PROCESSING,
                 lane(multipart).complete(carol, up.session().id(), up.parts()).orElseThrow().asset().state());
     }
 
@@ -199,7 +199,7 @@ class ClaimsAndResidueTest {
 
         var resumed = lane(multipart).resume(up.session().id()).orElseThrow();
 
-        assertEquals(AssetState.AVAILABLE, resumed.orElseThrow().asset().state());
+        assertEquals(AssetState.PROCESSING, resumed.orElseThrow().asset().state());
         assertEquals(UploadState.COMPLETED, stateOf(up.session()));
     }
 
@@ -235,7 +235,7 @@ class ClaimsAndResidueTest {
 
         assertEquals(VerifyUpload.EventOutcome.VERIFIED, small.objectCreated(up.session().uploadKey()));
         assertEquals(UploadState.COMPLETED, stateOf(up.session()));
-        assertEquals(AssetState.AVAILABLE, assets.findById(up.session().requireAssetId()).orElseThrow().state());
+        assertEquals(AssetState.PROCESSING, assets.findById(up.session().requireAssetId()).orElseThrow().state());
     }
 
     @Test
@@ -310,7 +310,8 @@ class ClaimsAndResidueTest {
         var purger = new PurgeAbandonedUploads(sessions, assets, store, lane(multipart),
                 context.getBean(PromoteAsset.class), Duration.ZERO,
                 new UploadResidue(assets, store, multipart), multipart, Clock.systemUTC(), 100, Duration.ofDays(1),
-                context.getBean(dev.stowage.domain.attachment.PurgeDetachedAssets.class));
+                context.getBean(dev.stowage.domain.attachment.PurgeDetachedAssets.class),
+                context.getBean(dev.stowage.domain.variant.RequeueStarvedVariants.class));
 
         var report = purger.run(false);
 

@@ -52,7 +52,7 @@ class ProxiedUploadEventTest {
         Asset promoted = context.getBean(ProxiedUpload.class).execute(erin, new ProxiedUpload.Command(
                 new UploadAdmission.Declared("image", "photo.webp", "image/webp", (long) webp.length, null), webp))
                 .orElseThrow();
-        assertEquals(AssetState.AVAILABLE, promoted.state());
+        assertEquals(AssetState.PROCESSING, promoted.state());
         String stagingKey = StorageKeys.stagingProxied(promoted.id(), "photo.webp");
         String original = StorageKeys.original(promoted.id());
         var originalBefore = store.head(original).orElseThrow();

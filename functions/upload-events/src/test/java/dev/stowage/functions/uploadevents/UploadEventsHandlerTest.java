@@ -199,7 +199,7 @@ class UploadEventsHandlerTest {
 
         assertEquals(UploadState.COMPLETED, stateOf(session));
         var asset = context.getBean(Assets.class).findById(session.requireAssetId()).orElseThrow();
-        assertEquals(AssetState.AVAILABLE, asset.state());
+        assertEquals(AssetState.PROCESSING, asset.state());
         assertEquals(1200, asset.probe().orElseThrow().width());
         // Variants were planned once, not once per delivery.
         assertEquals(2, context.getBean(Assets.class).variantsOf(asset.id()).size());
@@ -214,7 +214,7 @@ class UploadEventsHandlerTest {
         assertEquals(ALL_SUCCEEDED, handle(batch(message, duplicate, message)));
 
         var asset = context.getBean(Assets.class).findById(session.requireAssetId()).orElseThrow();
-        assertEquals(AssetState.AVAILABLE, asset.state());
+        assertEquals(AssetState.PROCESSING, asset.state());
         assertEquals(2, context.getBean(Assets.class).variantsOf(asset.id()).size());
     }
 
@@ -251,7 +251,7 @@ class UploadEventsHandlerTest {
         assertEquals(ALL_SUCCEEDED, handle(batch(message)));
 
         assertEquals(UploadState.COMPLETED, stateOf(session));
-        assertEquals(AssetState.AVAILABLE, context.getBean(Assets.class).findById(session.requireAssetId())
+        assertEquals(AssetState.PROCESSING, context.getBean(Assets.class).findById(session.requireAssetId())
                 .orElseThrow().state());
     }
 
@@ -259,7 +259,7 @@ class UploadEventsHandlerTest {
     void everySampleInEventsGoesThroughTheHandlerAsAWSWouldSendIt() throws Exception {
         List<Path> samples;
         try (Stream<Path> files = Files.list(Events.dir())) {
-            samples = files.filter(f -> f.getFileName().toString().startsWith("sqs-")).sorted().toList();
+            samples = files.filter(f -> f.getFileName().toString().startsWith("sqs-s3-")).sorted().toList();
         }
         assertEquals(3, samples.size(), samples.toString());
         for (Path sample : samples) {

@@ -131,7 +131,7 @@ class VerificationChecksTest {
 
         var completed = TestLane.of(context).storage(storage).verify().complete(dora, session.id(), parts);
 
-        assertEquals(AssetState.AVAILABLE, completed.orElseThrow().asset().state(), completed.toString());
+        assertEquals(AssetState.PROCESSING, completed.orElseThrow().asset().state(), completed.toString());
         assertEquals(UploadState.COMPLETED, reread(session).state());
         assertEquals(1, storage.opened.get(), "the assembled object was read whole, once, to hash it");
         assertEquals(file.length, store.head(StorageKeys.original(session.requireAssetId())).orElseThrow().size());
@@ -178,7 +178,7 @@ class VerificationChecksTest {
 
         assertEquals(VerifyUpload.EventOutcome.VERIFIED, outcome);
         assertEquals(UploadState.COMPLETED, reread(session).state());
-        assertEquals(AssetState.AVAILABLE, assets.findById(session.requireAssetId()).orElseThrow().state());
+        assertEquals(AssetState.PROCESSING, assets.findById(session.requireAssetId()).orElseThrow().state());
         assertEquals(0, storage.opened.get(), "S3's stored checksum stands in for hashing the bytes");
     }
 

@@ -152,12 +152,12 @@ class VerificationInterleavingsTest {
         VerifyUpload lane = lane(context.getBean(MediaProbe.class));
         lane.objectCreated(signed.session().uploadKey());
         UUID assetId = signed.session().requireAssetId();
-        assertEquals(AssetState.AVAILABLE, assets.findById(assetId).orElseThrow().state());
+        assertEquals(AssetState.PROCESSING, assets.findById(assetId).orElseThrow().state());
 
         assertEquals(200, put(signed, htmlOfLength(jpeg.length)));
         lane.objectCreated(signed.session().uploadKey()); // the S3 event of that late PUT
 
-        assertEquals(AssetState.AVAILABLE, assets.findById(assetId).orElseThrow().state());
+        assertEquals(AssetState.PROCESSING, assets.findById(assetId).orElseThrow().state());
         assertTrue(store.head(signed.session().uploadKey()).isEmpty(), "the late PUT's object is removed");
         String original = StorageKeys.original(assetId);
         assertArrayEquals(jpeg, store.read(original, 0, jpeg.length + 1).bytes());
@@ -218,7 +218,7 @@ class VerificationInterleavingsTest {
 
         assertEquals(VerifyUpload.EventOutcome.ALREADY_HANDLED, lane.objectCreated(key)); // S3's retry of the event
         assertEquals(UploadState.COMPLETED, sessions.findById(signed.session().id()).orElseThrow().state());
-        assertEquals(AssetState.AVAILABLE, assets.findById(signed.session().requireAssetId()).orElseThrow().state());
+        assertEquals(AssetState.PROCESSING, assets.findById(signed.session().requireAssetId()).orElseThrow().state());
     }
 
     @Test
@@ -245,7 +245,7 @@ class VerificationInterleavingsTest {
         assertEquals(AssetState.ANALYZING, assets.findById(assetId).orElseThrow().state());
 
         lane.objectCreated(signed.session().uploadKey());
-        assertEquals(AssetState.AVAILABLE, assets.findById(assetId).orElseThrow().state());
+        assertEquals(AssetState.PROCESSING, assets.findById(assetId).orElseThrow().state());
         assertTrue(store.head(StorageKeys.original(assetId)).isPresent());
     }
 
@@ -262,7 +262,7 @@ class VerificationInterleavingsTest {
 
         assertTrue(report.lanesResumed() >= 2, report.toString());
         for (var s : List.of(verifying, analyzing)) {
-            assertEquals(AssetState.AVAILABLE, assets.findById(s.session().requireAssetId()).orElseThrow().state());
+            assertEquals(AssetState.PROCESSING, assets.findById(s.session().requireAssetId()).orElseThrow().state());
         }
     }
 
@@ -276,7 +276,7 @@ class VerificationInterleavingsTest {
         assertTrue(report.sessionsVerified() >= 1, report.toString());
         assertEquals(UploadState.COMPLETED,
                 context.getBean(UploadSessions.class).findById(signed.session().id()).orElseThrow().state());
-        assertEquals(AssetState.AVAILABLE, assets.findById(signed.session().requireAssetId()).orElseThrow().state());
+        assertEquals(AssetState.PROCESSING, assets.findById(signed.session().requireAssetId()).orElseThrow().state());
     }
 
     static void expireNow(UUID sessionId) {

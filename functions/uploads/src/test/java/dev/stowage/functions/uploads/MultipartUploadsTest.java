@@ -100,7 +100,7 @@ class MultipartUploadsTest {
 
         var completed = api.call(alice, "POST", "/v1/uploads/" + id + "/complete", partsJson(etags, 1, 2, 3));
         assertEquals(200, completed.status(), completed.body());
-        assertEquals("available", completed.string("state"));
+        assertEquals("processing", completed.string("state"));
         assertEquals(1200, ((Map<String, Object>) completed.map().get("metadata")).get("width"));
         var stored = store.head("assets/" + completed.string("id") + "/original").orElseThrow();
         assertEquals(FILE.length, stored.size());
@@ -126,7 +126,7 @@ class MultipartUploadsTest {
         List<String> etags = List.of(first, putPart(id, 2), putPart(id, 3));
         assertEquals("uploading", api.call(alice, "GET", "/v1/uploads/" + id, "").string("state"));
         var completed = api.call(alice, "POST", "/v1/uploads/" + id + "/complete", partsJson(etags, 1, 2, 3));
-        assertEquals("available", completed.string("state"), completed.body());
+        assertEquals("processing", completed.string("state"), completed.body());
         var done = api.call(alice, "GET", "/v1/uploads/" + id, "");
         assertEquals("complete", done.string("progress"));
     }
@@ -167,7 +167,7 @@ class MultipartUploadsTest {
 
         assertEquals("uploading", api.call(alice, "GET", "/v1/uploads/" + id, "").string("state"));
         var completed = api.call(alice, "POST", path, partsJson(etags, 1, 2, 3));
-        assertEquals("available", completed.string("state"), completed.body());
+        assertEquals("processing", completed.string("state"), completed.body());
     }
 
     @Test
@@ -195,7 +195,7 @@ class MultipartUploadsTest {
             assertEquals(dev.stowage.domain.upload.VerifyUpload.EventOutcome.VERIFIED, events.objectCreated(key));
             var done = client.call(alice, "POST", "/v1/uploads/" + id + "/complete", partsJson(etags, 1, 2, 3));
             assertEquals(200, done.status(), done.body());
-            assertEquals("available", done.string("state"));
+            assertEquals("processing", done.string("state"));
         }
     }
 
@@ -242,7 +242,7 @@ class MultipartUploadsTest {
         String id = created.string("id");
         api.call(alice, "POST", "/v1/uploads/" + id + "/url", "");
         store.put("staging/" + id + "/a.png", png, "image/png"); // where the signed PUT would have put it
-        assertEquals("available", api.call(alice, "POST", "/v1/uploads/" + id + "/complete", "").string("state"));
+        assertEquals("processing", api.call(alice, "POST", "/v1/uploads/" + id + "/complete", "").string("state"));
         var reply = api.call(alice, "DELETE", "/v1/uploads/" + id, "");
         assertEquals(409, reply.status());
         assertEquals("upload_completed", reply.string("code"));

@@ -92,7 +92,7 @@ class ProxiedRefusalsTest {
         var reply = proxied(JPEG, Checksums.sha256Base64(JPEG));
 
         assertEquals(201, reply.status(), reply.body());
-        assertEquals("available", reply.string("state"));
+        assertEquals("processing", reply.string("state"));
         assertEquals(1, assetsOwnedBy(heidi), "the asset row this test's query looks for");
         String staged = writesOfThisFile().getFirst();
         assertTrue(staged.startsWith(StorageKeys.STAGING + "proxied/"), staged);

@@ -112,7 +112,7 @@ class RetriedCompleteTest {
 
         assertEquals(200, retried.status(), retried.body());
         assertEquals(first.body(), retried.body(), "the same asset, unchanged");
-        assertEquals("available", retried.string("state"));
+        assertEquals("processing", retried.string("state"));
         assertOneAsset(retried.string("id"));
     }
 
@@ -136,7 +136,7 @@ class RetriedCompleteTest {
         var retried = api.call(grace, "POST", up.completePath(), up.partsJson());
 
         assertEquals(200, retried.status(), retried.body());
-        assertEquals("available", retried.string("state"));
+        assertEquals("processing", retried.string("state"));
         var session = api.call(grace, "GET", "/v1/uploads/" + up.id(), "");
         assertEquals("completed", session.string("state"));
         assertEquals(session.string("assetId"), retried.string("id"));

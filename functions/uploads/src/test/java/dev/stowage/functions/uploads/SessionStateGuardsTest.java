@@ -116,7 +116,7 @@ class SessionStateGuardsTest {
             case COMPLETED -> {
                 var completed = call("POST", "/v1/uploads/" + up.id() + "/complete", up.completeBody());
                 assertEquals(200, completed.status(), completed.body());
-                assertEquals("available", completed.string("state"));
+                assertEquals("processing", completed.string("state"));
             }
             case FAILED -> {
                 var failed = call("POST", "/v1/uploads/" + up.id() + "/complete", up.completeBody());
@@ -174,7 +174,7 @@ class SessionStateGuardsTest {
         if (completeCode == null) {
             assertEquals(completeStatus, completed.status(), completed.body());
             assertEquals(call("GET", "/v1/uploads/" + up.id(), "").string("assetId"), completed.string("id"));
-            assertEquals("available", completed.string("state"));
+            assertEquals("processing", completed.string("state"));
         } else {
             assertProblem(completed, completeStatus, completeCode);
         }

@@ -99,7 +99,7 @@ class UploadsFunctionTest {
 
         var completed = api.call(alice, "POST", "/v1/uploads/" + sessionId(signed) + "/complete", "");
         assertEquals(200, completed.status(), completed.body());
-        assertEquals("available", completed.string("state"));
+        assertEquals("processing", completed.string("state"));
         assertEquals("image/jpeg", metadata(completed).get("contentType"));
         assertEquals(1200, metadata(completed).get("width"));
         assertEquals(800, metadata(completed).get("height"));
@@ -119,7 +119,7 @@ class UploadsFunctionTest {
         var second = api.call(alice, "POST", "/v1/uploads/" + sessionId(signed) + "/complete", "");
         assertEquals(200, second.status(), second.body());
         assertEquals(first.string("updatedAt"), second.string("updatedAt"));
-        assertEquals("available", second.string("state"));
+        assertEquals("processing", second.string("state"));
     }
 
     @Test
@@ -144,7 +144,7 @@ class UploadsFunctionTest {
         assertEquals("object_missing", completed.string("code"));
         // The session is still usable: the right PUT then completes.
         assertEquals(200, put(signed, jpeg, null));
-        assertEquals("available",
+        assertEquals("processing",
                 api.call(alice, "POST", "/v1/uploads/" + sessionId(signed) + "/complete", "").string("state"));
     }
 
@@ -249,7 +249,7 @@ class UploadsFunctionTest {
     void aProxiedUploadIsStoredProbedAndPromotedInOneCall() {
         var reply = proxied("image", "photo.webp", "image/webp", TestMedia.bytes("photo.webp"));
         assertEquals(201, reply.status(), reply.body());
-        assertEquals("available", reply.string("state"));
+        assertEquals("processing", reply.string("state"));
         assertEquals(900, metadata(reply).get("width"));
         assertNull(reply.map().get("quarantineReason"));
     }

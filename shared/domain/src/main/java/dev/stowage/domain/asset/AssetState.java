@@ -12,10 +12,10 @@ public enum AssetState implements MachineState<AssetState> {
             .allow(VALIDATING, ANALYZING)
             .allow(ANALYZING, PROMOTING, QUARANTINED)
             .allow(PROMOTING, AVAILABLE)
-            .allow(AVAILABLE, PROCESSING, QUARANTINED, DELETED)
+            .allow(AVAILABLE, PROCESSING, READY, QUARANTINED, DELETED)
             .allow(PROCESSING, READY, DEGRADED, QUARANTINED, DELETED)
-            .allow(READY, DEGRADED, DELETED)
-            .allow(DEGRADED, QUARANTINED, DELETED)
+            .allow(READY, PROCESSING, DEGRADED, DELETED)
+            .allow(DEGRADED, PROCESSING, QUARANTINED, DELETED)
             .allow(QUARANTINED, DELETED);
 
     @Override

@@ -4,19 +4,25 @@ import dev.stowage.domain.StorageKeys;
 import dev.stowage.domain.port.Assets;
 import dev.stowage.domain.port.MediaProbe;
 import dev.stowage.domain.port.ObjectStore;
+import dev.stowage.domain.port.WorkQueue;
 import dev.stowage.domain.profile.Profile;
 import dev.stowage.domain.profile.Profiles;
 import dev.stowage.domain.profile.VariantSpec;
 import dev.stowage.domain.state.Lease;
+import dev.stowage.domain.variant.Variant;
+import dev.stowage.domain.variant.VariantJob;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import java.util.stream.Collectors;
 
 /**
  * Takes a validated asset through analysis to promotion: probe the bytes, quarantine what breaks the
- * profile's policy, move the original out of staging and plan its variants.
+ * profile's policy, move the original out of staging, queue its variants and send their work.
  *
  * <p>Safe to run any number of times for one asset: each step is a compare-and-set and only the
  * caller that wins it does the step's work. A run that finds the asset in {@code promoting} finishes
@@ -29,6 +35,7 @@ public final class PromoteAsset {
     private final ObjectStore store;
     private final MediaProbe probe;
     private final Profiles profiles;
+    private final WorkQueue work;
     private final int probeWindowBytes;
     private final Duration lease;
     /** A staged object re-PUT between probe and copy is probed again, this many times in all. */
@@ -38,12 +45,13 @@ public final class PromoteAsset {
      * @param lease how long an analyzing lane is held before another run may take it over; longer than any
      *              function's timeout, so only a dead holder loses it
      */
-    public PromoteAsset(Assets assets, ObjectStore store, MediaProbe probe, Profiles profiles, int probeWindowBytes,
-                        Duration lease) {
+    public PromoteAsset(Assets assets, ObjectStore store, MediaProbe probe, Profiles profiles, WorkQueue work,
+                        int probeWindowBytes, Duration lease) {
         this.assets = assets;
         this.store = store;
         this.probe = probe;
         this.profiles = profiles;
+        this.work = work;
         this.probeWindowBytes = probeWindowBytes;
         this.lease = lease;
     }
@@ -145,10 +153,37 @@ public final class PromoteAsset {
             store.copy(new ObjectStore.CopySpec(asset.stagingKey(), staged.etag(), originalKey,
                     asset.probe().map(ProbeResult::contentType).orElse("application/octet-stream")));
         }
-        var variants = profiles.find(asset.profile()).map(Profile::variants).orElse(java.util.List.of())
-                .stream().map(VariantSpec::name).toList();
-        if (assets.promote(asset.id(), originalKey, variants)) {
+        List<VariantSpec> specs = variantsFor(asset);
+        Optional<List<Variant>> queued = assets.promote(asset.id(), originalKey,
+                specs.stream().map(VariantSpec::name).toList());
+        if (queued.isPresent()) {
             deleteStaging(asset);
+            send(queued.get(), specs);
+        }
+    }
+
+    /** The profile's variants apply to images; a PDF or an MP4 in a profile with variants has none to render. */
+    private List<VariantSpec> variantsFor(Asset asset) {
+        boolean image = asset.probe().map(p -> p.kind() == MediaKind.IMAGE).orElse(false);
+        return image ? profiles.find(asset.profile()).map(Profile::variants).orElse(List.of()) : List.of();
+    }
+
+    /**
+     * One message per queued variant, after the rows committed. A send that fails leaves them queued: the
+     * purger sends again for work queued too long, so the promotion stands and its caller hears success.
+     */
+    private void send(List<Variant> queued, List<VariantSpec> specs) {
+        if (queued.isEmpty()) {
+            return;
+        }
+        Map<String, String> recipes = specs.stream()
+                .collect(Collectors.toMap(VariantSpec::name, VariantSpec::recipeDigest));
+        try {
+            work.enqueue(queued.stream()
+                    .map(v -> new VariantJob(v.id(), v.assetId(), v.name(), recipes.get(v.name()))).toList());
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "could not enqueue the variants of asset " + queued.getFirst().assetId()
+                    + "; they stay queued and the purger sends them again", e);
         }
     }
 

@@ -6,6 +6,7 @@ import dev.stowage.domain.Result;
 import dev.stowage.domain.asset.Asset;
 import dev.stowage.domain.port.Assets;
 import dev.stowage.domain.port.Attachments;
+import dev.stowage.domain.profile.Profiles;
 import dev.stowage.domain.variant.Variant;
 import java.util.List;
 import java.util.Optional;
@@ -23,10 +24,12 @@ public final class AttachAsset {
 
     private final Attachments attachments;
     private final Assets assets;
+    private final Profiles profiles;
 
-    public AttachAsset(Attachments attachments, Assets assets) {
+    public AttachAsset(Attachments attachments, Assets assets, Profiles profiles) {
         this.attachments = attachments;
         this.assets = assets;
+        this.profiles = profiles;
     }
 
     public Result<Attached> attach(Principal caller, Slot slot, UUID assetId) {
@@ -51,7 +54,8 @@ public final class AttachAsset {
     private Result<Attached> withAsset(Attachment a) {
         return assets.findById(a.assetId())
                 .<Result<Attached>>map(asset -> Result.ok(new Attached(a, asset,
-                        assets.variantsOf(asset.id()).stream().filter(Variant::isReady).toList())))
+                        profiles.current(asset.profile(), assets.variantsOf(asset.id())).stream()
+                                .filter(Variant::isReady).toList())))
                 .orElseGet(() -> notAttached(a.slot()));
     }
 

@@ -64,7 +64,7 @@ public final class DeliverAsset {
                     + "'; it has " + profile.variants().stream().map(VariantSpec::name).toList());
         }
         Optional<Variant> variant = assets.variantsOf(asset.id()).stream().filter(v -> v.name().equals(name))
-                .findFirst();
+                .findFirst().map(v -> v.under(spec));
         String variantType = "image/" + spec.get().format();
         String variantFile = variantFilename(asset.filename(), name, spec.get().format());
         if (variant.filter(Variant::isReady).flatMap(Variant::storageKey).isPresent()) {

@@ -42,8 +42,15 @@ public interface Assets {
     /** analyzing → {@code to} (promoting or quarantined), storing what probing measured. */
     boolean recordAnalysis(UUID id, ProbeResult probe, AssetState to, Optional<String> quarantineReason);
 
-    /** promoting → available with the original's key, planning the profile's variants, atomically. */
-    boolean promote(UUID id, String storageKey, List<String> plannedVariants);
+    /** Replaces the probe fields of a servable asset, nothing else; false if it is not servable. */
+    boolean recordProbe(UUID id, ProbeResult probe);
+
+    /**
+     * promoting → available with the original's key, then, atomically, → processing with {@code variantNames}
+     * inserted as queued variants (their messages are the caller's to send), or → ready when there are none.
+     * The queued variants, or empty when another run promoted it first.
+     */
+    Optional<List<Variant>> promote(UUID id, String storageKey, List<String> variantNames);
 
     List<Variant> variantsOf(UUID assetId);
 

@@ -13,8 +13,15 @@ import java.util.Optional;
  */
 public interface ObjectStore {
 
-    /** Stores {@code length} bytes from {@code body} at {@code key}, replacing what was there. */
-    void put(String key, InputStream body, long length, String contentType);
+    /**
+     * Stores {@code length} bytes from {@code body} at {@code key}, replacing what was there, with the
+     * {@code Cache-Control} header storage sends with it when one is given.
+     */
+    void put(String key, InputStream body, long length, String contentType, Optional<String> cacheControl);
+
+    default void put(String key, InputStream body, long length, String contentType) {
+        put(key, body, length, contentType, Optional.empty());
+    }
 
     default void put(String key, byte[] bytes, String contentType) {
         put(key, new java.io.ByteArrayInputStream(bytes), bytes.length, contentType);
@@ -69,8 +76,13 @@ public interface ObjectStore {
     /** A copy pinned to one source version; the target gets {@code contentType} and no client header. */
     record CopySpec(String sourceKey, String sourceEtag, String targetKey, String contentType) {}
 
-    /** What a HEAD tells. */
-    record ObjectInfo(String key, long size, String contentType, String etag, Optional<String> checksumSha256) {}
+    /** What a HEAD tells; {@code cacheControl} is the header storage sends with the object, if any. */
+    record ObjectInfo(String key, long size, String contentType, String etag, Optional<String> checksumSha256,
+                      Optional<String> cacheControl) {
+        public ObjectInfo(String key, long size, String contentType, String etag, Optional<String> checksumSha256) {
+            this(key, size, contentType, etag, checksumSha256, Optional.empty());
+        }
+    }
 
     /** The object is no longer the version the caller named: someone wrote it again since. */
     final class ObjectChanged extends RuntimeException {

@@ -1,6 +1,8 @@
 package dev.stowage.domain.profile;
 
+import dev.stowage.domain.variant.Variant;
 import java.util.Collection;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -23,5 +25,15 @@ public final class Profiles {
 
     public Collection<Profile> all() {
         return byName.values();
+    }
+
+    /** What profile {@code profile} says variant {@code name} is today, if it still has one by that name. */
+    public Optional<VariantSpec> variant(String profile, String name) {
+        return find(profile).flatMap(p -> p.variants().stream().filter(v -> v.name().equals(name)).findFirst());
+    }
+
+    /** An asset's variants as callers see them under today's recipes: a ready one of an old recipe is stale. */
+    public List<Variant> current(String profile, List<Variant> variants) {
+        return variants.stream().map(v -> v.under(variant(profile, v.name()))).toList();
     }
 }

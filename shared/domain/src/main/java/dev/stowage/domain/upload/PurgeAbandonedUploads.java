@@ -3,6 +3,7 @@ package dev.stowage.domain.upload;
 import dev.stowage.domain.StorageKeys;
 import dev.stowage.domain.asset.Asset;
 import dev.stowage.domain.attachment.PurgeDetachedAssets;
+import dev.stowage.domain.variant.RequeueStarvedVariants;
 import dev.stowage.domain.asset.PromoteAsset;
 import dev.stowage.domain.port.Assets;
 import dev.stowage.domain.port.MultipartStore.PendingUpload;
@@ -27,7 +28,8 @@ import java.util.logging.Logger;
  * sessions past their expiry become {@code expired}, unless storage holds their finished upload (its
  * S3 event was lost), which is verified instead; ended sessions' residue (multipart upload, staged object,
  * staged asset) is removed; and multipart uploads under {@code staging/} that no session knows are
- * aborted; assets detached from their last attachment are purged. Works in batches so memory stays flat;
+ * aborted; assets detached from their last attachment are purged; variant work that starved (a lost
+ * message, a dead worker) is sent again. Works in batches so memory stays flat;
  * a second run finds nothing to do. A dry run only counts.
  */
 public final class PurgeAbandonedUploads {
@@ -40,7 +42,8 @@ public final class PurgeAbandonedUploads {
     /** What a run did (or, dry, would do). */
     public record Report(boolean dryRun, int lanesResumed, int sessionsVerified, int sessionsExpired,
                          int residueSessions, int multipartAborted, int objectsDeleted, int assetsDeleted,
-                         int orphanMultipartAborted, int orphanStagedAssetsDeleted, int detachedAssetsPurged) {}
+                         int orphanMultipartAborted, int orphanStagedAssetsDeleted, int detachedAssetsPurged,
+                         int variantsRequeued) {}
 
     private final UploadSessions sessions;
     private final Assets assets;
@@ -54,6 +57,7 @@ public final class PurgeAbandonedUploads {
     private final int batchSize;
     private final Duration orphanGrace;
     private final PurgeDetachedAssets detached;
+    private final RequeueStarvedVariants starved;
 
     /**
      * @param orphanGrace how old an unknown multipart upload must be before it is aborted: a session
@@ -63,7 +67,7 @@ public final class PurgeAbandonedUploads {
     public PurgeAbandonedUploads(UploadSessions sessions, Assets assets, ObjectStore store, VerifyUpload verify,
                                  PromoteAsset promote, Duration lease, UploadResidue residue,
                                  MultipartStore multipart, Clock clock, int batchSize, Duration orphanGrace,
-                                 PurgeDetachedAssets detached) {
+                                 PurgeDetachedAssets detached, RequeueStarvedVariants starved) {
         this.sessions = sessions;
         this.assets = assets;
         this.store = store;
@@ -76,6 +80,7 @@ public final class PurgeAbandonedUploads {
         this.batchSize = batchSize;
         this.orphanGrace = orphanGrace;
         this.detached = detached;
+        this.starved = starved;
     }
 
     public Report run(boolean dryRun) {
@@ -103,9 +108,10 @@ public final class PurgeAbandonedUploads {
         int orphans = abortOrphans(now, dryRun);
         int orphanAssets = dryRun ? 0 : deleteOrphanStaged();
         int detachedPurged = dryRun ? 0 : detached.run();
+        int requeued = dryRun ? 0 : starved.run();
         return new Report(dryRun, resumed, expiredOrVerified[1], expiredOrVerified[0], residueSessions,
                 cleaned.multipartAborted(), cleaned.objectsDeleted(), cleaned.assetsDeleted(), orphans, orphanAssets,
-                detachedPurged);
+                detachedPurged, requeued);
     }
 
     /** Finishes the lanes whose holder died; a lane that fails again is left for the next run. */

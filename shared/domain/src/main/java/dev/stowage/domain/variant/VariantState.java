@@ -10,7 +10,7 @@ public enum VariantState implements MachineState<VariantState> {
     public static final Transitions<VariantState> TRANSITIONS = Transitions.of(VariantState.class)
             .allow(PLANNED, QUEUED, CANCELLED)
             .allow(QUEUED, PROCESSING, CANCELLED)
-            .allow(PROCESSING, READY, FAILED, CANCELLED)
+            .allow(PROCESSING, READY, FAILED, CANCELLED, QUEUED)
             .allow(READY, STALE, MISSING, PURGED)
             .allow(STALE, QUEUED, PURGED)
             .allow(MISSING, QUEUED, PURGED)

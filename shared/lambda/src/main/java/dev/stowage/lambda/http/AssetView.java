@@ -32,17 +32,22 @@ public record AssetView(
     public record Metadata(String contentType, String kind, @Nullable Integer width, @Nullable Integer height,
                            @Nullable Integer orientation, @Nullable Long durationMs,
                            @Nullable Boolean hasVideoTrack, @Nullable Boolean hasAudioTrack) {
-        static Metadata of(ProbeResult p) {
+        public static Metadata of(ProbeResult p) {
             return new Metadata(p.contentType(), p.kind().wire(), p.width(), p.height(), p.orientation(),
                     p.durationMs(), p.hasVideoTrack(), p.hasAudioTrack());
         }
     }
 
-    /** One variant's name and state. */
+    /** One variant: its state, why it failed, and what its stored rendering is. */
     @Serdeable
-    public record VariantView(String name, String state, @Nullable String failureReason) {
-        static VariantView of(Variant v) {
-            return new VariantView(v.name(), v.state().wire(), v.failureReason().orElse(null));
+    public record VariantView(String name, String state, @Nullable String failureReason,
+                              @Nullable String contentType, @Nullable Long byteSize, @Nullable Integer width,
+                              @Nullable Integer height) {
+        public static VariantView of(Variant v) {
+            var r = v.rendition();
+            return new VariantView(v.name(), v.state().wire(), v.failureReason().orElse(null),
+                    r.map(Variant.Rendition::contentType).orElse(null), r.map(Variant.Rendition::byteSize).orElse(null),
+                    r.map(Variant.Rendition::width).orElse(null), r.map(Variant.Rendition::height).orElse(null));
         }
     }
 

@@ -2,6 +2,7 @@ package dev.stowage.lambda.wiring;
 
 import dev.stowage.domain.asset.GetAsset;
 import dev.stowage.domain.asset.PromoteAsset;
+import dev.stowage.domain.asset.ReprobeAsset;
 import dev.stowage.domain.attachment.AttachAsset;
 import dev.stowage.domain.attachment.PurgeDetachedAssets;
 import dev.stowage.domain.delivery.DeliverAsset;
@@ -11,6 +12,8 @@ import dev.stowage.domain.port.MediaProbe;
 import dev.stowage.domain.port.MultipartStore;
 import dev.stowage.domain.port.ObjectStore;
 import dev.stowage.domain.port.UploadSessions;
+import dev.stowage.domain.port.Variants;
+import dev.stowage.domain.port.WorkQueue;
 import dev.stowage.domain.profile.Profiles;
 import dev.stowage.domain.upload.CancelUpload;
 import dev.stowage.domain.upload.GetUpload;
@@ -22,7 +25,11 @@ import dev.stowage.domain.upload.SignUploadPart;
 import dev.stowage.domain.upload.UploadAdmission;
 import dev.stowage.domain.upload.UploadResidue;
 import dev.stowage.domain.upload.VerifyUpload;
+import dev.stowage.domain.variant.CancelProcessing;
+import dev.stowage.domain.variant.RequeueStarvedVariants;
+import dev.stowage.domain.variant.RequeueVariants;
 import dev.stowage.lambda.config.LifecycleSettings;
+import dev.stowage.lambda.config.VariantSettings;
 import dev.stowage.lambda.config.PurgeSettings;
 import dev.stowage.lambda.config.ProfileParser;
 import dev.stowage.lambda.config.ProfileSettings;
@@ -60,9 +67,30 @@ public class LifecycleFactory {
     }
 
     @Singleton
-    PromoteAsset promoteAsset(Assets assets, ObjectStore store, MediaProbe probe, Profiles profiles,
+    PromoteAsset promoteAsset(Assets assets, ObjectStore store, MediaProbe probe, Profiles profiles, WorkQueue work,
                               LifecycleSettings settings) {
-        return new PromoteAsset(assets, store, probe, profiles, settings.probeWindowBytes(), settings.lease());
+        return new PromoteAsset(assets, store, probe, profiles, work, settings.probeWindowBytes(), settings.lease());
+    }
+
+    @Singleton
+    ReprobeAsset reprobeAsset(Assets assets, ObjectStore store, MediaProbe probe, LifecycleSettings settings) {
+        return new ReprobeAsset(assets, store, probe, settings.probeWindowBytes());
+    }
+
+    @Singleton
+    RequeueVariants requeueVariants(Assets assets, Variants variants, Profiles profiles, WorkQueue work) {
+        return new RequeueVariants(assets, variants, profiles, work);
+    }
+
+    @Singleton
+    CancelProcessing cancelProcessing(Assets assets, Variants variants) {
+        return new CancelProcessing(assets, variants);
+    }
+
+    @Singleton
+    RequeueStarvedVariants requeueStarvedVariants(Assets assets, Variants variants, Profiles profiles, WorkQueue work,
+                                                  VariantSettings settings, PurgeSettings purge) {
+        return new RequeueStarvedVariants(assets, variants, profiles, work, settings.starvedAfter(), purge.batchSize());
     }
 
     @Singleton
@@ -103,9 +131,10 @@ public class LifecycleFactory {
     PurgeAbandonedUploads purgeAbandonedUploads(UploadSessions sessions, Assets assets, ObjectStore store,
                                                 VerifyUpload verify, PromoteAsset promote, UploadResidue residue,
                                                 MultipartStore multipart, Clock clock, PurgeSettings settings,
-                                                LifecycleSettings lifecycle, PurgeDetachedAssets detached) {
+                                                LifecycleSettings lifecycle, PurgeDetachedAssets detached,
+                                                RequeueStarvedVariants starved) {
         return new PurgeAbandonedUploads(sessions, assets, store, verify, promote, lifecycle.lease(), residue,
-                multipart, clock, settings.batchSize(), settings.orphanGrace(), detached);
+                multipart, clock, settings.batchSize(), settings.orphanGrace(), detached, starved);
     }
 
     @Singleton
@@ -114,8 +143,8 @@ public class LifecycleFactory {
     }
 
     @Singleton
-    AttachAsset attachAsset(Attachments attachments, Assets assets) {
-        return new AttachAsset(attachments, assets);
+    AttachAsset attachAsset(Attachments attachments, Assets assets, Profiles profiles) {
+        return new AttachAsset(attachments, assets, profiles);
     }
 
     @Singleton
@@ -138,7 +167,7 @@ public class LifecycleFactory {
     }
 
     @Singleton
-    GetAsset getAsset(Assets assets) {
-        return new GetAsset(assets);
+    GetAsset getAsset(Assets assets, Profiles profiles) {
+        return new GetAsset(assets, profiles);
     }
 }

@@ -40,9 +40,10 @@ public class S3ObjectStore implements ObjectStore {
     }
 
     @Override
-    public void put(String key, InputStream body, long length, String contentType) {
+    public void put(String key, InputStream body, long length, String contentType, Optional<String> cacheControl) {
         Objects.requireNonNull(contentType, "contentType");
-        s3.putObject(b -> b.bucket(bucket).key(key).contentType(contentType).contentLength(length),
+        s3.putObject(b -> b.bucket(bucket).key(key).contentType(contentType).contentLength(length)
+                        .cacheControl(cacheControl.orElse(null)),
                 RequestBody.fromInputStream(body, length));
     }
 
@@ -52,7 +53,8 @@ public class S3ObjectStore implements ObjectStore {
             // ChecksumMode.ENABLED is what makes S3 return the stored x-amz-checksum-sha256.
             HeadObjectResponse head = s3.headObject(b -> b.bucket(bucket).key(key).checksumMode(ChecksumMode.ENABLED));
             return Optional.of(new ObjectInfo(key, head.contentLength(), head.contentType(),
-                    unquote(head.eTag()), Optional.ofNullable(head.checksumSHA256())));
+                    unquote(head.eTag()), Optional.ofNullable(head.checksumSHA256()),
+                    Optional.ofNullable(head.cacheControl())));
         } catch (S3Exception e) {
             if (isMissing(e)) {
                 return Optional.empty();

@@ -1,0 +1,95 @@
+package dev.stowage.lambda.queue;
+
+import dev.stowage.domain.port.WorkQueue;
+import dev.stowage.domain.variant.VariantJob;
+import dev.stowage.lambda.config.Invalid;
+import dev.stowage.lambda.events.VariantMessage;
+import io.micronaut.context.annotation.Requires;
+import io.micronaut.context.annotation.Value;
+import io.micronaut.json.JsonMapper;
+import jakarta.annotation.PreDestroy;
+import jakarta.inject.Singleton;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
+import software.amazon.awssdk.services.sqs.model.SendMessageBatchResponse;
+
+/**
+ * The variant work queue on AWS: SQS, sent in batches of ten (SQS's limit). The client is built on the
+ * first send, not at start-up: most invocations of the functions that hold this bean (an upload initiated,
+ * a URL signed) never send, and a Lambda cold start pays for every client it builds.
+ */
+@Singleton
+@Requires(property = "stowage.variants.queue", value = "sqs", defaultValue = "sqs")
+public class SqsWorkQueue implements WorkQueue {
+    /** SendMessageBatch takes at most ten entries. */
+    static final int BATCH = 10;
+
+    private final JsonMapper json;
+    private final String queueUrl;
+    private final String region;
+    private final String endpoint;
+    private volatile SqsClient client;
+
+    public SqsWorkQueue(JsonMapper json, @Value("${stowage.variants.queue-url:}") String queueUrl,
+                        @Value("${aws.region:us-east-1}") String region,
+                        @Value("${stowage.variants.sqs-endpoint:}") String endpoint) {
+        if (queueUrl.isBlank()) {
+            throw Invalid.setting("stowage.variants.queue-url",
+                    "must name the SQS queue (STOWAGE_VARIANT_QUEUE_URL) when stowage.variants.queue is sqs");
+        }
+        this.json = json;
+        this.queueUrl = queueUrl;
+        this.region = region;
+        this.endpoint = endpoint;
+    }
+
+    @Override
+    public void enqueue(List<VariantJob> jobs) {
+        for (int from = 0; from < jobs.size(); from += BATCH) {
+            List<SendMessageBatchRequestEntry> entries = new ArrayList<>();
+            List<VariantJob> chunk = jobs.subList(from, Math.min(jobs.size(), from + BATCH));
+            for (int i = 0; i < chunk.size(); i++) {
+                entries.add(SendMessageBatchRequestEntry.builder().id(Integer.toString(i))
+                        .messageBody(VariantMessage.encode(json, chunk.get(i))).build());
+            }
+            SendMessageBatchResponse response = client().sendMessageBatch(b -> b.queueUrl(queueUrl).entries(entries));
+            if (!response.failed().isEmpty()) {
+                throw new IllegalStateException("SQS refused " + response.failed().size() + " of " + entries.size()
+                        + " variant messages: " + response.failed().getFirst().code() + " "
+                        + response.failed().getFirst().message());
+            }
+        }
+    }
+
+    private SqsClient client() {
+        SqsClient c = client;
+        if (c == null) {
+            synchronized (this) {
+                if (client == null) {
+                    var builder = SqsClient.builder().region(Region.of(region))
+                            .credentialsProvider(DefaultCredentialsProvider.builder().build())
+                            .httpClientBuilder(UrlConnectionHttpClient.builder());
+                    if (!endpoint.isBlank()) {
+                        builder.endpointOverride(URI.create(endpoint));
+                    }
+                    client = builder.build();
+                }
+                c = client;
+            }
+        }
+        return c;
+    }
+
+    @PreDestroy
+    void close() {
+        if (client != null) {
+            client.close();
+        }
+    }
+}
