@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Stowage benchmarks. Usage: bench/run.sh [coldstart|lifecycle|multipart|purge|all]   (default: all)
+# Stowage benchmarks. Usage: bench/run.sh [coldstart|lifecycle|multipart|purge|render|all]   (default: all)
 #
 # Builds only this module (and the uploads function's shaded jar if it is missing), then runs the runners in
 # fresh JVMs and prints Markdown tables; they are also written to bench/target/{coldstart,lifecycle}/*.md.
@@ -11,7 +11,7 @@
 set -euo pipefail
 
 what="${1:-all}"
-case "$what" in coldstart|lifecycle|multipart|purge|all) ;; *) echo "usage: $0 [coldstart|lifecycle|multipart|purge|all]" >&2; exit 2 ;; esac
+case "$what" in coldstart|lifecycle|multipart|purge|render|all) ;; *) echo "usage: $0 [coldstart|lifecycle|multipart|purge|render|all]" >&2; exit 2 ;; esac
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -22,7 +22,7 @@ java="$JAVA_HOME/bin/java"
 mvn=(./mvnw -B -q -o)
 
 uploads_built="functions/uploads/target/stowage-function-uploads-0.1.0-SNAPSHOT-lambda.jar"
-if [[ "$what" != lifecycle && ! -f "$uploads_built" ]]; then
+if [[ "$what" != lifecycle && "$what" != render && ! -f "$uploads_built" ]]; then
   echo "[bench] building the uploads function's shaded jar" >&2
   "${mvn[@]}" -pl functions/uploads package -DskipTests
 fi
@@ -75,4 +75,13 @@ if [[ "$what" == purge || "$what" == all ]]; then
   "$java" "${log_props[@]}" -Dbench.log="$work/runner.log" ${extra_opts[@]+"${extra_opts[@]}"} -cp "$classpath" \
     -Dbench.purgeSessions="${BENCH_PURGE_SESSIONS:-10000}" \
     dev.stowage.bench.PurgeBench | tee "$work/purge.md"
+fi
+
+if [[ "$what" == render || "$what" == all ]]; then
+  work="$root/bench/target/render"
+  mkdir -p "$work"
+  # Needs Debian's libvips42 (the renderer) and libvips-tools (the vipsthumbnail baseline).
+  "$java" "${log_props[@]}" -Dbench.log="$work/runner.log" ${extra_opts[@]+"${extra_opts[@]}"} -cp "$classpath" \
+    --enable-native-access=ALL-UNNAMED -Dbench.workDir="$work" -Dbench.runs="${BENCH_RUNS:-5}" \
+    dev.stowage.bench.RenderBench | tee "$work/render.md"
 fi

@@ -1,0 +1,218 @@
+package dev.stowage.render;
+
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.zip.CRC32;
+import java.util.zip.Deflater;
+import javax.imageio.ImageIO;
+
+/** Images made for the renderer tests: odd sizes, hand-built EXIF, headers that declare more than they hold. */
+final class Samples {
+    private Samples() {}
+
+    /** A {@code w}×{@code h} image in {@code format} ("png", "jpeg"), a diagonal gradient. */
+    static byte[] gradient(int w, int h, String format) {
+        BufferedImage image = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                image.setRGB(x, y, new Color(x * 255 / w, y * 255 / h, 128).getRGB());
+            }
+        }
+        return write(image, format);
+    }
+
+    /** A JPEG stored {@code w}×{@code h}, blue with a red top-left quarter-size corner. */
+    static byte[] blueWithRedTopLeft(int w, int h) {
+        BufferedImage image = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = image.createGraphics();
+        g.setColor(Color.BLUE);
+        g.fillRect(0, 0, w, h);
+        g.setColor(Color.RED);
+        g.fillRect(0, 0, w / 4, h / 4);
+        g.dispose();
+        return write(image, "jpeg");
+    }
+
+    static byte[] write(BufferedImage image, String format) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            if (!ImageIO.write(image, format, out)) {
+                throw new IllegalStateException("no writer for " + format);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    static BufferedImage decode(byte[] bytes) {
+        try {
+            BufferedImage image = ImageIO.read(new ByteArrayInputStream(bytes));
+            if (image == null) {
+                throw new AssertionError("ImageIO cannot read the rendered bytes");
+            }
+            return image;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * The JPEG with an EXIF APP1 segment inserted after SOI: IFD0 with Orientation, Make and Model, and a
+     * GPS IFD holding a latitude reference and a latitude — what a phone writes.
+     */
+    static byte[] withExif(byte[] jpeg, int orientation, String make, String model) {
+        byte[] makeBytes = (make + "\0").getBytes(StandardCharsets.US_ASCII);
+        byte[] modelBytes = (model + "\0").getBytes(StandardCharsets.US_ASCII);
+        int ifd0Entries = 4;
+        int ifd0 = 8;
+        int ifd0Size = 2 + ifd0Entries * 12 + 4;
+        int makeAt = ifd0 + ifd0Size;
+        int modelAt = makeAt + makeBytes.length;
+        int gpsAt = modelAt + modelBytes.length;
+        int gpsEntries = 2;
+        int gpsSize = 2 + gpsEntries * 12 + 4;
+        int latitudeAt = gpsAt + gpsSize;
+        ByteBuffer t = ByteBuffer.allocate(latitudeAt + 24).order(ByteOrder.BIG_ENDIAN);
+        t.put((byte) 'M').put((byte) 'M').putShort((short) 42).putInt(ifd0);
+        t.putShort((short) ifd0Entries);
+        entry(t, 0x010F, 2, makeBytes.length, makeAt); // Make
+        entry(t, 0x0110, 2, modelBytes.length, modelAt); // Model
+        t.putShort((short) 0x0112).putShort((short) 3).putInt(1).putShort((short) orientation).putShort((short) 0);
+        entry(t, 0x8825, 4, 1, gpsAt); // GPS IFD pointer
+        t.putInt(0);
+        t.put(makeBytes).put(modelBytes);
+        t.putShort((short) gpsEntries);
+        t.putShort((short) 0x0001).putShort((short) 2).putInt(2).put((byte) 'N').put((byte) 0).putShort((short) 0);
+        entry(t, 0x0002, 5, 3, latitudeAt); // GPSLatitude: three rationals
+        t.putInt(0);
+        t.putInt(48).putInt(1).putInt(51).putInt(1).putInt(2412).putInt(100);
+        byte[] tiff = t.array();
+        byte[] header = "Exif\0\0".getBytes(StandardCharsets.US_ASCII);
+        int length = 2 + header.length + tiff.length;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(jpeg, 0, 2);
+        out.write(0xFF);
+        out.write(0xE1);
+        out.write(length >> 8);
+        out.write(length & 0xFF);
+        out.writeBytes(header);
+        out.writeBytes(tiff);
+        out.write(jpeg, 2, jpeg.length - 2);
+        return out.toByteArray();
+    }
+
+    private static void entry(ByteBuffer t, int tag, int type, int count, int offset) {
+        t.putShort((short) tag).putShort((short) type).putInt(count).putInt(offset);
+    }
+
+    /** A PNG whose IHDR declares {@code w}×{@code h} RGB and whose only IDAT holds one deflated row of it. */
+    static byte[] pngDeclaring(int w, int h) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.writeBytes(new byte[] {(byte) 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A});
+        chunk(out, "IHDR", ByteBuffer.allocate(13).putInt(w).putInt(h).put((byte) 8).put((byte) 2)
+                .put((byte) 0).put((byte) 0).put((byte) 0).array());
+        Deflater deflater = new Deflater();
+        deflater.setInput(new byte[1 + 3 * Math.min(w, 64)]);
+        deflater.finish();
+        byte[] compressed = new byte[1024];
+        int n = deflater.deflate(compressed);
+        deflater.end();
+        chunk(out, "IDAT", java.util.Arrays.copyOf(compressed, n));
+        chunk(out, "IEND", new byte[0]);
+        return out.toByteArray();
+    }
+
+    private static void chunk(ByteArrayOutputStream out, String type, byte[] data) {
+        byte[] typeBytes = type.getBytes(StandardCharsets.US_ASCII);
+        CRC32 crc = new CRC32();
+        crc.update(typeBytes);
+        crc.update(data);
+        out.writeBytes(ByteBuffer.allocate(4).putInt(data.length).array());
+        out.writeBytes(typeBytes);
+        out.writeBytes(data);
+        out.writeBytes(ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
+    }
+
+    /** A real small JPEG whose SOF is patched to declare {@code w}×{@code h}: the header lies, the data is tiny. */
+    static byte[] jpegDeclaring(int w, int h) {
+        byte[] jpeg = gradient(16, 16, "jpeg");
+        int sof = sofOffset(jpeg);
+        jpeg[sof + 5] = (byte) (h >> 8);
+        jpeg[sof + 6] = (byte) h;
+        jpeg[sof + 7] = (byte) (w >> 8);
+        jpeg[sof + 8] = (byte) w;
+        return jpeg;
+    }
+
+    /** The offset of the SOF0/SOF2 marker. */
+    static int sofOffset(byte[] jpeg) {
+        int i = 2;
+        while (i + 4 < jpeg.length) {
+            int marker = jpeg[i + 1] & 0xFF;
+            if (marker == 0xC0 || marker == 0xC2) {
+                return i;
+            }
+            i += 2 + (((jpeg[i + 2] & 0xFF) << 8) | (jpeg[i + 3] & 0xFF));
+        }
+        throw new IllegalArgumentException("no SOF");
+    }
+
+    /** The offset just past the SOS segment header, where the entropy-coded data begins. */
+    static int scanDataOffset(byte[] jpeg) {
+        int i = 2;
+        while (i + 4 < jpeg.length) {
+            int marker = jpeg[i + 1] & 0xFF;
+            int length = ((jpeg[i + 2] & 0xFF) << 8) | (jpeg[i + 3] & 0xFF);
+            if (marker == 0xDA) {
+                return i + 2 + length;
+            }
+            i += 2 + length;
+        }
+        throw new IllegalArgumentException("no SOS");
+    }
+
+    static boolean contains(byte[] haystack, String needle) {
+        return indexOf(haystack, needle.getBytes(StandardCharsets.ISO_8859_1)) >= 0;
+    }
+
+    static int indexOf(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+
+    /** The mean red, green and blue of an image. */
+    static double[] mean(BufferedImage image) {
+        double[] sum = new double[3];
+        for (int y = 0; y < image.getHeight(); y++) {
+            for (int x = 0; x < image.getWidth(); x++) {
+                int rgb = image.getRGB(x, y);
+                sum[0] += (rgb >> 16) & 0xFF;
+                sum[1] += (rgb >> 8) & 0xFF;
+                sum[2] += rgb & 0xFF;
+            }
+        }
+        double n = (double) image.getWidth() * image.getHeight();
+        return new double[] {sum[0] / n, sum[1] / n, sum[2] / n};
+    }
+
+    static double distance(double[] a, double[] b) {
+        return Math.sqrt(Math.pow(a[0] - b[0], 2) + Math.pow(a[1] - b[1], 2) + Math.pow(a[2] - b[2], 2));
+    }
+}
