@@ -9,8 +9,11 @@ import dev.stowage.domain.profile.Profiles;
 import dev.stowage.domain.profile.VariantSpec;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -44,7 +47,8 @@ public final class RequeueStarvedVariants {
     /** How many messages this run sent again. */
     public int run() {
         int sent = 0;
-        for (List<Variant> batch = variants.findStarved(idle, batchSize); !batch.isEmpty();
+        Set<UUID> seen = new HashSet<>(); // each starved variant once per run, however short idle is
+        for (List<Variant> batch = variants.findStarved(idle, batchSize); seen.addAll(ids(batch));
              batch = variants.findStarved(idle, batchSize)) {
             List<VariantJob> jobs = new ArrayList<>();
             for (Variant v : batch) {
@@ -67,6 +71,10 @@ public final class RequeueStarvedVariants {
             sent += jobs.size();
         }
         return sent;
+    }
+
+    private static List<UUID> ids(List<Variant> batch) {
+        return batch.stream().map(Variant::id).toList();
     }
 
     private Optional<VariantSpec> spec(Asset asset, String name) {
