@@ -208,6 +208,22 @@ abstract class VariantRendererContract {
     }
 
     @Test
+    void rendersConcurrentlyWithTheSameResults() throws Exception {
+        byte[] source = TestMedia.bytes("exif-rotated.jpg");
+        VariantSpec spec = spec(120, 90, Fit.COVER, "png");
+        double[] alone = Samples.mean(decode(renderer.render(source, spec).bytes()));
+        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(4)) {
+            List<java.util.concurrent.Future<double[]>> results = new ArrayList<>();
+            for (int i = 0; i < 12; i++) {
+                results.add(pool.submit(() -> Samples.mean(decode(renderer.render(source, spec).bytes()))));
+            }
+            for (var result : results) {
+                assertTrue(Samples.distance(alone, result.get()) < 0.01, "same pixels from every thread");
+            }
+        }
+    }
+
+    @Test
     void webpSourceDecodes() {
         renderExactly(TestMedia.bytes("photo.webp"), spec(300, 300, Fit.CONTAIN, "jpeg"), 900, 600);
     }
