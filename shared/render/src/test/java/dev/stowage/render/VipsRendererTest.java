@@ -1,5 +1,6 @@
 package dev.stowage.render;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.stowage.domain.port.VariantRenderer;
@@ -16,5 +17,10 @@ class VipsRendererTest extends VariantRendererContract {
     @Test
     void aMissingLibraryIsNoRendererRatherThanAnError() {
         assertTrue(VipsRenderer.load(BUDGET, "libvips-that-is-not-installed.so.42").isEmpty());
+    }
+
+    @Test
+    void chooseTakesLibvipsWhereItLoads() {
+        assertEquals("libvips", Renderers.choose(BUDGET).name());
     }
 }
