@@ -1,6 +1,7 @@
 package dev.stowage.render;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_DOUBLE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
@@ -39,6 +40,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class VipsRenderer implements VariantRenderer {
     private static final Logger LOG = LoggerFactory.getLogger(VipsRenderer.class);
+    private static final String LIBRARY = "libvips.so.42";
     private static final Set<String> WRITES = Set.of("jpeg", "png", "webp", "gif");
     private static final List<String> METADATA = List.of("exif-", "xmp-data", "iptc-data", "icc-profile-data",
             "gif-comment", "png-comment", "orientation");
@@ -58,12 +60,19 @@ public final class VipsRenderer implements VariantRenderer {
 
     /** The libvips renderer, or empty (with the reason logged at INFO) where {@code libvips.so.42} does not load. */
     public static Optional<VipsRenderer> load(long maxPixels) {
+        return load(maxPixels, LIBRARY);
+    }
+
+    static Optional<VipsRenderer> load(long maxPixels, String library) {
+        if (maxPixels <= 0) {
+            throw new IllegalArgumentException("maxPixels must be positive, was " + maxPixels);
+        }
         try {
-            return Optional.of(new VipsRenderer(Native.get(), maxPixels));
-        } catch (IllegalArgumentException e) {
-            throw e;
+            return Optional.of(new VipsRenderer(Native.get(library), maxPixels));
         } catch (RuntimeException | LinkageError e) {
-            LOG.info("libvips is not available ({}): {}", e.getClass().getSimpleName(), e.getMessage());
+            // SymbolLookup says IllegalArgumentException for a library that is not there.
+            LOG.info("libvips is not available, {} did not load ({}): {}", library, e.getClass().getSimpleName(),
+                    e.getMessage());
             return Optional.empty();
         }
     }
@@ -100,7 +109,7 @@ public final class VipsRenderer implements VariantRenderer {
     private Rendering render(byte[] source, VariantSpec spec, SourceFormat format, Arena arena,
             List<MemorySegment> images) {
         MemorySegment buffer = arena.allocate(source.length, 16);
-        MemorySegment.copy(source, 0, buffer, JAVA_BYTE_LAYOUT, 0, source.length);
+        MemorySegment.copy(source, 0, buffer, JAVA_BYTE, 0, source.length);
         MemorySegment header = vips.call(vips.newFromBuffer, buffer, (long) source.length, arena.allocateFrom(""),
                 MemorySegment.NULL);
         if (header.equals(MemorySegment.NULL)) {
@@ -236,7 +245,7 @@ public final class VipsRenderer implements VariantRenderer {
         }
         MemorySegment bytes = data.get(ADDRESS, 0);
         try {
-            return bytes.reinterpret(length.get(JAVA_LONG, 0)).toArray(JAVA_BYTE_LAYOUT);
+            return bytes.reinterpret(length.get(JAVA_LONG, 0)).toArray(JAVA_BYTE);
         } finally {
             vips.callVoid(vips.gFree, bytes);
         }
@@ -250,8 +259,6 @@ public final class VipsRenderer implements VariantRenderer {
         images.add(image);
         return image;
     }
-
-    private static final java.lang.foreign.ValueLayout.OfByte JAVA_BYTE_LAYOUT = java.lang.foreign.ValueLayout.JAVA_BYTE;
 
     /** The libvips entry points, looked up and initialised once per JVM. */
     private static final class Native {
@@ -282,23 +289,30 @@ public final class VipsRenderer implements VariantRenderer {
         final MethodHandle errorBuffer;
         final MethodHandle errorClear;
 
-        static Native get() {
+        /** libvips, initialised by the first successful call; a failed one may be retried (nothing was kept). */
+        static Native get(String library) {
             Native n = instance;
-            if (n == null) {
-                synchronized (Native.class) {
-                    n = instance;
-                    if (n == null) {
-                        n = new Native();
+            if (n != null && n.library.equals(library)) {
+                return n;
+            }
+            synchronized (Native.class) {
+                n = instance;
+                if (n == null || !n.library.equals(library)) {
+                    n = new Native(library);
+                    if (instance == null) {
                         instance = n;
                     }
                 }
+                return n;
             }
-            return n;
         }
 
-        private Native() {
+        private final String library;
+
+        private Native(String library) {
+            this.library = library;
             // The global arena: libvips stays loaded for the life of the JVM.
-            SymbolLookup lib = SymbolLookup.libraryLookup("libvips.so.42", Arena.global());
+            SymbolLookup lib = SymbolLookup.libraryLookup(library, Arena.global());
             Linker linker = Linker.nativeLinker();
             Lookup l = new Lookup(linker, lib.or(linker.defaultLookup()));
             MethodHandle init = l.fixed("vips_init", FunctionDescriptor.of(JAVA_INT, ADDRESS));

@@ -41,6 +41,51 @@ final class Samples {
         return write(image, "jpeg");
     }
 
+    /**
+     * A GIF whose logical screen is {@code screenWidth}×{@code screenHeight} and whose only frame, a red
+     * {@code frame} rectangle, sits inside it: the rest of the screen is transparent.
+     */
+    static byte[] gifWithSmallFrame(int screenWidth, int screenHeight, java.awt.Rectangle frame) {
+        try {
+            BufferedImage image = new BufferedImage(frame.width, frame.height, BufferedImage.TYPE_INT_RGB);
+            Graphics2D g = image.createGraphics();
+            g.setColor(Color.RED);
+            g.fillRect(0, 0, frame.width, frame.height);
+            g.dispose();
+            javax.imageio.ImageWriter writer = ImageIO.getImageWritersByFormatName("gif").next();
+            javax.imageio.ImageWriteParam param = writer.getDefaultWriteParam();
+            var type = javax.imageio.ImageTypeSpecifier.createFromRenderedImage(image);
+            javax.imageio.metadata.IIOMetadata stream = writer.getDefaultStreamMetadata(param);
+            var screen = new javax.imageio.metadata.IIOMetadataNode("LogicalScreenDescriptor");
+            screen.setAttribute("logicalScreenWidth", Integer.toString(screenWidth));
+            screen.setAttribute("logicalScreenHeight", Integer.toString(screenHeight));
+            screen.setAttribute("colorResolution", "8");
+            screen.setAttribute("pixelAspectRatio", "0");
+            var streamRoot = new javax.imageio.metadata.IIOMetadataNode("javax_imageio_gif_stream_1.0");
+            streamRoot.appendChild(screen);
+            stream.mergeTree("javax_imageio_gif_stream_1.0", streamRoot);
+            javax.imageio.metadata.IIOMetadata meta = writer.getDefaultImageMetadata(type, param);
+            var descriptor = new javax.imageio.metadata.IIOMetadataNode("ImageDescriptor");
+            descriptor.setAttribute("imageLeftPosition", Integer.toString(frame.x));
+            descriptor.setAttribute("imageTopPosition", Integer.toString(frame.y));
+            descriptor.setAttribute("imageWidth", Integer.toString(frame.width));
+            descriptor.setAttribute("imageHeight", Integer.toString(frame.height));
+            descriptor.setAttribute("interlaceFlag", "FALSE");
+            var imageRoot = new javax.imageio.metadata.IIOMetadataNode("javax_imageio_gif_image_1.0");
+            imageRoot.appendChild(descriptor);
+            meta.mergeTree("javax_imageio_gif_image_1.0", imageRoot);
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            try (var stream2 = ImageIO.createImageOutputStream(out)) {
+                writer.setOutput(stream2);
+                writer.write(stream, new javax.imageio.IIOImage(image, null, meta), param);
+            }
+            writer.dispose();
+            return out.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     static byte[] write(BufferedImage image, String format) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {

@@ -198,6 +198,31 @@ abstract class VariantRendererContract {
         }
     }
 
+    /** As libnsgif draws it: the whole logical screen, black around the frame when the GIF has no transparent colour. */
+    @Test
+    void gifFrameSmallerThanItsScreenIsShownOnTheWholeScreen() {
+        byte[] gif = Samples.gifWithSmallFrame(100, 80, new java.awt.Rectangle(60, 50, 40, 30));
+        BufferedImage out = decode(renderExactly(gif, spec(100, 100, Fit.CONTAIN, "png"), 100, 80).bytes());
+        assertTrue(isRed(out.getRGB(80, 65)), "the frame, bottom right");
+        assertEquals(0xFF000000, out.getRGB(10, 10), "opaque black around it");
+    }
+
+    @Test
+    void rendersConcurrentlyWithTheSameResults() throws Exception {
+        byte[] source = TestMedia.bytes("exif-rotated.jpg");
+        VariantSpec spec = spec(120, 90, Fit.COVER, "png");
+        double[] alone = Samples.mean(decode(renderer.render(source, spec).bytes()));
+        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(4)) {
+            List<java.util.concurrent.Future<double[]>> results = new ArrayList<>();
+            for (int i = 0; i < 12; i++) {
+                results.add(pool.submit(() -> Samples.mean(decode(renderer.render(source, spec).bytes()))));
+            }
+            for (var result : results) {
+                assertTrue(Samples.distance(alone, result.get()) < 0.01, "same pixels from every thread");
+            }
+        }
+    }
+
     @Test
     void webpSourceDecodes() {
         renderExactly(TestMedia.bytes("photo.webp"), spec(300, 300, Fit.CONTAIN, "jpeg"), 900, 600);

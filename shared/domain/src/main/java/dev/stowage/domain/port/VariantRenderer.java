@@ -16,7 +16,11 @@ public interface VariantRenderer {
     /** Whether this renderer can write {@code format} ({@code jpeg}, {@code png}, {@code webp}, {@code gif}). */
     boolean writes(String format);
 
-    /** Throws {@link Refused} for input it will not or cannot render; any other exception is transient. */
+    /**
+     * Throws {@link Refused} for input it will not or cannot render; any other exception is transient. Bad input
+     * (not an image, a header declaring too many pixels, truncated or corrupt data) is always a {@link Refused},
+     * the same one whichever renderer runs, and never costs more memory than the budget allows.
+     */
     Rendering render(byte[] source, VariantSpec spec);
 
     /** The encoded variant and its size in pixels. */
