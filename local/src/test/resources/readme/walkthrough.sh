@@ -81,7 +81,7 @@ await_asset() {
     state=$(field state)
     case $state in
       "$1") return 0 ;;
-      staged | validating | analyzing | promoting) ;;
+      staged | validating | analyzing | promoting | available | processing) ;;
       *) fail "asset $ASSET: expected $1, got $state: $body" ;;
     esac
     ((SECONDS < deadline)) || fail "asset $ASSET is still $state after ${POLL_SECONDS}s: $body"
@@ -116,9 +116,17 @@ URL=$(field url)
 answer=$(curl -s -X PUT -H 'Content-Type: image/jpeg' --data-binary @"$FILE" "$URL" -w '\n%{http_code}')
 check "PUT to the presigned URL" 200
 
-await_asset available
+await_asset ready
 expect_field "asset" metadata '{"contentType":"image/jpeg","kind":"image","width":1200,"height":800}'
-expect_field "asset" variants '[{"name":"medium","state":"planned"},{"name":"thumb","state":"planned"}]'
+expect_field "asset" variants.0.name medium
+expect_field "asset" variants.0.state ready
+expect_field "asset" variants.0.contentType image/jpeg
+expect_field "asset" variants.0.width 800
+expect_field "asset" variants.0.height 533
+expect_field "asset" variants.1.name thumb
+expect_field "asset" variants.1.state ready
+expect_field "asset" variants.1.width 200
+expect_field "asset" variants.1.height 200
 
 echo "== attach it, read the slot back, and download it from a delivery URL"
 answer=$(curl -s -X PUT $API/v1/owners/user/42/slots/avatar -H "$AUTH" -H 'Content-Type: application/json' \
@@ -131,10 +139,29 @@ expect_field "read the slot" ownerType user
 expect_field "read the slot" ownerId 42
 expect_field "read the slot" slot avatar
 expect_field "read the slot" assetId "$ASSET"
-expect_field "read the slot" asset.state available
-answer=$(curl -s "$API/v1/assets/$ASSET/url?variant=thumb&disposition=attachment" -H "$AUTH" -w '\n%{http_code}')
+expect_field "read the slot" asset.state ready
+expect_field "read the slot" asset.variants.1.name thumb
+answer=$(curl -s "$API/v1/assets/$ASSET/url?variant=thumb" -H "$AUTH" -w '\n%{http_code}')
+check "thumbnail URL" 200
+expect_field "thumbnail URL" variant thumb
+expect_field "thumbnail URL" servedFrom variant
+[[ $(field url) =~ ^http://127\.0\.0\.1:[0-9]+/stowage-media/variants/$ASSET/thumb-[0-9a-f]{16}\.jpeg\? ]] \
+  || fail "thumbnail URL: not the variant's presigned GET: $body"
+URL=$(field url)
+curl -s -o thumb.jpg "$URL"
+# A 200x200 JPEG (its SOF says so) with no EXIF block: the variant carries no metadata.
+python3 - thumb.jpg <<'PY' || fail "thumb.jpg is not a 200x200 JPEG without EXIF"
+import struct, sys
+data = open(sys.argv[1], "rb").read()
+assert data[:2] == b"\xff\xd8" and b"Exif\0\0" not in data, "not a JPEG, or it carries EXIF"
+i = 2
+while data[i] == 0xFF and data[i + 1] not in (0xC0, 0xC1, 0xC2):
+    i += 2 + struct.unpack(">H", data[i + 2:i + 4])[0]
+height, width = struct.unpack(">HH", data[i + 5:i + 9])
+assert (width, height) == (200, 200), (width, height)
+PY
+answer=$(curl -s "$API/v1/assets/$ASSET/url?disposition=attachment" -H "$AUTH" -w '\n%{http_code}')
 check "delivery URL" 200
-expect_field "delivery URL" variant thumb
 expect_field "delivery URL" servedFrom original
 [[ $(field url) =~ ^http://127\.0\.0\.1:[0-9]+/stowage-media/assets/$ASSET/original\? ]] \
   || fail "delivery URL: not the original's presigned GET: $body"
@@ -146,7 +173,7 @@ echo "== complete on a direct session: after the S3 event, it changes nothing"
 answer=$(curl -s -X POST $API/v1/uploads/$SESSION/complete -H "$AUTH" -w '\n%{http_code}')
 check "complete after the event" 200
 expect_field "complete after the event" id "$ASSET"
-expect_field "complete after the event" state available
+expect_field "complete after the event" state ready
 
 echo "== complete on a direct session: right after the PUT, it answers with the verified asset"
 answer=$(curl -s -X POST $API/v1/uploads -H "$AUTH" -H 'Content-Type: application/json' \
@@ -162,7 +189,8 @@ check "PUT to the presigned URL" 200
 answer=$(curl -s -X POST $API/v1/uploads/$SESSION/complete -H "$AUTH" -w '\n%{http_code}')
 check "complete" 200
 expect_field "complete" id "$ASSET"
-expect_field "complete" state available
+# promoted: processing while the worker renders its variants (ready if it has already finished)
+[[ $(field state) == processing || $(field state) == ready ]] || fail "complete: expected processing or ready: $body"
 expect_field "complete" metadata.width 1200
 
 echo "== proxied upload"
@@ -171,12 +199,12 @@ answer=$(curl -s -X POST "$API/v1/uploads/proxied?profile=image&filename=a.png" 
 check "proxied upload" 201
 expect_field "proxied upload" filename a.png
 ASSET=$(field id)
-await_asset available
+await_asset ready
 expect_field "proxied asset" metadata.contentType image/png
 
 echo "== multipart: a file the plan cuts into three parts"
 # photo.jpg and zeros to 17 MiB: still a JPEG by its bytes and header (decoders stop at its end-of-image
-# marker), so the image profile takes it and the asset becomes available, 1200x800.
+# marker), so the image profile takes it and the asset is promoted, 1200x800.
 { cat photo.jpg; head -c $((17 * 1024 * 1024 - SIZE)) /dev/zero; } > large.jpg
 LARGE_SIZE=$(stat -c %s large.jpg)
 answer=$(curl -s -X POST $API/v1/uploads -H "$AUTH" -H 'Content-Type: application/json' \
@@ -221,7 +249,7 @@ answer=$(curl -s -X POST $API/v1/uploads/$SESSION/complete -H "$AUTH" -H 'Conten
   -w '\n%{http_code}')
 check "complete multipart" 200
 expect_field "complete multipart" id "$ASSET"
-expect_field "complete multipart" state available
+[[ $(field state) == processing || $(field state) == ready ]] || fail "complete multipart: promoted? $body"
 expect_field "complete multipart" byteSize "$LARGE_SIZE"
 expect_field "complete multipart" metadata '{"contentType":"image/jpeg","kind":"image","width":1200,"height":800}'
 

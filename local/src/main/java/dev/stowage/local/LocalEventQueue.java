@@ -29,8 +29,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The upload-events SQS queue and its Lambda event source, in one JVM. Each S3 notification becomes a
- * message, delivered alone in an SQS event; a message the handler reports in {@code batchItemFailures}, or
+ * An SQS queue and its Lambda event source, in one JVM: the upload-events queue (each S3 notification
+ * becomes a message) and the variant work queue. Each message is delivered alone in an SQS event; a message the handler reports in {@code batchItemFailures}, or
  * whose invocation throws, comes back after a backoff (SQS: its visibility timeout) with its receive count
  * raised, until {@link #MAX_RECEIVES} receives; then it is dead-lettered: logged at ERROR and dropped.
  */
@@ -59,11 +59,17 @@ final class LocalEventQueue implements AutoCloseable {
      * @param backoff  the wait before the second receive; it doubles for each later one
      */
     LocalEventQueue(JsonMapper json, Supplier<RequestStreamHandler> consumer, Duration backoff, String region) {
+        this(json, consumer, backoff, region, "UploadEventsQueue");
+    }
+
+    /** @param queueName the queue's logical id in template.yaml, for the event source ARN the handler sees */
+    LocalEventQueue(JsonMapper json, Supplier<RequestStreamHandler> consumer, Duration backoff, String region,
+                    String queueName) {
         this.json = json;
         this.consumer = consumer;
         this.backoff = backoff;
         this.region = region;
-        this.queueArn = "arn:aws:sqs:" + region + ":000000000000:stowage-local-UploadEventsQueue";
+        this.queueArn = "arn:aws:sqs:" + region + ":000000000000:stowage-local-" + queueName;
     }
 
     /** Enqueues {@code body}; the future completes when the message is deleted or dead-lettered. */

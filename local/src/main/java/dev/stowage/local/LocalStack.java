@@ -3,6 +3,7 @@ package dev.stowage.local;
 import dev.stowage.domain.port.ObjectStore;
 import dev.stowage.functions.purger.PurgerHandler;
 import dev.stowage.functions.uploadevents.UploadEventsHandler;
+import dev.stowage.functions.variantworker.VariantWorkerHandler;
 import dev.stowage.localstack.LocalPostgres;
 import dev.stowage.localstack.LocalS3Server;
 import dev.stowage.localstack.front.S3EventFront;
@@ -56,17 +57,20 @@ public final class LocalStack implements AutoCloseable {
     private final LocalS3Server s3;
     private final S3EventFront front;
     private final LocalEventQueue events;
+    private final LocalEventQueue variantWork;
     private final ApplicationContext context;
     private final ScheduledExecutorService schedule;
     private final String devToken;
     private boolean closed;
 
     private LocalStack(LocalPostgres postgres, LocalS3Server s3, S3EventFront front, LocalEventQueue events,
-                       ApplicationContext context, ScheduledExecutorService schedule, String devToken) {
+                       LocalEventQueue variantWork, ApplicationContext context, ScheduledExecutorService schedule,
+                       String devToken) {
         this.postgres = postgres;
         this.s3 = s3;
         this.front = front;
         this.events = events;
+        this.variantWork = variantWork;
         this.context = context;
         this.schedule = schedule;
         this.devToken = devToken;
@@ -103,9 +107,13 @@ public final class LocalStack implements AutoCloseable {
         // The front must exist before the API (presigned URLs name it); the API must exist before events
         // can be delivered. Events that arrive in between wait in the queue for the handler.
         AtomicReference<UploadEventsHandler> handler = new AtomicReference<>();
+        AtomicReference<VariantWorkerHandler> worker = new AtomicReference<>();
         AtomicReference<ObjectStore> store = new AtomicReference<>();
         LocalEventQueue events = new LocalEventQueue(JsonMapper.createDefault(), handler::get, EVENT_BACKOFF,
                 s3.region());
+        // Variant work: promotion sends it here, the worker renders it in this JVM (stowage.variants.queue).
+        LocalEventQueue variantWork = new LocalEventQueue(JsonMapper.createDefault(), worker::get, EVENT_BACKOFF,
+                s3.region(), "VariantQueue");
         S3EventFront front = S3EventFront.start(S3EventFront.Options
                 .of(s3.endpoint(), 0, s3.bucket(), json -> deliver(events, json))
                 .withRegion(s3.region())
@@ -119,17 +127,20 @@ public final class LocalStack implements AutoCloseable {
                 .environments("local")
                 .banner(false)
                 .properties(properties(options, postgres, s3, front))
+                .singletons(new LocalWorkQueue(JsonMapper.createDefault(), variantWork))
                 .start();
         try {
             store.set(context.getBean(ObjectStore.class));
             handler.set(new UploadEventsHandler(context));
-            LocalStack stack = new LocalStack(postgres, s3, front, events, context, schedulePurges(context, options),
-                    context.getRequiredProperty(DEV_TOKEN_PROPERTY, String.class));
+            worker.set(new VariantWorkerHandler(context));
+            LocalStack stack = new LocalStack(postgres, s3, front, events, variantWork, context,
+                    schedulePurges(context, options), context.getRequiredProperty(DEV_TOKEN_PROPERTY, String.class));
             context.getBean(EmbeddedServer.class).start();
             context.getBean(Readiness.class).ready(stack.describe());
             return stack;
         } catch (RuntimeException e) {
             events.close();
+            variantWork.close();
             try (postgres; s3; front) {
                 context.close();
             }
@@ -159,6 +170,7 @@ public final class LocalStack implements AutoCloseable {
         p.put("stowage.storage.secret-access-key", s3.secretKey());
         p.put("stowage.storage.bucket", s3.bucket());
         p.put("stowage.storage.path-style", true);
+        p.put("stowage.variants.queue", "local");
         p.put("stowage.local.jwt-secret", o.jwtSecret());
         p.put(DEV_TOKEN_PROPERTY, DevTokens.mint(o.jwtSecret(), DEV_SUBJECT, DEV_TOKEN_TTL));
         // The upload page at / and the Uppy bundle it uses; only the launcher serves pages.
@@ -218,6 +230,7 @@ public final class LocalStack implements AutoCloseable {
         closed = true;
         schedule.shutdownNow();
         events.close(); // before the context: nothing is delivered to a closing handler
+        variantWork.close();
         try (postgres; s3; front) {
             context.close();
         }

@@ -12,7 +12,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
@@ -80,15 +82,20 @@ class LocalStackTest {
         Eventually.await(Duration.ofSeconds(20), () -> {
             try {
                 asset.set(body(send(api("/v1/assets/" + assetId).GET())));
-                return "available".equals(asset.get().get("state"));
+                return "ready".equals(asset.get().get("state"));
             } catch (Exception e) {
                 return false;
             }
-        }, "asset " + assetId + " to become available");
+        }, "asset " + assetId + " to become ready: promoted, and its variants rendered by the in-process worker");
         var metadata = (Map<String, Object>) asset.get().get("metadata");
         assertEquals(1000, metadata.get("width"));
         assertEquals(700, metadata.get("height"));
         assertEquals("completed", body(send(api("/v1/uploads/" + sessionId).GET())).get("state"));
+        var thumb = body(send(api("/v1/assets/" + assetId + "/url?variant=thumb").GET()));
+        assertEquals("variant", thumb.get("servedFrom"));
+        var image = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(
+                PresignedHttp.send(URI.create((String) thumb.get("url")), "GET", Map.of(), null).body()));
+        assertEquals(List.of(200, 200), List.of(image.getWidth(), image.getHeight()), "the thumbnail, from storage");
     }
 
     @Test
@@ -116,7 +123,8 @@ class LocalStackTest {
         var completed = send(api("/v1/uploads/" + id + "/complete")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"parts\":[" + parts + "]}")));
         assertEquals(200, completed.statusCode(), completed.body());
-        assertEquals("available", body(completed).get("state"));
+        assertTrue(Set.of("processing", "ready").contains((String) body(completed).get("state")),
+                "promoted, its variants rendering or rendered: " + completed.body());
     }
 
     @Test

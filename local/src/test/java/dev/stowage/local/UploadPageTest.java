@@ -118,7 +118,7 @@ class UploadPageTest {
 
     @Test
     @SuppressWarnings("unchecked")
-    void droppedFilesGoToS3DirectlyAndInPartsAndBecomeAvailableAssets() throws Exception {
+    void droppedFilesGoToS3DirectlyAndInPartsAndBecomeReadyAssets() throws Exception {
         Path photo = Files.write(temp.resolve("progressive.jpg"), TestMedia.bytes("progressive.jpg"));
         // Larger than the 8 MiB part Stowage plans, so it goes up in two parts, in parallel.
         Path large = Files.write(temp.resolve("large.jpg"), noiseJpeg(2560, 1920));
@@ -140,8 +140,8 @@ class UploadPageTest {
         }
         for (var upload : byFilename.values()) {
             Eventually.await(Duration.ofSeconds(20),
-                    () -> "available".equals(get("/v1/assets/" + upload.get("assetId")).get("state")),
-                    "asset " + upload + " to become available");
+                    () -> "ready".equals(get("/v1/assets/" + upload.get("assetId")).get("state")),
+                    "asset " + upload + " to become ready (promoted, variants rendered)");
         }
 
         var photoUpload = get("/v1/uploads/" + byFilename.get("progressive.jpg").get("uploadId"));
@@ -157,8 +157,8 @@ class UploadPageTest {
 
         // The page polls the same API and shows the asset with what probing measured.
         Eventually.await(Duration.ofSeconds(10),
-                () -> cards().stream().allMatch(c -> "available".equals(c.getDomAttribute("data-state"))),
-                "the page to show both assets as available");
+                () -> cards().stream().allMatch(c -> "ready".equals(c.getDomAttribute("data-state"))),
+                "the page to show both assets as ready");
         assertTrue(browser.findElement(By.id("assets")).getText().contains("1000"), "probed width shown");
         Files.createDirectories(SCREENSHOT.getParent());
         Files.write(SCREENSHOT, browser.getScreenshotAs(OutputType.BYTES));

@@ -81,7 +81,7 @@ public class AssetsController {
     @Post("/{id}/variants/requeue")
     @ApiResponse(responseCode = "200", description = "Which variants were selected, enqueued, skipped, errored",
             content = @Content(schema = @Schema(implementation = RepairViews.RequeueView.class)))
-    public HttpResponse<?> requeue(Principal caller, UUID id, @Nullable @Body RepairViews.RequeueRequest request) {
+    public HttpResponse<?> requeueVariants(Principal caller, UUID id, @Nullable @Body RepairViews.RequeueRequest request) {
         var names = Optional.ofNullable(request).map(RepairViews.RequeueRequest::variantNames);
         if (names.isPresent() && names.get().stream().anyMatch(n -> n == null || n.isBlank())) {
             return Problems.problem(ErrorCode.INVALID_FIELD, "variantNames must be variant names");
@@ -93,7 +93,7 @@ public class AssetsController {
     @Post("/{id}/processing/cancel")
     @ApiResponse(responseCode = "200", description = "The cancelled variants and the asset's state",
             content = @Content(schema = @Schema(implementation = RepairViews.CancelView.class)))
-    public HttpResponse<?> cancel(Principal caller, UUID id) {
+    public HttpResponse<?> cancelProcessing(Principal caller, UUID id) {
         return Problems.respond(cancel.execute(caller, id), RepairViews.CancelView::of);
     }
 }
