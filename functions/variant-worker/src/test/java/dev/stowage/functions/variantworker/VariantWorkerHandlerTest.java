@@ -70,6 +70,8 @@ class VariantWorkerHandlerTest {
     final AtomicInteger renders = new AtomicInteger();
     /** Storage puts fail while positive, counting down. */
     final AtomicInteger failingPuts = new AtomicInteger();
+    /** Runs inside each render, after the claim and before storage: where a race is staged. */
+    volatile Runnable duringRender = () -> { };
     VariantWorkerHandler handler;
 
     @BeforeAll
@@ -104,6 +106,7 @@ class VariantWorkerHandlerTest {
             @Override
             public Rendering render(byte[] source, VariantSpec spec) {
                 renders.incrementAndGet();
+                duringRender.run();
                 return real.render(source, spec);
             }
         };
@@ -281,6 +284,26 @@ class VariantWorkerHandlerTest {
         assertTrue(again.contains(thumb), "sent again under today's recipe: " + again);
         assertEquals(ALL_SUCCEEDED, deliver(again));
         assertEquals(AssetState.READY, stateOf(asset));
+    }
+
+    @Test
+    void aRenderingOfAnAssetPurgedWhileItRenderedIsNotLeftInTheBucket() throws Exception {
+        Asset asset = promoted("image", "photo.jpg", "image/jpeg", TestMedia.bytes("landscape.jpg"));
+        VariantJob thumb = queue.drain().stream().filter(j -> j.variant().equals("thumb")).findFirst().orElseThrow();
+        var slot = dev.stowage.domain.attachment.Slot.of("user", "7", "avatar").orElseThrow();
+        var attachments = context.getBean(dev.stowage.domain.port.Attachments.class);
+        assertTrue(attachments.attach(alice, slot, asset.id()).isPresent());
+        assertTrue(attachments.detach(alice, slot).isPresent());
+        ObjectStore store = context.getBean(ObjectStore.class);
+        duringRender = () -> assertTrue(new dev.stowage.domain.attachment.PurgeDetachedAssets(assets, store,
+                Duration.ZERO, 100).run() >= 1, "the purge removed the asset mid-render");
+
+        assertEquals(ALL_SUCCEEDED, deliver(List.of(thumb)));
+
+        assertTrue(assets.findById(asset.id()).isEmpty(), "purged");
+        VariantSpec spec = context.getBean(Profiles.class).variant("image", "thumb").orElseThrow();
+        assertEquals(Optional.empty(), store.head(StorageKeys.variant(asset.id(), "thumb", spec.recipeDigest(), "jpeg")),
+                "the worker removed what it stored for a variant that no longer exists");
     }
 
     @Test

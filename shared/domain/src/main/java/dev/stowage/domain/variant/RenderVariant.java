@@ -122,6 +122,10 @@ public final class RenderVariant {
                 rendering.height());
         if (!variants.markReady(variant.id(), claim, key, rendition)) {
             // Cancelled meanwhile, or this worker outlived its lease and another took over: the row decides.
+            // If the row is gone, its asset was purged while this rendered: nothing will ever name the object.
+            if (variants.find(variant.id()).isEmpty()) {
+                deleteQuietly(key);
+            }
             return dropped(new VariantJob(variant.id(), asset.id(), variant.name(), spec.recipeDigest()),
                     "the claim was lost while rendering");
         }
