@@ -202,6 +202,30 @@ class VariantWorkerHandlerTest {
     }
 
     @Test
+    void aPhonePhotoBecomesUprightVariantsWithItsGpsAndCameraGone() throws Exception {
+        // landscape.jpg stored 1200x800 with Orientation 6 (displayed 800x1200), a GPS position and a camera.
+        byte[] photo = TestMedia.jpegWithExif(TestMedia.bytes("landscape.jpg"), 6, "PhoneMaker", "Model-GPS-7");
+        Asset asset = promoted("image", "phone.jpg", "image/jpeg", photo);
+
+        assertEquals(ALL_SUCCEEDED, deliver(queue.drain()));
+
+        assertEquals(AssetState.READY, stateOf(asset));
+        Variant medium = variant(asset, "medium");
+        assertEquals(533, medium.rendition().orElseThrow().width(), "upright: 800x1200 contained in 800x800");
+        assertEquals(800, medium.rendition().orElseThrow().height());
+        ObjectStore store = context.getBean(ObjectStore.class);
+        for (Variant v : variants.ofAsset(asset.id())) {
+            byte[] bytes = store.open(v.storageKey().orElseThrow()).readAllBytes();
+            String text = new String(bytes, StandardCharsets.ISO_8859_1);
+            assertFalse(text.contains("Exif"), v.name() + " carries an EXIF block");
+            assertFalse(text.contains("PhoneMaker") || text.contains("Model-GPS-7"), v.name() + " names the camera");
+            BufferedImage image = decode(bytes);
+            assertEquals(v.rendition().orElseThrow().width(), image.getWidth(), v.name());
+            assertEquals(v.rendition().orElseThrow().height(), image.getHeight(), v.name());
+        }
+    }
+
+    @Test
     void theSameMessageDeliveredTwiceRendersOnceAndTransitionsOnce() throws Exception {
         Asset asset = promoted("image", "photo.jpg", "image/jpeg", TestMedia.bytes("landscape.jpg"));
         List<VariantJob> jobs = queue.drain();
@@ -235,7 +259,7 @@ class VariantWorkerHandlerTest {
 
     @Test
     void anImageDeclaringMorePixelsThanTheBudgetFailsItsVariantsAndDegradesTheAsset() throws Exception {
-        Asset asset = promoted("image", "huge.png", "image/png", pngDeclaring(40_000, 40_000));
+        Asset asset = promoted("image", "huge.png", "image/png", TestMedia.pngDeclaring(40_000, 40_000));
         assertEquals(AssetState.PROCESSING, asset.state(), "the header is a valid PNG's: promoted");
 
         assertEquals(ALL_SUCCEEDED, deliver(queue.drain()), "a refusal is final: nothing to redeliver");
@@ -341,33 +365,5 @@ class VariantWorkerHandlerTest {
         assertEquals(256, image.getHeight());
         assertFalse(image.getColorModel().hasAlpha(), "a JPEG variant has no alpha: flattened");
         assertArrayEquals(new byte[] {(byte) 0xFF, (byte) 0xD8}, java.util.Arrays.copyOf(bytes, 2), "a JPEG");
-    }
-
-    /** A PNG whose header declares {@code width}x{@code height}, with one tiny compressed row after it. */
-    static byte[] pngDeclaring(int width, int height) throws IOException {
-        var out = new ByteArrayOutputStream();
-        out.write(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'});
-        var ihdr = java.nio.ByteBuffer.allocate(13).putInt(width).putInt(height)
-                .put((byte) 8).put((byte) 2).put((byte) 0).put((byte) 0).put((byte) 0).array();
-        chunk(out, "IHDR", ihdr);
-        var deflater = new java.util.zip.Deflater();
-        deflater.setInput(new byte[64]);
-        deflater.finish();
-        byte[] idat = new byte[128];
-        int n = deflater.deflate(idat);
-        chunk(out, "IDAT", java.util.Arrays.copyOf(idat, n));
-        chunk(out, "IEND", new byte[0]);
-        return out.toByteArray();
-    }
-
-    private static void chunk(ByteArrayOutputStream out, String type, byte[] data) throws IOException {
-        out.write(java.nio.ByteBuffer.allocate(4).putInt(data.length).array());
-        byte[] typeBytes = type.getBytes(StandardCharsets.US_ASCII);
-        out.write(typeBytes);
-        out.write(data);
-        var crc = new java.util.zip.CRC32();
-        crc.update(typeBytes);
-        crc.update(data);
-        out.write(java.nio.ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
     }
 }
