@@ -85,11 +85,16 @@ final class StowageClient implements Load.Workload {
      * Initiate, sign and PUT, and no {@code complete}: the S3 event the PUT raises promotes the asset on its own, as
      * for a client that never calls back. Answers the asset's id.
      */
-    String stage(String bearer) throws Exception {
+    String stage(String bearer, Load.Laps laps) throws Exception {
+        laps.start();
         String created = call(bearer, "/v1/uploads", initiateBody(), 201);
         String id = group(FIRST_ID, created);
         String assetId = group(ASSET_ID, created);
-        put(call(bearer, "/v1/uploads/" + id + "/url", "", 200));
+        laps.lap("initiate");
+        String signed = call(bearer, "/v1/uploads/" + id + "/url", "", 200);
+        laps.lap("sign");
+        put(signed);
+        laps.lap("put");
         return assetId;
     }
 

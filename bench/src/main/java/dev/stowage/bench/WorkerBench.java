@@ -25,6 +25,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -52,7 +53,8 @@ public final class WorkerBench {
 
     /** One measured batch through the worker. */
     private record WorkerRun(int assets, double firstPutToReady, double lastPutToReady, double uploadSeconds,
-                             double dbFirstQueuedToLastReady, int maxProcessing, double cpuMsPerVariant) {}
+                             double dbFirstQueuedToLastReady, int maxProcessing, double cpuMsPerVariant,
+                             String uploadSteps, int backlogAtLastPut) {}
 
     /** The same renders in this JVM. */
     private record DirectRun(int renders, double seconds, double cpuMsPerVariant) {}
@@ -86,11 +88,12 @@ public final class WorkerBench {
                             + "polling every %d ms after %d warm-up uploads; renderer: **%s**; %d cores; load average "
                             + "before %s%n%n", LocalDate.now(), uploads, uploaders, poll.toMillis(), warmupUploads,
                     renderer.name(), Runtime.getRuntime().availableProcessors(), ColdStartBench.loadAverage()));
-            out.append("| Source | Variants/s via worker (first PUT → all ready) | Assets/s | From last PUT | "
+            out.append("| Source | Variants/s via worker (first PUT → all ready) | Assets/s | "
                     + "DB: first queued → last ready | Upload phase | Direct renders/s, 1 thread | Worker / direct "
                     + "| Direct renders/s, " + Runtime.getRuntime().availableProcessors() + " threads "
                     + "| Max variants processing at once | CPU ms per variant, worker / direct |\n");
-            out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+            out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+            StringBuilder notes = new StringBuilder();
             try (Connection db = DriverManager.getConnection(jdbcUrl, "postgres", "postgres")) {
                 int batch = 0;
                 for (var source : sources.entrySet()) {
@@ -112,17 +115,22 @@ public final class WorkerBench {
                     int variants = uploads * specs.size();
                     double workerRate = variants / w.firstPutToReady();
                     double directRate = d1.renders() / d1.seconds();
-                    out.append(String.format(Locale.ROOT, "| %s, %,d bytes | **%.1f** (%.2f s) | %.1f | %.1f/s (%.2f s) "
+                    out.append(String.format(Locale.ROOT, "| %s, %,d bytes | **%.1f** (%.2f s) | %.1f "
                                     + "| %.1f/s (%.2f s) | %.2f s | **%.1f** (%.2f s) | **%.2f×** slower | %.1f | %d "
                                     + "| %.0f / %.0f |%n",
                             source.getKey(), bytes.length, workerRate, w.firstPutToReady(), w.assets() / w.firstPutToReady(),
-                            variants / w.lastPutToReady(), w.lastPutToReady(),
                             variants / w.dbFirstQueuedToLastReady(), w.dbFirstQueuedToLastReady(), w.uploadSeconds(),
                             directRate, d1.seconds(), directRate / workerRate, dn.renders() / dn.seconds(),
                             w.maxProcessing(), w.cpuMsPerVariant(), d1.cpuMsPerVariant()));
+                    notes.append("- ").append(source.getKey()).append(": upload steps, median / p95 ms: ")
+                            .append(w.uploadSteps()).append("; at the last PUT ").append(w.backlogAtLastPut())
+                            .append(" of ").append(variants).append(" variants were not ready yet, and all were ready ")
+                            .append(String.format(Locale.ROOT, "%.2f s later (%.1f/s)", w.lastPutToReady(),
+                                    w.backlogAtLastPut() / w.lastPutToReady())).append('\n');
                     batch++;
                 }
             }
+            out.append('\n').append(notes);
             out.append("\nLoad average after: ").append(ColdStartBench.loadAverage()).append('\n');
             System.out.println(out);
         }
@@ -139,20 +147,26 @@ public final class WorkerBench {
                                     int variantsPerAsset, String subject) throws Exception {
         String bearer = client.bearer(subject);
         ConcurrentLinkedQueue<String> staged = new ConcurrentLinkedQueue<>();
+        Map<String, ConcurrentLinkedQueue<Long>> steps = new ConcurrentHashMap<>();
         AtomicInteger next = new AtomicInteger();
         AtomicLong firstPut = new AtomicLong(Long.MAX_VALUE);
         AtomicLong lastPut = new AtomicLong();
+        AtomicLong lastPutWallMillis = new AtomicLong();
         long cpuFrom = Load.cpuMillis();
         long uploadFrom = System.nanoTime();
         ExecutorService pool = Executors.newFixedThreadPool(uploaders);
         List<Future<?>> clients = new ArrayList<>();
         for (int c = 0; c < uploaders; c++) {
             clients.add(pool.submit(() -> {
+                Load.Laps laps = new Load.Laps();
                 while (next.getAndIncrement() < count) {
-                    String id = client.stage(bearer);
+                    String id = client.stage(bearer, laps);
+                    laps.steps().forEach((step, nanos) ->
+                            steps.computeIfAbsent(step, k -> new ConcurrentLinkedQueue<>()).add(nanos / 1_000_000));
                     long now = System.nanoTime();
                     firstPut.accumulateAndGet(now, Math::min);
                     lastPut.accumulateAndGet(now, Math::max);
+                    lastPutWallMillis.accumulateAndGet(System.currentTimeMillis(), Math::max);
                     staged.add(id);
                 }
                 return null;
@@ -197,9 +211,24 @@ public final class WorkerBench {
             throw new IllegalStateException("uploaded " + all.size() + " of " + count);
         }
         double dbWindow = dbWindow(db, all, variantsPerAsset);
+        int backlog = count * variantsPerAsset - readyBy(db, all, Instant.ofEpochMilli(lastPutWallMillis.get()));
         return new WorkerRun(count, (done - firstPut.get()) / 1e9, (done - lastPut.get()) / 1e9,
                 (lastPut.get() - uploadFrom) / 1e9, dbWindow, maxProcessing,
-                (double) cpu / (count * variantsPerAsset));
+                (double) cpu / (count * variantsPerAsset), medians(steps), backlog);
+    }
+
+    /** "initiate 12 / 30, sign …": median / p95 ms per upload step, in step order. */
+    private static String medians(Map<String, ConcurrentLinkedQueue<Long>> steps) {
+        StringBuilder s = new StringBuilder();
+        for (String step : List.of("initiate", "sign", "put")) {
+            long[] ms = steps.getOrDefault(step, new ConcurrentLinkedQueue<>()).stream().mapToLong(Long::longValue)
+                    .sorted().toArray();
+            if (ms.length > 0) {
+                s.append(s.isEmpty() ? "" : ", ").append(step).append(' ').append(ms[ms.length / 2]).append(" / ")
+                        .append(ms[(int) Math.min(ms.length - 1, Math.ceil(ms.length * 0.95) - 1)]);
+            }
+        }
+        return s.toString();
     }
 
     private static String state(String assetJson) throws Exception {
@@ -239,6 +268,19 @@ public final class WorkerBench {
                             + assetIds.size() * variantsPerAsset);
                 }
                 return Duration.between(from, to).toNanos() / 1e9;
+            }
+        }
+    }
+
+    /** Variants of these assets that were ready at {@code when} (the database and this JVM share the machine's clock). */
+    private static int readyBy(Connection db, List<String> assetIds, Instant when) throws Exception {
+        try (PreparedStatement s = db.prepareStatement(
+                "SELECT count(*) FROM variants WHERE asset_id = ANY(?) AND state = 'ready' AND updated_at <= ?")) {
+            s.setArray(1, db.createArrayOf("uuid", assetIds.stream().map(UUID::fromString).toArray(UUID[]::new)));
+            s.setTimestamp(2, java.sql.Timestamp.from(when));
+            try (ResultSet r = s.executeQuery()) {
+                r.next();
+                return r.getInt(1);
             }
         }
     }
