@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Stowage benchmarks. Usage: bench/run.sh [coldstart|lifecycle|multipart|purge|render|all]   (default: all)
+# Stowage benchmarks. Usage: bench/run.sh [coldstart|lifecycle|multipart|purge|render|worker|all]   (default: all)
 #
 # Builds only this module (and the uploads function's shaded jar if it is missing), then runs the runners in
 # fresh JVMs and prints Markdown tables; they are also written to bench/target/{coldstart,lifecycle}/*.md.
@@ -7,11 +7,12 @@
 # per side), BENCH_WARMUP_S (10, before each measurement), BENCH_MEASURE_S (30), BENCH_ROUNDS (lifecycle rounds,
 # each measuring Stowage and the floor once; 2),
 # BENCH_ONLY (run only the cold-start variants whose name contains this text, e.g. "plain"),
-# BENCH_JAVA_OPTS (extra options for the runner JVMs, e.g. -Dmicronaut.server.thread-selection=BLOCKING).
+# BENCH_JAVA_OPTS (extra options for the runner JVMs, e.g. -Dmicronaut.server.thread-selection=BLOCKING),
+# BENCH_UPLOADS (worker: uploads per batch, 100), BENCH_UPLOADERS (worker: concurrent uploading clients, 4).
 set -euo pipefail
 
 what="${1:-all}"
-case "$what" in coldstart|lifecycle|multipart|purge|render|all) ;; *) echo "usage: $0 [coldstart|lifecycle|multipart|purge|render|all]" >&2; exit 2 ;; esac
+case "$what" in coldstart|lifecycle|multipart|purge|render|worker|all) ;; *) echo "usage: $0 [coldstart|lifecycle|multipart|purge|render|worker|all]" >&2; exit 2 ;; esac
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -22,7 +23,7 @@ java="$JAVA_HOME/bin/java"
 mvn=(./mvnw -B -q -o)
 
 uploads_built="functions/uploads/target/stowage-function-uploads-0.1.0-SNAPSHOT-lambda.jar"
-if [[ "$what" != lifecycle && "$what" != render && ! -f "$uploads_built" ]]; then
+if [[ "$what" != lifecycle && "$what" != render && "$what" != worker && ! -f "$uploads_built" ]]; then
   echo "[bench] building the uploads function's shaded jar" >&2
   "${mvn[@]}" -pl functions/uploads package -DskipTests
 fi
@@ -84,4 +85,16 @@ if [[ "$what" == render || "$what" == all ]]; then
   "$java" "${log_props[@]}" -Dbench.log="$work/runner.log" ${extra_opts[@]+"${extra_opts[@]}"} -cp "$classpath" \
     --enable-native-access=ALL-UNNAMED -Dbench.workDir="$work" -Dbench.runs="${BENCH_RUNS:-5}" \
     dev.stowage.bench.RenderBench | tee "$work/render.md"
+fi
+
+if [[ "$what" == worker || "$what" == all ]]; then
+  work="$root/bench/target/worker"
+  mkdir -p "$work"
+  # The local stack renders with libvips (libvips42) when it loads, else the Java renderer; the table names which.
+  # The domain logs every render through java.util.logging on stderr: kept out of the terminal, in worker.log.
+  echo "[bench] worker: progress and the stack's render log in $work/worker.log" >&2
+  "$java" "${log_props[@]}" -Dbench.log="$work/runner.log" ${extra_opts[@]+"${extra_opts[@]}"} -cp "$classpath" \
+    --enable-native-access=ALL-UNNAMED -Dbench.workDir="$work" \
+    -Dbench.uploads="${BENCH_UPLOADS:-100}" -Dbench.uploaders="${BENCH_UPLOADERS:-4}" \
+    dev.stowage.bench.WorkerBench 2> "$work/worker.log" | tee "$work/worker.md"
 fi

@@ -109,7 +109,7 @@ public final class LifecycleBench {
     }
 
     /** The embedded PostgreSQL server: pg_ctl starts it detached, so it is not among this JVM's descendants. */
-    private static List<ProcessHandle> postmaster(String jdbcUrl) {
+    static List<ProcessHandle> postmaster(String jdbcUrl) {
         Matcher port = Pattern.compile(":(\\d+)/").matcher(jdbcUrl);
         if (!port.find()) {
             return List.of();

@@ -42,6 +42,11 @@ final class Load {
             laps.merge(step, now - last, Long::sum);
             last = now;
         }
+
+        /** Nanoseconds per step since {@link #start()}, in step order. */
+        Map<String, Long> steps() {
+            return new LinkedHashMap<>(laps);
+        }
     }
 
     /**

@@ -186,7 +186,7 @@ public final class RenderBench {
     }
 
     /** Smooth gradients, a few soft shapes and per-pixel sensor-like noise: compresses like a photo, not a flat fill. */
-    private static BufferedImage photoLike(int w, int h, long seed) {
+    static BufferedImage photoLike(int w, int h, long seed) {
         BufferedImage image = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
         int[] pixels = ((java.awt.image.DataBufferInt) image.getRaster().getDataBuffer()).getData();
         SplittableRandom random = new SplittableRandom(seed);
@@ -209,7 +209,7 @@ public final class RenderBench {
         return (int) Math.max(0, Math.min(255, v));
     }
 
-    private static void writeJpeg(BufferedImage image, Path file, float quality) throws IOException {
+    static void writeJpeg(BufferedImage image, Path file, float quality) throws IOException {
         ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
         try (ImageOutputStream out = ImageIO.createImageOutputStream(Files.newOutputStream(file))) {
             writer.setOutput(out);
