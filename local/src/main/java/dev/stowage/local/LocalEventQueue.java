@@ -23,6 +23,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -49,6 +50,8 @@ final class LocalEventQueue implements AutoCloseable {
     private final Supplier<RequestStreamHandler> consumer;
     private final Duration backoff;
     private final String queueArn;
+    private final String queueName;
+    private final Semaphore invocations;
     private final String region;
     private final ExecutorService receivers = Executors.newVirtualThreadPerTaskExecutor();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
@@ -59,12 +62,18 @@ final class LocalEventQueue implements AutoCloseable {
      * @param backoff  the wait before the second receive; it doubles for each later one
      */
     LocalEventQueue(JsonMapper json, Supplier<RequestStreamHandler> consumer, Duration backoff, String region) {
-        this(json, consumer, backoff, region, "UploadEventsQueue");
+        this(json, consumer, backoff, region, "UploadEventsQueue", Integer.MAX_VALUE);
     }
 
-    /** @param queueName the queue's logical id in template.yaml, for the event source ARN the handler sees */
+    /**
+     * @param queueName      the queue's logical id in template.yaml, for the event source ARN the handler sees
+     * @param maxConcurrency invocations at once, as the event source's {@code MaximumConcurrency} caps them on
+     *                       AWS; further messages wait their turn in the queue
+     */
     LocalEventQueue(JsonMapper json, Supplier<RequestStreamHandler> consumer, Duration backoff, String region,
-                    String queueName) {
+                    String queueName, int maxConcurrency) {
+        this.queueName = queueName;
+        this.invocations = new Semaphore(maxConcurrency);
         this.json = json;
         this.consumer = consumer;
         this.backoff = backoff;
@@ -93,14 +102,23 @@ final class LocalEventQueue implements AutoCloseable {
         RequestStreamHandler handler = consumer.get();
         if (handler == null) { // no event source yet: the message stays in the queue, unreceived
             receiveLater(message, receive, backoff);
-        } else if (deliver(handler, message, receive)) {
+        } else if (deliverInTurn(handler, message, receive)) {
             message.settled().complete(new Settled(message.id(), receive, false));
         } else if (receive >= MAX_RECEIVES) {
-            LOG.error("upload-events: message {} failed {} receives, dead-lettered: {}", message.id(), receive,
+            LOG.error("{}: message {} failed {} receives, dead-lettered: {}", queueName, message.id(), receive,
                     message.body());
             message.settled().complete(new Settled(message.id(), receive, true));
         } else {
             receiveLater(message, receive + 1, backoff.multipliedBy(1L << (receive - 1)));
+        }
+    }
+
+    private boolean deliverInTurn(RequestStreamHandler handler, Message message, int receive) {
+        invocations.acquireUninterruptibly();
+        try {
+            return deliver(handler, message, receive);
+        } finally {
+            invocations.release();
         }
     }
 
@@ -113,7 +131,7 @@ final class LocalEventQueue implements AutoCloseable {
             var failures = json.readValue(out.toByteArray(), SQSBatchResponse.class).getBatchItemFailures();
             return failures == null || failures.stream().noneMatch(f -> message.id().equals(f.getItemIdentifier()));
         } catch (Exception e) {
-            LOG.warn("upload-events: invocation failed on receive {} of message {}", receive, message.id(), e);
+            LOG.warn("{}: invocation failed on receive {} of message {}", queueName, receive, message.id(), e);
             return false;
         }
     }

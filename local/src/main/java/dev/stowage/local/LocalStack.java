@@ -112,8 +112,10 @@ public final class LocalStack implements AutoCloseable {
         LocalEventQueue events = new LocalEventQueue(JsonMapper.createDefault(), handler::get, EVENT_BACKOFF,
                 s3.region());
         // Variant work: promotion sends it here, the worker renders it in this JVM (stowage.variants.queue).
+        // As many renders at once as there are cores (on AWS the trigger's MaximumConcurrency caps them): each
+        // holds its original in memory, and a burst of uploads must not start hundreds.
         LocalEventQueue variantWork = new LocalEventQueue(JsonMapper.createDefault(), worker::get, EVENT_BACKOFF,
-                s3.region(), "VariantQueue");
+                s3.region(), "VariantQueue", Runtime.getRuntime().availableProcessors());
         S3EventFront front = S3EventFront.start(S3EventFront.Options
                 .of(s3.endpoint(), 0, s3.bucket(), json -> deliver(events, json))
                 .withRegion(s3.region())

@@ -1,6 +1,7 @@
 package dev.stowage.local;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -205,5 +206,35 @@ class LocalEventQueueTest {
         assertEquals(1, settled.receives(), "waiting for a consumer is not a receive");
         assertEquals("1", real.received.getFirst().getAttributes().get("ApproximateReceiveCount"));
         assertEquals(UploadState.COMPLETED, stateOf(session));
+    }
+
+    @Test
+    void noMoreInvocationsRunAtOnceThanTheQueueAllowsAndTheRestWaitTheirTurn() throws Exception {
+        int cap = 2;
+        var running = new java.util.concurrent.atomic.AtomicInteger();
+        var most = new java.util.concurrent.atomic.AtomicInteger();
+        var release = new java.util.concurrent.CountDownLatch(1);
+        var started = new java.util.concurrent.Semaphore(0);
+        RequestStreamHandler slow = (in, out, ctx) -> {
+            most.accumulateAndGet(running.incrementAndGet(), Math::max);
+            started.release();
+            try {
+                release.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            running.decrementAndGet();
+            out.write("{\"batchItemFailures\":[]}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        };
+        queue = new LocalEventQueue(json, () -> slow, BACKOFF, "eu-west-1", "VariantQueue", cap);
+        var settled = java.util.stream.IntStream.range(0, 6).mapToObj(i -> queue.send("{}")).toList();
+
+        assertTrue(started.tryAcquire(cap, 30, TimeUnit.SECONDS), "the first two are invoked");
+        assertFalse(started.tryAcquire(1, 300, TimeUnit.MILLISECONDS), "a third waits while two run");
+        release.countDown();
+        for (var s : settled) {
+            assertEquals(1, s.get(30, TimeUnit.SECONDS).receives());
+        }
+        assertEquals(cap, most.get(), "at most " + cap + " at once");
     }
 }
