@@ -258,6 +258,23 @@ class RepairRoutesTest {
     }
 
     @Test
+    void aQueueThatRefusesTheSendReportsTheVariantErroredAndLeavesItQueuedForThePurger() throws Exception {
+        Asset asset = stored("landscape.jpg");
+        render(only(queue.drain(), "medium"));
+        failed(variantsOf(asset).get("thumb"));
+        queue.refuseNext(1);
+
+        Reply reply = requeue(alice, asset, "");
+
+        assertEquals(200, reply.status(), reply.body());
+        assertEquals(Map.of("selected", List.of("thumb", "medium"), "enqueued", List.of(), "skipped", List.of("medium"),
+                "errored", List.of("thumb")), reply.map());
+        assertEquals(VariantState.QUEUED, variantsOf(asset).get("thumb").state(), "the purger sends it again");
+        assertEquals(AssetState.PROCESSING, stateOf(asset));
+        assertEquals(List.of(), queue.drain());
+    }
+
+    @Test
     void queuedAndProcessingVariantsAreInFlightAndSkipped() {
         Asset asset = stored("landscape.jpg");
         queue.drain();
