@@ -11,7 +11,7 @@ import io.micronaut.http.annotation.ServerFilter;
  * Netty streams a body no {@code @Body} parameter asks for, so routes whose body is optional (and
  * bound by hand, see {@link RawBody}) get it buffered here first, as API Gateway delivers it whole.
  */
-@ServerFilter("/v1/uploads/*/complete")
+@ServerFilter({"/v1/uploads/*/complete", "/v1/assets/*/variants/requeue"})
 public class BufferedBodyFilter {
 
     @RequestFilter

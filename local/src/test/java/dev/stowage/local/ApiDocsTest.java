@@ -121,6 +121,28 @@ class ApiDocsTest {
         assertDocumentedBy("UploadView", opened.body());
     }
 
+    @Test
+    void theRepairAnswersAreDocumentedAndTheRequeueBodyIsReadWhenThereIsOne() throws Exception {
+        var stored = send(api("/v1/uploads/proxied?profile=image&filename=a.png", "image/png")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(TestMedia.bytes("alpha.png"))));
+        assertEquals(201, stored.statusCode(), stored.body());
+        String requeue = "/v1/assets/" + json(stored.body()).get("id") + "/variants/requeue";
+
+        var unknown = send(api(requeue, "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"variantNames\":[\"nope\"]}")));
+        assertEquals(422, unknown.statusCode(), "the body reached the route: " + unknown.body());
+        assertEquals("unknown_variant", json(unknown.body()).get("code"));
+        var all = send(api(requeue, "application/json").POST(HttpRequest.BodyPublishers.noBody()));
+        assertEquals(200, all.statusCode(), all.body());
+        assertEquals(List.of("thumb", "medium"), json(all.body()).get("selected"), "no body: all of the profile's");
+        assertDocumentedBy("RepairViews.RequeueView", all.body());
+
+        var reprobed = send(api(requeue.replace("/variants/requeue", "/reprobe"), "application/json")
+                .POST(HttpRequest.BodyPublishers.noBody()));
+        assertEquals(200, reprobed.statusCode(), reprobed.body());
+        assertDocumentedBy("RepairViews.ReprobeView", reprobed.body());
+    }
+
     static void assertDocumentedBy(String schemaName, String json) throws Exception {
         Map<String, Object> answer = json(json);
         List<String> required = at(document, "components", "schemas", schemaName, "required");

@@ -66,8 +66,13 @@ public class JdbcVariants implements Variants {
         List<Variant> queued = new ArrayList<>();
         for (Variant v : settled) {
             VariantState from = v.state();
-            if (from == VariantState.READY && rows.transition(v.id(), from.wire(), VariantState.STALE.wire()) == 1) {
-                from = VariantState.STALE; // ready under an old recipe: it goes by way of stale
+            if (from == VariantState.READY) {
+                // Ready under an old recipe: it goes by way of stale. If it is not ready any more, another
+                // call moved it since it was read; it is that call's, not an illegal ready -> queued.
+                if (rows.transition(v.id(), from.wire(), VariantState.STALE.wire()) != 1) {
+                    continue;
+                }
+                from = VariantState.STALE;
             }
             VariantState.TRANSITIONS.require(Set.of(from), VariantState.QUEUED);
             if (rows.requeue(v.id(), from.wire()) == 1) {

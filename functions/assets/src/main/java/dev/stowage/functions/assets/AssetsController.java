@@ -15,13 +15,13 @@ import dev.stowage.lambda.http.RepairViews;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpResponse;
-import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.QueryValue;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.parameters.RequestBody;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.util.Optional;
 import java.util.UUID;
@@ -81,8 +81,10 @@ public class AssetsController {
     @Post("/{id}/variants/requeue")
     @ApiResponse(responseCode = "200", description = "Which variants were selected, enqueued, skipped, errored",
             content = @Content(schema = @Schema(implementation = RepairViews.RequeueView.class)))
-    public HttpResponse<?> requeueVariants(Principal caller, UUID id, @Nullable @Body RepairViews.RequeueRequest request) {
-        var names = Optional.ofNullable(request).map(RepairViews.RequeueRequest::variantNames);
+    // The body is bound by RequeueRequestBinder (it may be absent), which the generator cannot see.
+    @RequestBody(required = false, content = @Content(schema = @Schema(implementation = RepairViews.RequeueRequest.class)))
+    public HttpResponse<?> requeueVariants(Principal caller, UUID id, RepairViews.RequeueRequest request) {
+        var names = Optional.ofNullable(request.variantNames());
         if (names.isPresent() && names.get().stream().anyMatch(n -> n == null || n.isBlank())) {
             return Problems.problem(ErrorCode.INVALID_FIELD, "variantNames must be variant names");
         }

@@ -1,5 +1,8 @@
 package dev.stowage.lambda.http;
 
+import static com.fasterxml.jackson.annotation.JsonInclude.Include.ALWAYS;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.stowage.domain.asset.ReprobeAsset;
 import dev.stowage.domain.variant.CancelProcessing;
 import dev.stowage.domain.variant.RequeueVariants;
@@ -16,10 +19,10 @@ public final class RepairViews {
     @Serdeable
     public record RequeueRequest(@Nullable List<String> variantNames) {}
 
-    /** What a requeue looked at and what became of each. */
+    /** What a requeue looked at and what became of each; every list is present, empty or not. */
     @Serdeable
-    public record RequeueView(List<String> selected, List<String> enqueued, List<String> skipped,
-                              List<String> errored) {
+    public record RequeueView(@JsonInclude(ALWAYS) List<String> selected, @JsonInclude(ALWAYS) List<String> enqueued,
+                              @JsonInclude(ALWAYS) List<String> skipped, @JsonInclude(ALWAYS) List<String> errored) {
         public static RequeueView of(RequeueVariants.Report r) {
             return new RequeueView(r.selected(), r.enqueued(), r.skipped(), r.errored());
         }
@@ -27,7 +30,7 @@ public final class RepairViews {
 
     /** The variants a cancel stopped and the asset's state afterwards. */
     @Serdeable
-    public record CancelView(List<String> cancelled, String assetState) {
+    public record CancelView(@JsonInclude(ALWAYS) List<String> cancelled, String assetState) {
         public static CancelView of(CancelProcessing.Report r) {
             return new CancelView(r.cancelled(), r.assetState().wire());
         }
@@ -36,7 +39,7 @@ public final class RepairViews {
     /** The probe fields before and after, and which changed. */
     @Serdeable
     public record ReprobeView(UUID assetId, @Nullable AssetView.Metadata before, AssetView.Metadata after,
-                              List<String> changed) {
+                              @JsonInclude(ALWAYS) List<String> changed) {
         public static ReprobeView of(ReprobeAsset.Report r) {
             return new ReprobeView(r.assetId(), r.before().contentType() == null ? null
                     : AssetView.Metadata.of(r.before()), AssetView.Metadata.of(r.after()), r.changed());
