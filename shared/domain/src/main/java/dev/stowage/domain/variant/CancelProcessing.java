@@ -13,8 +13,9 @@ import java.util.UUID;
 
 /**
  * Rindle's {@code cancel_processing}: every queued or processing variant of the caller's asset is cancelled
- * (a worker mid-render loses its claim and stores nothing), and the asset settles. With nothing in flight
- * it is a conflict, {@code not_processing}; a cancelled variant can be requeued later.
+ * (a worker mid-render loses its claim: the row never names what it may already have stored, which the
+ * next render of that recipe overwrites), and the asset settles. With nothing in flight it is a conflict,
+ * {@code not_processing}; a cancelled variant can be requeued later.
  */
 public final class CancelProcessing {
 
