@@ -104,10 +104,10 @@ public final class LocalS3Server implements AutoCloseable {
                     env.getOrDefault(ENV_SECRET_KEY, DEFAULT_SECRET_KEY),
                     env.getOrDefault(ENV_BUCKET, bucket), null);
         }
-        return embedded(baseDir, port, bucket);
+        return embedded(baseDir, port, bucket, S3ProxyJar.locate(env));
     }
 
-    private static LocalS3Server embedded(Optional<Path> baseDir, int requestedPort, String bucket) {
+    private static LocalS3Server embedded(Optional<Path> baseDir, int requestedPort, String bucket, Path s3proxyJar) {
         if (!bucket.matches("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")) {
             throw new IllegalArgumentException("Not a valid S3 bucket name: " + bucket);
         }
@@ -123,7 +123,7 @@ public final class LocalS3Server implements AutoCloseable {
             stopOrphanedChild(dir);
             int port = requestedPort == 0 ? 0 : requirePortFree(requestedPort);
             Path config = writeConfig(dir, URI.create("http://127.0.0.1:" + port));
-            Child child = Child.launch(S3ProxyJar.locate(), config, dir.resolve(LOG_FILE), temporary ? dir : null);
+            Child child = Child.launch(s3proxyJar, config, dir.resolve(LOG_FILE), temporary ? dir : null);
             URI endpoint = child.awaitReady(port, bucket);
             return new LocalS3Server(endpoint, DEFAULT_REGION, DEFAULT_ACCESS_KEY, DEFAULT_SECRET_KEY, bucket, child);
         } catch (IOException e) {

@@ -20,14 +20,14 @@ final class S3ProxyJar {
     }
 
     /**
-     * In order: system property {@value #PROPERTY}, env {@value #ENV}, the copy the build made (recorded in
-     * {@code localstack.properties}), then the local Maven repository, which still works after the module's
-     * {@code target/} was cleaned.
+     * In order: system property {@value #PROPERTY}, {@value #ENV} in {@code env} (the process environment,
+     * or what a test passes), the copy the build made (recorded in {@code localstack.properties}), then the
+     * local Maven repository, which still works after the module's {@code target/} was cleaned.
      */
-    static Path locate() {
+    static Path locate(java.util.Map<String, String> env) {
         Properties build = buildProperties();
         List<Path> candidates = new ArrayList<>();
-        String explicit = System.getProperty(PROPERTY, System.getenv(ENV));
+        String explicit = System.getProperty(PROPERTY, env.get(ENV));
         if (explicit != null && !explicit.isBlank()) {
             Path path = Path.of(explicit);
             if (!Files.isRegularFile(path)) {

@@ -171,15 +171,11 @@ class LocalS3ServerTest {
     @Test
     void childThatDiesIsReportedWithItsOutput(@TempDir Path dir) throws IOException {
         Path notAJar = Files.writeString(dir.resolve("broken.jar"), "not a zip");
-        System.setProperty(S3ProxyJar.PROPERTY, notAJar.toString());
-        try {
-            var e = assertThrows(IllegalStateException.class,
-                    () -> LocalS3Server.start(Optional.of(dir.resolve("base")), 0, "media", NO_ENV));
-            assertTrue(e.getMessage().contains("exited with code"), e.getMessage());
-            assertTrue(e.getMessage().contains("broken.jar"), "carries the child's output: " + e.getMessage());
-        } finally {
-            System.clearProperty(S3ProxyJar.PROPERTY);
-        }
+        // Through the environment map, not a system property: other test classes start s3proxy meanwhile.
+        var e = assertThrows(IllegalStateException.class, () -> LocalS3Server.start(Optional.of(dir.resolve("base")),
+                0, "media", java.util.Map.of(S3ProxyJar.ENV, notAJar.toString())));
+        assertTrue(e.getMessage().contains("exited with code"), e.getMessage());
+        assertTrue(e.getMessage().contains("broken.jar"), "carries the child's output: " + e.getMessage());
     }
 
     @Test
