@@ -28,6 +28,7 @@ import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
 /** Every API request leaves one structured access-log line that names it without naming the caller. */
+@org.junit.jupiter.api.parallel.Isolated // it reads the access logger, which every other class writes to
 class AccessLogTest {
     static APIGatewayV2HTTPEventFunction function;
     static ApiGatewayClient api;
