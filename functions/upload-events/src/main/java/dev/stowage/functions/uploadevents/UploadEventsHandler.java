@@ -1,19 +1,12 @@
 package dev.stowage.functions.uploadevents;
 
-import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
-import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage;
 import dev.stowage.domain.upload.VerifyUpload;
 import dev.stowage.lambda.events.S3Notification;
-import dev.stowage.lambda.events.SqsBatchResponse;
+import dev.stowage.lambda.events.SqsBatchHandler;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.json.JsonMapper;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,10 +22,9 @@ import org.slf4j.LoggerFactory;
  * is acknowledged. A body that is not an S3 notification is poison: no redelivery can ever make it
  * succeed, so it is logged at WARN with its messageId and acknowledged rather than left to fill the DLQ.
  */
-public class UploadEventsHandler implements RequestStreamHandler {
+public class UploadEventsHandler extends SqsBatchHandler {
     private static final Logger LOG = LoggerFactory.getLogger(UploadEventsHandler.class);
 
-    private final JsonMapper json;
     private final VerifyUpload verify;
 
     /** Used by the Lambda runtime. */
@@ -46,39 +38,21 @@ public class UploadEventsHandler implements RequestStreamHandler {
 
     /** For tests and the local stack, which drive the lane over storage that fails on cue. */
     public UploadEventsHandler(JsonMapper json, VerifyUpload verify) {
-        this.json = json;
+        super(json, LOG, "upload-events");
         this.verify = verify;
     }
 
     @Override
-    public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
-        SQSEvent batch = json.readValue(input, SQSEvent.class);
-        List<String> failed = Objects.requireNonNullElse(batch.getRecords(), List.<SQSMessage>of()).stream()
-                .filter(message -> !handled(message)).map(SQSMessage::getMessageId).toList();
-        json.writeValue(output, SqsBatchResponse.failing(failed));
-    }
-
-    /** False when the message must come back: the lane threw. */
-    private boolean handled(SQSMessage message) {
+    protected void handle(SQSMessage message) {
         Optional<List<S3Notification.CreatedObject>> objects = S3Notification.objectsIn(json, message.getBody());
         if (objects.isEmpty()) {
-            LOG.atWarn().setMessage("upload-events: not an S3 notification, acknowledged and dropped: {}")
-                    .addArgument(message.getBody()).addKeyValue("messageId", message.getMessageId()).log();
-            return true;
+            poison(message, "an S3 notification");
+            return;
         }
-        try {
-            for (var object : objects.get()) {
-                String outcome = verify.objectCreated(object.key()).name().toLowerCase();
-                LOG.atInfo().setMessage("upload-events: {} {}").addArgument(object.key()).addArgument(outcome)
-                        .addKeyValue("messageId", message.getMessageId()).log();
-            }
-            return true;
-        } catch (RuntimeException e) {
-            LOG.atWarn().setMessage("upload-events: failed, SQS redelivers it").setCause(e)
-                    .addKeyValue("messageId", message.getMessageId())
-                    .addKeyValue("receiveCount", message.getAttributes() == null ? null
-                            : message.getAttributes().get("ApproximateReceiveCount")).log();
-            return false;
+        for (var object : objects.get()) {
+            String outcome = verify.objectCreated(object.key()).name().toLowerCase();
+            LOG.atInfo().setMessage("upload-events: {} {}").addArgument(object.key()).addArgument(outcome)
+                    .addKeyValue("messageId", message.getMessageId()).log();
         }
     }
 }

@@ -1,20 +1,12 @@
 package dev.stowage.functions.variantworker;
 
-import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
-import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage;
 import dev.stowage.domain.variant.RenderVariant;
 import dev.stowage.domain.variant.VariantJob;
-import dev.stowage.lambda.events.SqsBatchResponse;
+import dev.stowage.lambda.events.SqsBatchHandler;
 import dev.stowage.lambda.events.VariantMessage;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.json.JsonMapper;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,10 +21,9 @@ import org.slf4j.LoggerFactory;
  * (rendered, failed with a reason, duplicate, dropped) is final. A body that is not a variant message is
  * poison: logged at WARN and acknowledged.
  */
-public class VariantWorkerHandler implements RequestStreamHandler {
+public class VariantWorkerHandler extends SqsBatchHandler {
     private static final Logger LOG = LoggerFactory.getLogger(VariantWorkerHandler.class);
 
-    private final JsonMapper json;
     private final RenderVariant render;
 
     /** Used by the Lambda runtime. */
@@ -45,38 +36,20 @@ public class VariantWorkerHandler implements RequestStreamHandler {
     }
 
     public VariantWorkerHandler(JsonMapper json, RenderVariant render) {
-        this.json = json;
+        super(json, LOG, "variant-worker");
         this.render = render;
     }
 
     @Override
-    public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
-        SQSEvent batch = json.readValue(input, SQSEvent.class);
-        List<String> failed = Objects.requireNonNullElse(batch.getRecords(), List.<SQSMessage>of()).stream()
-                .filter(message -> !handled(message)).map(SQSMessage::getMessageId).toList();
-        json.writeValue(output, SqsBatchResponse.failing(failed));
-    }
-
-    /** False when the message must come back: the render threw. */
-    private boolean handled(SQSMessage message) {
+    protected void handle(SQSMessage message) {
         Optional<VariantJob> job = VariantMessage.decode(json, message.getBody());
         if (job.isEmpty()) {
-            LOG.atWarn().setMessage("variant-worker: not a variant message, acknowledged and dropped: {}")
-                    .addArgument(message.getBody()).addKeyValue("messageId", message.getMessageId()).log();
-            return true;
+            poison(message, "a variant message");
+            return;
         }
-        try {
-            RenderVariant.Outcome outcome = render.run(job.get());
-            LOG.atInfo().setMessage("variant-worker: {} of asset {} {}").addArgument(job.get().variant())
-                    .addArgument(job.get().assetId()).addArgument(outcome.name().toLowerCase())
-                    .addKeyValue("messageId", message.getMessageId()).log();
-            return true;
-        } catch (RuntimeException e) {
-            LOG.atWarn().setMessage("variant-worker: failed, SQS redelivers it").setCause(e)
-                    .addKeyValue("messageId", message.getMessageId())
-                    .addKeyValue("receiveCount", message.getAttributes() == null ? null
-                            : message.getAttributes().get("ApproximateReceiveCount")).log();
-            return false;
-        }
+        RenderVariant.Outcome outcome = render.run(job.get());
+        LOG.atInfo().setMessage("variant-worker: {} of asset {} {}").addArgument(job.get().variant())
+                .addArgument(job.get().assetId()).addArgument(outcome.name().toLowerCase())
+                .addKeyValue("messageId", message.getMessageId()).log();
     }
 }
