@@ -273,6 +273,21 @@ class VariantWorkerHandlerTest {
     }
 
     @Test
+    void aTruncatedJpegFailsItsVariantsAsUndecodableAndDegradesTheAsset() throws Exception {
+        // The first 15,000 bytes of landscape.jpg: its header probes as a 1200x800 JPEG, its scan stops short.
+        Asset asset = promoted("image", "cut.jpg", "image/jpeg", TestMedia.bytes("truncated.jpg"));
+        assertEquals(AssetState.PROCESSING, asset.state());
+
+        assertEquals(ALL_SUCCEEDED, deliver(queue.drain()), "a refusal is final: nothing to redeliver");
+
+        assertEquals(AssetState.DEGRADED, stateOf(asset));
+        for (Variant v : variants.ofAsset(asset.id())) {
+            assertEquals(VariantState.FAILED, v.state(), v.name());
+            assertTrue(v.failureReason().orElseThrow().startsWith("undecodable_image:"), v.failureReason().toString());
+        }
+    }
+
+    @Test
     void aTransientStorageFailureReleasesTheClaimAndTheRedeliveredMessageRendersIt() throws Exception {
         Asset asset = promoted("image", "photo.jpg", "image/jpeg", TestMedia.bytes("landscape.jpg"));
         VariantJob thumb = queue.drain().stream().filter(j -> j.variant().equals("thumb")).findFirst().orElseThrow();
