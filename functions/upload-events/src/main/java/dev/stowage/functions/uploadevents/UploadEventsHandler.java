@@ -4,6 +4,8 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage;
+import dev.stowage.domain.StorageKeys;
+import dev.stowage.domain.stagedfile.ConfirmStagedFile;
 import dev.stowage.domain.upload.VerifyUpload;
 import dev.stowage.lambda.events.S3Notification;
 import dev.stowage.lambda.events.SqsBatchResponse;
@@ -19,8 +21,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A batch of SQS messages, each holding S3's ObjectCreated notification for {@code staging/} → the
- * verification lane, once per object however often S3 and SQS deliver it. The answer is a partial batch
+ * A batch of SQS messages, each holding S3's ObjectCreated notification: {@code staging/} → the
+ * verification lane, once per object however often S3 and SQS deliver it; {@code staged-files/} → the
+ * staged-file registry's confirmation (its pending entries for that checksum become present). The answer is a partial batch
  * response ({@code ReportBatchItemFailures}), so one message's failure never redelivers its siblings.
  *
  * <p>Retry-vs-drop, per message: an exception from the lane (database or storage unreachable) reports the
@@ -34,6 +37,7 @@ public class UploadEventsHandler implements RequestStreamHandler {
 
     private final JsonMapper json;
     private final VerifyUpload verify;
+    private final ConfirmStagedFile confirm;
 
     /** Used by the Lambda runtime. */
     public UploadEventsHandler() {
@@ -41,13 +45,15 @@ public class UploadEventsHandler implements RequestStreamHandler {
     }
 
     public UploadEventsHandler(ApplicationContext context) {
-        this(context.getBean(JsonMapper.class), context.getBean(VerifyUpload.class));
+        this(context.getBean(JsonMapper.class), context.getBean(VerifyUpload.class),
+                context.getBean(ConfirmStagedFile.class));
     }
 
     /** For tests and the local stack, which drive the lane over storage that fails on cue. */
-    public UploadEventsHandler(JsonMapper json, VerifyUpload verify) {
+    public UploadEventsHandler(JsonMapper json, VerifyUpload verify, ConfirmStagedFile confirm) {
         this.json = json;
         this.verify = verify;
+        this.confirm = confirm;
     }
 
     @Override
@@ -68,7 +74,9 @@ public class UploadEventsHandler implements RequestStreamHandler {
         }
         try {
             for (var object : objects.get()) {
-                String outcome = verify.objectCreated(object.key()).name().toLowerCase();
+                String outcome = (object.key().startsWith(StorageKeys.STAGED_FILES)
+                        ? confirm.objectCreated(object.key()).name() : verify.objectCreated(object.key()).name())
+                        .toLowerCase(java.util.Locale.ROOT);
                 LOG.atInfo().setMessage("upload-events: {} {}").addArgument(object.key()).addArgument(outcome)
                         .addKeyValue("messageId", message.getMessageId()).log();
             }
