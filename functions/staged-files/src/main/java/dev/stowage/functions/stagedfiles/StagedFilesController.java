@@ -40,14 +40,14 @@ public class StagedFilesController {
     @Post
     @ApiResponse(responseCode = "200", description = "The entry, and the upload to make if `uploadRequired`",
             content = @Content(schema = @Schema(implementation = StagedFileView.Staged.class)))
-    public HttpResponse<?> stage(Principal caller, @Body StageFileRequest request) {
+    public HttpResponse<?> stageFile(Principal caller, @Body StageFileRequest request) {
         return Problems.respond(stage.execute(caller, request.toCommand()), StagedFileView.Staged::of);
     }
 
     @Get
     @ApiResponse(responseCode = "200", description = "A page of the caller's entries, oldest first",
             content = @Content(schema = @Schema(implementation = StagedFileView.Page.class)))
-    public HttpResponse<?> list(Principal caller, @Nullable @QueryValue Integer limit,
+    public HttpResponse<?> listStagedFiles(Principal caller, @Nullable @QueryValue Integer limit,
                                 @Nullable @QueryValue String cursor) {
         return Problems.respond(find.list(caller, limit, cursor), StagedFileView.Page::of);
     }
@@ -55,7 +55,7 @@ public class StagedFilesController {
     @Get("/metrics")
     @ApiResponse(responseCode = "200", description = "Counts and bytes; when the soonest entry expires",
             content = @Content(schema = @Schema(implementation = StagedFileView.Metrics.class)))
-    public HttpResponse<?> metrics(Principal caller) {
+    public HttpResponse<?> stagedFileMetrics(Principal caller) {
         return Problems.respond(Result.ok(manage.metrics(caller)), StagedFileView.Metrics::of);
     }
 
@@ -63,7 +63,7 @@ public class StagedFilesController {
     @Post("/cleanup")
     @ApiResponse(responseCode = "200", description = "What the pass removed",
             content = @Content(schema = @Schema(implementation = StagedFileView.Removed.class)))
-    public HttpResponse<?> cleanup(Principal caller) {
+    public HttpResponse<?> cleanupStagedFiles(Principal caller) {
         return Problems.respond(Result.ok(manage.cleanup(caller)), StagedFileView.Removed::of);
     }
 
@@ -71,21 +71,21 @@ public class StagedFilesController {
     @Post("/reset")
     @ApiResponse(responseCode = "200", description = "What the reset removed",
             content = @Content(schema = @Schema(implementation = StagedFileView.Removed.class)))
-    public HttpResponse<?> reset(Principal caller) {
+    public HttpResponse<?> resetStagedFiles(Principal caller) {
         return Problems.respond(Result.ok(manage.reset(caller)), StagedFileView.Removed::of);
     }
 
     @Get("/{id}")
     @ApiResponse(responseCode = "200", description = "The entry",
             content = @Content(schema = @Schema(implementation = StagedFileView.class)))
-    public HttpResponse<?> get(Principal caller, UUID id) {
+    public HttpResponse<?> getStagedFile(Principal caller, UUID id) {
         return Problems.respond(find.get(caller, id), StagedFileView::of);
     }
 
     @Delete("/{id}")
     @ApiResponse(responseCode = "200", description = "The entry removed (its object too, if nothing else uses it)",
             content = @Content(schema = @Schema(implementation = StagedFileView.class)))
-    public HttpResponse<?> delete(Principal caller, UUID id) {
+    public HttpResponse<?> deleteStagedFile(Principal caller, UUID id) {
         return Problems.respond(manage.delete(caller, id), StagedFileView::of);
     }
 }
