@@ -2,8 +2,10 @@ package dev.stowage.functions.stagedfiles;
 
 import dev.stowage.domain.Principal;
 import dev.stowage.domain.Result;
+import dev.stowage.domain.stagedfile.CleanupStagedFiles;
+import dev.stowage.domain.stagedfile.DeleteStagedFile;
 import dev.stowage.domain.stagedfile.FindStagedFiles;
-import dev.stowage.domain.stagedfile.ManageStagedFiles;
+import dev.stowage.domain.stagedfile.ResetStagedFiles;
 import dev.stowage.domain.stagedfile.StageFile;
 import dev.stowage.lambda.http.ApiContract;
 import dev.stowage.lambda.http.Problems;
@@ -28,12 +30,17 @@ import java.util.UUID;
 public class StagedFilesController {
     private final StageFile stage;
     private final FindStagedFiles find;
-    private final ManageStagedFiles manage;
+    private final DeleteStagedFile delete;
+    private final CleanupStagedFiles cleanup;
+    private final ResetStagedFiles reset;
 
-    public StagedFilesController(StageFile stage, FindStagedFiles find, ManageStagedFiles manage) {
+    public StagedFilesController(StageFile stage, FindStagedFiles find, DeleteStagedFile delete,
+                                 CleanupStagedFiles cleanup, ResetStagedFiles reset) {
         this.stage = stage;
         this.find = find;
-        this.manage = manage;
+        this.delete = delete;
+        this.cleanup = cleanup;
+        this.reset = reset;
     }
 
     /** The caller's entry with its TTL slid forward when storage holds its bytes; else pending, with a PUT. */
@@ -56,7 +63,7 @@ public class StagedFilesController {
     @ApiResponse(responseCode = "200", description = "Counts and bytes; when the soonest entry expires",
             content = @Content(schema = @Schema(implementation = StagedFileView.Metrics.class)))
     public HttpResponse<?> stagedFileMetrics(Principal caller) {
-        return Problems.respond(Result.ok(manage.metrics(caller)), StagedFileView.Metrics::of);
+        return Problems.respond(Result.ok(find.metrics(caller)), StagedFileView.Metrics::of);
     }
 
     /** The caller's expired entries, now rather than at the purger's next run. */
@@ -64,7 +71,7 @@ public class StagedFilesController {
     @ApiResponse(responseCode = "200", description = "What the pass removed",
             content = @Content(schema = @Schema(implementation = StagedFileView.Removed.class)))
     public HttpResponse<?> cleanupStagedFiles(Principal caller) {
-        return Problems.respond(Result.ok(manage.cleanup(caller)), StagedFileView.Removed::of);
+        return Problems.respond(Result.ok(cleanup.execute(caller)), StagedFileView.Removed::of);
     }
 
     /** Every entry of the caller's, persisted ones too. */
@@ -72,7 +79,7 @@ public class StagedFilesController {
     @ApiResponse(responseCode = "200", description = "What the reset removed",
             content = @Content(schema = @Schema(implementation = StagedFileView.Removed.class)))
     public HttpResponse<?> resetStagedFiles(Principal caller) {
-        return Problems.respond(Result.ok(manage.reset(caller)), StagedFileView.Removed::of);
+        return Problems.respond(Result.ok(reset.execute(caller)), StagedFileView.Removed::of);
     }
 
     @Get("/{id}")
@@ -86,6 +93,6 @@ public class StagedFilesController {
     @ApiResponse(responseCode = "200", description = "The entry removed (its object too, if nothing else uses it)",
             content = @Content(schema = @Schema(implementation = StagedFileView.class)))
     public HttpResponse<?> deleteStagedFile(Principal caller, UUID id) {
-        return Problems.respond(manage.delete(caller, id), StagedFileView::of);
+        return Problems.respond(delete.execute(caller, id), StagedFileView::of);
     }
 }

@@ -299,6 +299,28 @@ class StagedFilesFunctionTest {
     }
 
     @Test
+    void anEntryDeletedWhileStorageRefusesToDeleteLeavesAnOrphanThatTheSweepRemoves() {
+        byte[] bytes = unique("refused");
+        var staged = stage(alice, bytes, "\"ttlSeconds\":600");
+        assertEquals(200, upload(staged, bytes));
+        ObjectStore refusing = new DelegatingObjectStore(store) {
+            @Override
+            public void delete(String key) {
+                throw new IllegalStateException("S3 answered 503 SlowDown to DELETE " + key);
+            }
+        };
+        var entry = files.find(new dev.stowage.domain.Principal(alice), UUID.fromString((String) entry(staged).get("id")))
+                .orElseThrow();
+
+        var removed = new ReleaseStagedObjects(files, refusing).remove(List.of(entry), false);
+        assertEquals(1, removed.entries().size(), "the caller asked for the entry to go: it went");
+        assertEquals(0, removed.objectsDeleted());
+        assertTrue(store.head(key(bytes)).isPresent());
+        purger(store, Duration.ZERO).run();
+        assertTrue(store.head(key(bytes)).isEmpty(), "no entry references it: the sweep deleted it");
+    }
+
+    @Test
     void aStageWaitingOnThePurgeOfItsChecksumGetsAnUploadInsteadOfAMissingObject() throws Exception {
         byte[] bytes = unique("raced");
         assertEquals(200, upload(stage(alice, bytes, "\"ttlSeconds\":600"), bytes));

@@ -12,8 +12,9 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * Reads the caller's registry: one entry, or a page of entries in creation order with an opaque cursor
- * to the next page. Another principal's entry is not found, like a missing one.
+ * Reads the caller's registry: one entry, a page of entries in creation order with an opaque cursor to the
+ * next page, or its metrics (Codex's {@code metrics}). Another principal's entry is not found, like a
+ * missing one.
  */
 public final class FindStagedFiles {
     public static final int MAX_LIMIT = 1000;
@@ -31,6 +32,10 @@ public final class FindStagedFiles {
     public Result<StagedFile> get(Principal caller, UUID id) {
         return files.find(caller, id).<Result<StagedFile>>map(Result::ok)
                 .orElseGet(() -> Result.err(ErrorCode.STAGED_FILE_NOT_FOUND, "no staged file " + id));
+    }
+
+    public StagedFiles.Metrics metrics(Principal caller) {
+        return files.metrics(caller);
     }
 
     public Result<Page> list(Principal caller, Integer limit, String cursor) {

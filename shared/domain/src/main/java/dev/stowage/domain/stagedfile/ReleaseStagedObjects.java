@@ -4,13 +4,18 @@ import dev.stowage.domain.port.ObjectStore;
 import dev.stowage.domain.port.StagedFiles;
 import java.util.List;
 import java.util.Optional;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * Removing entries and the objects nothing references any more, the one way every removal goes (a caller's
  * delete, cleanup and reset, the purger): entries and their checksum's object under that checksum's lock.
- * If storage refuses a delete, the entries are gone anyway and the orphan sweep retries the object.
+ * If storage refuses a delete, the entries are gone anyway (the caller asked for that) and the object is
+ * an orphan: the purger's sweep deletes it, under the same lock and check.
  */
 public final class ReleaseStagedObjects {
+    private static final Logger LOG = Logger.getLogger(ReleaseStagedObjects.class.getName());
+
     private final StagedFiles files;
     private final ObjectStore store;
 
@@ -32,8 +37,12 @@ public final class ReleaseStagedObjects {
     public Removed remove(List<StagedFile> entries, boolean onlyIfExpired) {
         int[] deleted = {0};
         List<StagedFile> removed = files.remove(entries, onlyIfExpired, key -> {
-            store.delete(key);
-            deleted[0]++;
+            try {
+                store.delete(key);
+                deleted[0]++;
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "could not delete " + key + "; the purger's orphan sweep retries", e);
+            }
         });
         return new Removed(removed, deleted[0]);
     }

@@ -18,7 +18,9 @@ import dev.stowage.domain.port.StagedFiles;
 import dev.stowage.domain.profile.Profiles;
 import dev.stowage.domain.stagedfile.ConfirmStagedFile;
 import dev.stowage.domain.stagedfile.FindStagedFiles;
-import dev.stowage.domain.stagedfile.ManageStagedFiles;
+import dev.stowage.domain.stagedfile.CleanupStagedFiles;
+import dev.stowage.domain.stagedfile.DeleteStagedFile;
+import dev.stowage.domain.stagedfile.ResetStagedFiles;
 import dev.stowage.domain.stagedfile.PurgeStagedFiles;
 import dev.stowage.domain.stagedfile.ReleaseStagedObjects;
 import dev.stowage.domain.stagedfile.StageFile;
@@ -162,8 +164,18 @@ public class LifecycleFactory {
     }
 
     @Singleton
-    ManageStagedFiles manageStagedFiles(StagedFiles files, ReleaseStagedObjects release, PurgeSettings purge) {
-        return new ManageStagedFiles(files, release, purge.batchSize());
+    DeleteStagedFile deleteStagedFile(StagedFiles files, ReleaseStagedObjects release) {
+        return new DeleteStagedFile(files, release);
+    }
+
+    @Singleton
+    CleanupStagedFiles cleanupStagedFiles(StagedFiles files, ReleaseStagedObjects release, PurgeSettings purge) {
+        return new CleanupStagedFiles(files, release, purge.batchSize());
+    }
+
+    @Singleton
+    ResetStagedFiles resetStagedFiles(StagedFiles files, ReleaseStagedObjects release, PurgeSettings purge) {
+        return new ResetStagedFiles(files, release, purge.batchSize());
     }
 
     @Singleton
