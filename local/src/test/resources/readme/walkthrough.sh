@@ -278,6 +278,65 @@ answer=$(curl -s $API/v1/uploads/$SESSION -H "$AUTH" -w '\n%{http_code}')
 check "upload status after cancel" 200
 expect_field "upload status after cancel" state aborted
 
+echo "== staged files: upload once, by checksum"
+curl -s -X POST $API/v1/staged-files/reset -H "$AUTH" >/dev/null # a rerun by hand starts from nothing
+B64=$(openssl dgst -sha256 -binary "$FILE" | base64)
+HEX=$(sha256sum "$FILE" | cut -d' ' -f1)
+answer=$(curl -s -X POST $API/v1/staged-files -H "$AUTH" -H 'Content-Type: application/json' \
+  -d "{\"checksumSha256\":\"$B64\",\"name\":\"$FILE\",\"size\":$SIZE,\"contentType\":\"image/jpeg\",\"ttlSeconds\":3600}" \
+  -w '\n%{http_code}')
+check "stage" 200
+expect_field "stage" stagedFile.state pending
+expect_field "stage" stagedFile.checksumSha256 "$HEX"
+expect_field "stage" uploadRequired true
+expect_field "stage" upload.method PUT
+expect_field "stage" upload.headers.x-amz-checksum-sha256 "$B64"
+expect_field "stage" upload.headers.content-length "$SIZE"
+[[ $(field upload.url) =~ ^http://127\.0\.0\.1:[0-9]+/stowage-media/staged-files/$HEX\? ]] \
+  || fail "stage: the PUT is not to staged-files/<sha256>: $body"
+STAGED=$(field stagedFile.id); URL=$(field upload.url)
+
+answer=$(curl -s -X PUT -H 'Content-Type: image/jpeg' -H "x-amz-checksum-sha256: $B64" --data-binary @a.png "$URL" \
+  -w '\n%{http_code}')
+[[ ${answer##*$'\n'} == 4* ]] || fail "PUT of other bytes to a staged file's URL: expected 4xx, got ${answer##*$'\n'}"
+answer=$(curl -s -X PUT -H 'Content-Type: image/jpeg' -H "x-amz-checksum-sha256: $B64" --data-binary @"$FILE" "$URL" \
+  -w '\n%{http_code}')
+check "PUT the staged file" 200
+
+deadline=$((SECONDS + POLL_SECONDS))
+while :; do
+  answer=$(curl -s $API/v1/staged-files/$STAGED -H "$AUTH" -w '\n%{http_code}')
+  check "GET the staged file" 200
+  [[ $(field state) == present ]] && break
+  ((SECONDS < deadline)) || fail "staged file $STAGED is still $(field state) after ${POLL_SECONDS}s: $body"
+  sleep $POLL_INTERVAL
+done
+answer=$(curl -s -X POST $API/v1/staged-files -H "$AUTH" -H 'Content-Type: application/json' \
+  -d "{\"checksumSha256\":\"$B64\",\"name\":\"$FILE\",\"size\":$SIZE,\"contentType\":\"image/jpeg\",\"ttlSeconds\":3600}" \
+  -w '\n%{http_code}')
+check "stage the same bytes again" 200
+expect_field "stage again" uploadRequired false
+expect_field "stage again" stagedFile.id "$STAGED"
+expect_field "stage again" stagedFile.state present
+
+answer=$(curl -s "$API/v1/staged-files?limit=50" -H "$AUTH" -w '\n%{http_code}')
+check "list staged files" 200
+expect_field "list staged files" items.0.id "$STAGED"
+answer=$(curl -s $API/v1/staged-files/metrics -H "$AUTH" -w '\n%{http_code}')
+check "staged-file metrics" 200
+expect_field "staged-file metrics" total 1
+expect_field "staged-file metrics" totalBytes "$SIZE"
+answer=$(curl -s -X POST $API/v1/staged-files/cleanup -H "$AUTH" -w '\n%{http_code}')
+check "cleanup" 200
+expect_field "cleanup" removed 0
+answer=$(curl -s -X DELETE $API/v1/staged-files/$STAGED -H "$AUTH" -w '\n%{http_code}')
+check "delete the staged file" 200
+answer=$(curl -s -X DELETE $API/v1/staged-files/$STAGED -H "$AUTH" -w '\n%{http_code}')
+check "delete it again" 404
+expect_field "delete it again" code staged_file_not_found
+answer=$(curl -s -X POST $API/v1/staged-files/reset -H "$AUTH" -w '\n%{http_code}')
+check "reset" 200
+
 echo "== tokens for other callers"
 ALICE=$($STOWAGE token --sub alice)
 answer=$(curl -s $API/v1/uploads/$SESSION -H "Authorization: Bearer $ALICE" -w '\n%{http_code}')

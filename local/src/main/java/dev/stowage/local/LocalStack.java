@@ -6,6 +6,7 @@ import dev.stowage.functions.uploadevents.UploadEventsHandler;
 import dev.stowage.functions.variantworker.VariantWorkerHandler;
 import dev.stowage.localstack.LocalPostgres;
 import dev.stowage.localstack.LocalS3Server;
+import dev.stowage.domain.StorageKeys;
 import dev.stowage.localstack.front.S3EventFront;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.json.JsonMapper;
@@ -119,6 +120,8 @@ public final class LocalStack implements AutoCloseable {
         S3EventFront front = S3EventFront.start(S3EventFront.Options
                 .of(s3.endpoint(), 0, s3.bucket(), json -> deliver(events, json))
                 .withRegion(s3.region())
+                // template.yaml's two notification filters: uploads and staged files, one queue
+                .withPrefixes(StorageKeys.STAGING, StorageKeys.STAGED_FILES)
                 // A multipart completion's request does not carry the object's size; S3's event does.
                 .withSizeLookup(key -> Optional.ofNullable(store.get()).flatMap(s -> s.head(key))
                         .map(info -> OptionalLong.of(info.size())).orElse(OptionalLong.empty())));

@@ -124,7 +124,8 @@ class LocalEventQueueTest {
                 return super.head(headed);
             }
         };
-        return new UploadEventsHandler(json, TestLane.of(context).storage(storage).verify());
+        return new UploadEventsHandler(json, TestLane.of(context).storage(storage).verify(),
+                context.getBean(dev.stowage.domain.stagedfile.ConfirmStagedFile.class));
     }
 
     static UploadState stateOf(UploadSession session) {

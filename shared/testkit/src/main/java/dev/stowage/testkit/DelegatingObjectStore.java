@@ -22,6 +22,11 @@ public class DelegatingObjectStore implements ObjectStore {
     }
 
     @Override
+    public java.util.List<Listed> list(String prefix, Optional<String> startAfter, int limit) {
+        return delegate.list(prefix, startAfter, limit);
+    }
+
+    @Override
     public Optional<ObjectInfo> head(String key) {
         return delegate.head(key);
     }

@@ -91,6 +91,24 @@ public abstract class ObjectStoreContract {
     }
 
     @Test
+    void listPagesThroughAPrefixInKeyOrderWithSizesAndLastModified() {
+        Instant before = Instant.now().minusSeconds(60);
+        store().put(key("list/b"), new byte[] {1, 2}, "application/octet-stream");
+        store().put(key("list/a"), new byte[] {1}, "application/octet-stream");
+        store().put(key("list/c"), new byte[] {1, 2, 3}, "application/octet-stream");
+        store().put(key("other"), new byte[] {1}, "application/octet-stream");
+
+        List<ObjectStore.Listed> first = store().list(key("list/"), Optional.empty(), 2);
+        assertEquals(List.of(key("list/a"), key("list/b")), first.stream().map(ObjectStore.Listed::key).toList());
+        assertEquals(List.of(1L, 2L), first.stream().map(ObjectStore.Listed::size).toList());
+        assertTrue(first.stream().allMatch(o -> o.lastModified().isAfter(before)
+                && o.lastModified().isBefore(Instant.now().plusSeconds(60))), first.toString());
+        List<ObjectStore.Listed> rest = store().list(key("list/"), Optional.of(first.getLast().key()), 2);
+        assertEquals(List.of(key("list/c")), rest.stream().map(ObjectStore.Listed::key).toList());
+        assertTrue(store().list(key("list/"), Optional.of(key("list/c")), 2).isEmpty());
+    }
+
+    @Test
     void headOfAMissingKeyIsEmpty() {
         assertEquals(Optional.empty(), store().head(key("never-written")));
     }

@@ -1,6 +1,8 @@
 package dev.stowage.functions.uploadevents;
 
 import com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage;
+import dev.stowage.domain.StorageKeys;
+import dev.stowage.domain.stagedfile.ConfirmStagedFile;
 import dev.stowage.domain.upload.VerifyUpload;
 import dev.stowage.lambda.events.S3Notification;
 import dev.stowage.lambda.events.SqsBatchHandler;
@@ -12,8 +14,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A batch of SQS messages, each holding S3's ObjectCreated notification for {@code staging/} → the
- * verification lane, once per object however often S3 and SQS deliver it. The answer is a partial batch
+ * A batch of SQS messages, each holding S3's ObjectCreated notification: {@code staging/} → the
+ * verification lane, once per object however often S3 and SQS deliver it; {@code staged-files/} → the
+ * staged-file registry's confirmation (its pending entries for that checksum become present). The answer is a partial batch
  * response ({@code ReportBatchItemFailures}), so one message's failure never redelivers its siblings.
  *
  * <p>Retry-vs-drop, per message: an exception from the lane (database or storage unreachable) reports the
@@ -26,6 +29,7 @@ public class UploadEventsHandler extends SqsBatchHandler {
     private static final Logger LOG = LoggerFactory.getLogger(UploadEventsHandler.class);
 
     private final VerifyUpload verify;
+    private final ConfirmStagedFile confirm;
 
     /** Used by the Lambda runtime. */
     public UploadEventsHandler() {
@@ -33,13 +37,15 @@ public class UploadEventsHandler extends SqsBatchHandler {
     }
 
     public UploadEventsHandler(ApplicationContext context) {
-        this(context.getBean(JsonMapper.class), context.getBean(VerifyUpload.class));
+        this(context.getBean(JsonMapper.class), context.getBean(VerifyUpload.class),
+                context.getBean(ConfirmStagedFile.class));
     }
 
     /** For tests and the local stack, which drive the lane over storage that fails on cue. */
-    public UploadEventsHandler(JsonMapper json, VerifyUpload verify) {
+    public UploadEventsHandler(JsonMapper json, VerifyUpload verify, ConfirmStagedFile confirm) {
         super(json, LOG, "upload-events");
         this.verify = verify;
+        this.confirm = confirm;
     }
 
     @Override
@@ -50,7 +56,9 @@ public class UploadEventsHandler extends SqsBatchHandler {
             return;
         }
         for (var object : objects.get()) {
-            String outcome = verify.objectCreated(object.key()).name().toLowerCase();
+            String outcome = (object.key().startsWith(StorageKeys.STAGED_FILES)
+                    ? confirm.objectCreated(object.key()).name() : verify.objectCreated(object.key()).name())
+                    .toLowerCase(java.util.Locale.ROOT);
             LOG.atInfo().setMessage("upload-events: {} {}").addArgument(object.key()).addArgument(outcome)
                     .addKeyValue("messageId", message.getMessageId()).log();
         }

@@ -13,6 +13,10 @@ import dev.stowage.domain.port.MultipartStore;
 import dev.stowage.domain.port.ObjectStore;
 import dev.stowage.domain.port.ObjectStore.ObjectInfo;
 import dev.stowage.domain.port.UploadSessions;
+import dev.stowage.domain.port.StagedFiles;
+import dev.stowage.domain.stagedfile.ConfirmStagedFile;
+import dev.stowage.domain.stagedfile.StageFile;
+import dev.stowage.domain.stagedfile.StagedFile;
 import dev.stowage.domain.upload.InitiateUpload;
 import dev.stowage.domain.upload.SignUpload;
 import dev.stowage.domain.upload.SignUploadPart;
@@ -152,7 +156,7 @@ class UploadEventsHandlerTest {
                 return super.head(key);
             }
         };
-        var failing = new UploadEventsHandler(json, lane(down));
+        var failing = new UploadEventsHandler(json, lane(down), context.getBean(ConfirmStagedFile.class));
         SQSMessage unluckyMessage = putMessageFor(unlucky);
 
         String answer = handle(failing, batch(putMessageFor(first), unluckyMessage, putMessageFor(third)));
@@ -261,7 +265,7 @@ class UploadEventsHandlerTest {
         try (Stream<Path> files = Files.list(Events.dir())) {
             samples = files.filter(f -> f.getFileName().toString().startsWith("sqs-s3-")).sorted().toList();
         }
-        assertEquals(3, samples.size(), samples.toString());
+        assertEquals(4, samples.size(), samples.toString());
         for (Path sample : samples) {
             String text = Events.text(sample.getFileName().toString());
             SQSMessage message = json.readValue(text, SQSEvent.class).getRecords().getFirst();
@@ -269,8 +273,52 @@ class UploadEventsHandlerTest {
             assertTrue(message.getEventSourceArn().startsWith("arn:aws:sqs:"), sample.toString());
             assertEquals("1", message.getAttributes().get("ApproximateReceiveCount"), sample.toString());
             assertFalse(message.getBody().isBlank(), sample.toString());
-            // The sample sessions exist nowhere: their keys are unknown, which is final, never retried.
+            // The sample sessions and staged files exist nowhere: their keys are unknown, which is final.
             assertEquals(ALL_SUCCEEDED, handle(text), sample.toString());
         }
+    }
+
+    /** The bytes whose SHA-256 names the object of {@code sqs-s3-object-created-staged-file.json}. */
+    static final byte[] STAGED_SAMPLE = "Hello from a staged file.\n".getBytes(StandardCharsets.UTF_8);
+    static final String STAGED_SAMPLE_HEX = "7196b70e6602c6516bc36e1661639478ed6d200b9fd2e3a43828a5f013cac249";
+
+    StagedFile staged(Principal who, byte[] bytes, boolean upload) {
+        var result = context.getBean(StageFile.class).execute(who, new StageFile.Command(
+                dev.stowage.domain.Checksums.sha256Base64(bytes), "sample.txt", (long) bytes.length, "text/plain",
+                600L, null)).orElseThrow();
+        if (upload) {
+            var put = result.upload().orElseThrow();
+            assertEquals(200, PresignedHttp.send(put.url(), put.method(), put.headers(), bytes).statusCode());
+        }
+        return result.file();
+    }
+
+    StagedFile.State stateOf(StagedFile f) {
+        return context.getBean(StagedFiles.class).find(f.owner(), f.id()).orElseThrow().state();
+    }
+
+    @Test
+    void aStagedFileEventMarksThePendingEntriesOfItsChecksumPresentAndAReplayChangesNothing() throws Exception {
+        StagedFile uploader = staged(new Principal("ann-" + UUID.randomUUID()), STAGED_SAMPLE, true);
+        assertEquals(STAGED_SAMPLE_HEX, uploader.checksumHex());
+        String sample = Events.text("sqs-s3-object-created-staged-file.json");
+
+        assertEquals(ALL_SUCCEEDED, handle(sample));
+        assertEquals(StagedFile.State.PRESENT, stateOf(uploader));
+        assertEquals(ALL_SUCCEEDED, handle(sample), "a replay is acknowledged");
+        assertEquals(StagedFile.State.PRESENT, stateOf(uploader));
+    }
+
+    @Test
+    void anObjectWithoutTheSignedChecksumLeavesItsEntriesPending() throws Exception {
+        byte[] bytes = ("not through our URL " + UUID.randomUUID()).getBytes(StandardCharsets.UTF_8);
+        StagedFile entry = staged(new Principal("ann-" + UUID.randomUUID()), bytes, false);
+        context.getBean(ObjectStore.class).put(entry.storageKey(), bytes, "text/plain"); // no x-amz-checksum-sha256
+
+        assertEquals(ConfirmStagedFile.Outcome.MISMATCH,
+                context.getBean(ConfirmStagedFile.class).objectCreated(entry.storageKey()));
+        assertEquals(ALL_SUCCEEDED, handle(Events.text("sqs-s3-object-created-staged-file.json")
+                .replace(STAGED_SAMPLE_HEX, entry.checksumHex())));
+        assertEquals(StagedFile.State.PENDING, stateOf(entry));
     }
 }

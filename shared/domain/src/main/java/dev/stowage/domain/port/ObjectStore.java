@@ -50,6 +50,15 @@ public interface ObjectStore {
     /** Removes the object; removing one that is not there is a success. */
     void delete(String key);
 
+    /**
+     * Up to {@code limit} objects whose key starts with {@code prefix}, in key order, after {@code startAfter}
+     * when given (the last key of the previous page).
+     */
+    java.util.List<Listed> list(String prefix, Optional<String> startAfter, int limit);
+
+    /** An object as a listing shows it. */
+    record Listed(String key, long size, Instant lastModified) {}
+
     /** A PUT URL that only accepts exactly the promised content type, length and (when given) checksum. */
     PresignedRequest presignPut(PutSpec spec);
 

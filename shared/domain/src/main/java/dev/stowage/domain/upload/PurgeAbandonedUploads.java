@@ -10,6 +10,7 @@ import dev.stowage.domain.port.MultipartStore.PendingUpload;
 import dev.stowage.domain.port.MultipartStore;
 import dev.stowage.domain.port.ObjectStore;
 import dev.stowage.domain.port.UploadSessions;
+import dev.stowage.domain.stagedfile.PurgeStagedFiles;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,7 +30,7 @@ import java.util.logging.Logger;
  * S3 event was lost), which is verified instead; ended sessions' residue (multipart upload, staged object,
  * staged asset) is removed; and multipart uploads under {@code staging/} that no session knows are
  * aborted; assets detached from their last attachment are purged; variant work that starved (a lost
- * message, a dead worker) is sent again. Works in batches so memory stays flat;
+ * message, a dead worker) is sent again; expired staged files and unreferenced staged-file objects go. Works in batches so memory stays flat;
  * a second run finds nothing to do. A dry run only counts.
  */
 public final class PurgeAbandonedUploads {
@@ -43,7 +44,7 @@ public final class PurgeAbandonedUploads {
     public record Report(boolean dryRun, int lanesResumed, int sessionsVerified, int sessionsExpired,
                          int residueSessions, int multipartAborted, int objectsDeleted, int assetsDeleted,
                          int orphanMultipartAborted, int orphanStagedAssetsDeleted, int detachedAssetsPurged,
-                         int variantsRequeued) {}
+                         int variantsRequeued, int stagedFilesExpired, int stagedFileObjectsDeleted) {}
 
     private final UploadSessions sessions;
     private final Assets assets;
@@ -58,6 +59,7 @@ public final class PurgeAbandonedUploads {
     private final Duration orphanGrace;
     private final PurgeDetachedAssets detached;
     private final RequeueStarvedVariants starved;
+    private final PurgeStagedFiles stagedFiles;
 
     /**
      * @param orphanGrace how old an unknown multipart upload must be before it is aborted: a session
@@ -67,7 +69,8 @@ public final class PurgeAbandonedUploads {
     public PurgeAbandonedUploads(UploadSessions sessions, Assets assets, ObjectStore store, VerifyUpload verify,
                                  PromoteAsset promote, Duration lease, UploadResidue residue,
                                  MultipartStore multipart, Clock clock, int batchSize, Duration orphanGrace,
-                                 PurgeDetachedAssets detached, RequeueStarvedVariants starved) {
+                                 PurgeDetachedAssets detached, RequeueStarvedVariants starved,
+                                 PurgeStagedFiles stagedFiles) {
         this.sessions = sessions;
         this.assets = assets;
         this.store = store;
@@ -81,6 +84,7 @@ public final class PurgeAbandonedUploads {
         this.orphanGrace = orphanGrace;
         this.detached = detached;
         this.starved = starved;
+        this.stagedFiles = stagedFiles;
     }
 
     public Report run(boolean dryRun) {
@@ -109,9 +113,11 @@ public final class PurgeAbandonedUploads {
         int orphanAssets = dryRun ? 0 : deleteOrphanStaged();
         int detachedPurged = dryRun ? 0 : detached.run();
         int requeued = dryRun ? 0 : starved.run();
+        PurgeStagedFiles.Report staged = dryRun ? new PurgeStagedFiles.Report(0, 0, 0) : stagedFiles.run();
         return new Report(dryRun, resumed, expiredOrVerified[1], expiredOrVerified[0], residueSessions,
                 cleaned.multipartAborted(), cleaned.objectsDeleted(), cleaned.assetsDeleted(), orphans, orphanAssets,
-                detachedPurged, requeued);
+                detachedPurged, requeued, staged.entriesExpired(),
+                staged.objectsDeleted() + staged.orphanObjectsDeleted());
     }
 
     /** Finishes the lanes whose holder died; a lane that fails again is left for the next run. */

@@ -14,7 +14,16 @@ import dev.stowage.domain.port.ObjectStore;
 import dev.stowage.domain.port.UploadSessions;
 import dev.stowage.domain.port.Variants;
 import dev.stowage.domain.port.WorkQueue;
+import dev.stowage.domain.port.StagedFiles;
 import dev.stowage.domain.profile.Profiles;
+import dev.stowage.domain.stagedfile.ConfirmStagedFile;
+import dev.stowage.domain.stagedfile.FindStagedFiles;
+import dev.stowage.domain.stagedfile.CleanupStagedFiles;
+import dev.stowage.domain.stagedfile.DeleteStagedFile;
+import dev.stowage.domain.stagedfile.ResetStagedFiles;
+import dev.stowage.domain.stagedfile.PurgeStagedFiles;
+import dev.stowage.domain.stagedfile.ReleaseStagedObjects;
+import dev.stowage.domain.stagedfile.StageFile;
 import dev.stowage.domain.upload.CancelUpload;
 import dev.stowage.domain.upload.GetUpload;
 import dev.stowage.domain.upload.InitiateUpload;
@@ -33,6 +42,7 @@ import dev.stowage.lambda.config.VariantSettings;
 import dev.stowage.lambda.config.PurgeSettings;
 import dev.stowage.lambda.config.ProfileParser;
 import dev.stowage.lambda.config.ProfileSettings;
+import dev.stowage.lambda.config.StagedFileSettings;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.context.annotation.Factory;
@@ -132,9 +142,51 @@ public class LifecycleFactory {
                                                 VerifyUpload verify, PromoteAsset promote, UploadResidue residue,
                                                 MultipartStore multipart, Clock clock, PurgeSettings settings,
                                                 LifecycleSettings lifecycle, PurgeDetachedAssets detached,
-                                                RequeueStarvedVariants starved) {
+                                                RequeueStarvedVariants starved, PurgeStagedFiles stagedFiles) {
         return new PurgeAbandonedUploads(sessions, assets, store, verify, promote, lifecycle.lease(), residue,
-                multipart, clock, settings.batchSize(), settings.orphanGrace(), detached, starved);
+                multipart, clock, settings.batchSize(), settings.orphanGrace(), detached, starved, stagedFiles);
+    }
+
+    @Singleton
+    StageFile stageFile(StagedFiles files, ObjectStore store, StagedFileSettings settings) {
+        return new StageFile(files, store, new StageFile.Limits(settings.maxBytes(), settings.maxTtl().toSeconds(),
+                settings.uploadUrlTtl()));
+    }
+
+    @Singleton
+    FindStagedFiles findStagedFiles(StagedFiles files) {
+        return new FindStagedFiles(files);
+    }
+
+    @Singleton
+    ReleaseStagedObjects releaseStagedObjects(StagedFiles files, ObjectStore store) {
+        return new ReleaseStagedObjects(files, store);
+    }
+
+    @Singleton
+    DeleteStagedFile deleteStagedFile(StagedFiles files, ReleaseStagedObjects release) {
+        return new DeleteStagedFile(files, release);
+    }
+
+    @Singleton
+    CleanupStagedFiles cleanupStagedFiles(StagedFiles files, ReleaseStagedObjects release, PurgeSettings purge) {
+        return new CleanupStagedFiles(files, release, purge.batchSize());
+    }
+
+    @Singleton
+    ResetStagedFiles resetStagedFiles(StagedFiles files, ReleaseStagedObjects release, PurgeSettings purge) {
+        return new ResetStagedFiles(files, release, purge.batchSize());
+    }
+
+    @Singleton
+    ConfirmStagedFile confirmStagedFile(StagedFiles files, ObjectStore store) {
+        return new ConfirmStagedFile(files, store);
+    }
+
+    @Singleton
+    PurgeStagedFiles purgeStagedFiles(StagedFiles files, ReleaseStagedObjects release, ObjectStore store, Clock clock,
+                                      StagedFileSettings settings, PurgeSettings purge) {
+        return new PurgeStagedFiles(files, release, store, clock, settings.orphanGrace(), purge.batchSize());
     }
 
     @Singleton

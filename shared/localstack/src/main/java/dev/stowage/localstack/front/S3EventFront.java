@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
 /**
  * A pass-through HTTP front for an S3-compatible server that emits the S3 event notifications the
  * server itself does not send: {@code ObjectCreated:Put}, {@code :Copy} and
- * {@code :CompleteMultipartUpload} for keys under a prefix of one bucket.
+ * {@code :CompleteMultipartUpload} for keys under some prefixes of one bucket (one notification filter each).
  *
  * <p>Clients sign their requests (and presigned URLs) for the front's host and port. Every request is
  * forwarded unchanged, Host header included, so the S3 server verifies those signatures as if it had
@@ -45,7 +45,7 @@ public final class S3EventFront implements AutoCloseable {
      * @param upstream        the S3-compatible server, e.g. {@code http://127.0.0.1:9000}
      * @param port            the front's port on the loopback interface, 0 for any free one
      * @param bucket          the bucket whose object creations are notified
-     * @param prefix          only keys starting with this are notified, like an S3 notification filter
+     * @param prefixes        only keys starting with one of these are notified, like S3 notification filters
      * @param region          the event's {@code awsRegion}
      * @param configurationId the event's {@code s3.configurationId} (the notification's name)
      * @param eventSink       receives each notification JSON, asynchronously, after the client's response, one
@@ -59,7 +59,7 @@ public final class S3EventFront implements AutoCloseable {
             URI upstream,
             int port,
             String bucket,
-            String prefix,
+            java.util.List<String> prefixes,
             String region,
             String configurationId,
             Consumer<String> eventSink,
@@ -69,7 +69,10 @@ public final class S3EventFront implements AutoCloseable {
         public Options {
             Objects.requireNonNull(upstream, "upstream");
             Objects.requireNonNull(bucket, "bucket");
-            Objects.requireNonNull(prefix, "prefix");
+            prefixes = java.util.List.copyOf(prefixes);
+            if (prefixes.isEmpty()) {
+                throw new IllegalArgumentException("prefixes must name at least one prefix");
+            }
             Objects.requireNonNull(region, "region");
             Objects.requireNonNull(configurationId, "configurationId");
             Objects.requireNonNull(eventSink, "eventSink");
@@ -81,28 +84,37 @@ public final class S3EventFront implements AutoCloseable {
 
         /** Defaults: prefix {@code staging/}, region {@code us-east-1}, sizes unknown (0), S3's 20 s idle timeout. */
         public static Options of(URI upstream, int port, String bucket, Consumer<String> eventSink) {
-            return new Options(upstream, port, bucket, "staging/", "us-east-1", "stowage-staging-uploads",
+            return new Options(upstream, port, bucket, java.util.List.of("staging/"), "us-east-1", "stowage-staging-uploads",
                     eventSink, key -> OptionalLong.empty(), S3_IDLE_TIMEOUT);
         }
 
         public Options withPrefix(String value) {
-            return new Options(upstream, port, bucket, value, region, configurationId, eventSink, sizeLookup, idleTimeout);
+            return withPrefixes(value);
+        }
+
+        public Options withPrefixes(String... values) {
+            return new Options(upstream, port, bucket, java.util.List.of(values), region, configurationId, eventSink,
+                    sizeLookup, idleTimeout);
+        }
+
+        boolean notifies(String key) {
+            return prefixes.stream().anyMatch(key::startsWith);
         }
 
         public Options withRegion(String value) {
-            return new Options(upstream, port, bucket, prefix, value, configurationId, eventSink, sizeLookup, idleTimeout);
+            return new Options(upstream, port, bucket, prefixes, value, configurationId, eventSink, sizeLookup, idleTimeout);
         }
 
         public Options withConfigurationId(String value) {
-            return new Options(upstream, port, bucket, prefix, region, value, eventSink, sizeLookup, idleTimeout);
+            return new Options(upstream, port, bucket, prefixes, region, value, eventSink, sizeLookup, idleTimeout);
         }
 
         public Options withSizeLookup(Function<String, OptionalLong> value) {
-            return new Options(upstream, port, bucket, prefix, region, configurationId, eventSink, value, idleTimeout);
+            return new Options(upstream, port, bucket, prefixes, region, configurationId, eventSink, value, idleTimeout);
         }
 
         public Options withIdleTimeout(Duration value) {
-            return new Options(upstream, port, bucket, prefix, region, configurationId, eventSink, sizeLookup, value);
+            return new Options(upstream, port, bucket, prefixes, region, configurationId, eventSink, sizeLookup, value);
         }
     }
 
@@ -131,7 +143,7 @@ public final class S3EventFront implements AutoCloseable {
         try {
             var front = new S3EventFront(options);
             LOG.info("S3 event front on {} -> {} (events for s3://{}/{}*)",
-                    front.endpoint(), options.upstream(), options.bucket(), options.prefix());
+                    front.endpoint(), options.upstream(), options.bucket(), options.prefixes());
             return front;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the S3 event front on port " + options.port(), e);
@@ -237,7 +249,7 @@ public final class S3EventFront implements AutoCloseable {
      */
     private void proxy(ClientExchange exchange) throws IOException {
         Optional<ObjectCreation> creation = ObjectCreation.of(exchange.method(), exchange.uri(), exchange.headers())
-                .filter(c -> c.bucket().equals(options.bucket()) && c.key().startsWith(options.prefix()));
+                .filter(c -> c.bucket().equals(options.bucket()) && options.notifies(c.key()));
         Upstream.Reply reply;
         try {
             reply = upstream.send(exchange);

@@ -181,6 +181,21 @@ class S3EventFrontTest {
     }
 
     @Test
+    void everyConfiguredPrefixIsNotifiedAndOnlyThose() throws Exception {
+        List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (var two = S3EventFront.start(S3EventFront.Options.of(s3.endpoint(), 0, s3.bucket(), seen::add)
+                .withPrefixes("staging/", "staged-files/"));
+             S3Client client = client(two.endpoint(), new ArrayList<>())) {
+            for (String key : List.of("staged-files/" + System.nanoTime(), "staging/two/" + System.nanoTime(),
+                    "assets/two/" + System.nanoTime())) {
+                client.putObject(b -> b.bucket(s3.bucket()).key(key), RequestBody.fromString("x"));
+            }
+        }
+        assertEquals(2, seen.size(), seen.toString());
+        assertTrue(seen.get(0).contains("staged-files/") && seen.get(1).contains("staging/two/"), seen.toString());
+    }
+
+    @Test
     void putOutsideThePrefixIsSilent() throws Exception {
         viaFront.putObject(b -> b.bucket(s3.bucket()).key("assets/elsewhere.txt"), RequestBody.fromString("x"));
 

@@ -116,6 +116,15 @@ public class S3ObjectStore implements ObjectStore {
     }
 
     @Override
+    public List<Listed> list(String prefix, Optional<String> startAfter, int limit) {
+        var page = s3.listObjectsV2(b -> {
+            b.bucket(bucket).prefix(prefix).maxKeys(limit);
+            startAfter.ifPresent(b::startAfter);
+        });
+        return page.contents().stream().map(o -> new Listed(o.key(), o.size(), o.lastModified())).toList();
+    }
+
+    @Override
     public void delete(String key) {
         try {
             s3.deleteObject(b -> b.bucket(bucket).key(key));
