@@ -331,7 +331,7 @@ class TemplateTest {
     }
 
     @Test
-    void everyFunctionPointsAtABuiltModuleAndAHandlerThatExists() throws IOException {
+    void everyFunctionPointsAtABuiltModuleAndAHandlerThatExists() throws IOException, ClassNotFoundException {
         Pattern codeUri = Pattern.compile("functions/([a-z-]+)/target/([a-z-]+)-([0-9A-Za-z.-]+)-lambda\\.jar");
         for (var entry : functions(name -> true).entrySet()) {
             String name = entry.getKey();
@@ -352,8 +352,11 @@ class TemplateTest {
             } else {
                 assertTrue(Files.exists(source), name + ": no " + source);
                 if (handler.contains("::")) {
-                    assertTrue(Files.readString(source).contains(" " + handler.split("::")[1] + "("),
-                            name + ": " + className + " has no method " + handler.split("::")[1]);
+                    // Public, declared or inherited (the SQS handlers share SqsBatchHandler's handleRequest).
+                    String method = handler.split("::")[1];
+                    assertTrue(java.util.Arrays.stream(Class.forName(className).getMethods())
+                                    .anyMatch(m -> m.getName().equals(method)),
+                            name + ": " + className + " has no public method " + method);
                 }
             }
         }
