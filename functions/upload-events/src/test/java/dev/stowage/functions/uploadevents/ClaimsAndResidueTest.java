@@ -56,6 +56,7 @@ import org.junit.jupiter.api.Test;
  * lane, and bytes that arrive for a session that already ended are removed. Driven on the real PostgreSQL
  * and S3 server, with the intruding action made from inside a port call.
  */
+@org.junit.jupiter.api.parallel.Isolated // it runs the purger, which acts on every test's rows
 class ClaimsAndResidueTest {
     static ApplicationContext context;
     static ObjectStore store;

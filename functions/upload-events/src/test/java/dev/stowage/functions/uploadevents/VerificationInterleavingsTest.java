@@ -45,6 +45,7 @@ import org.junit.jupiter.api.Test;
  * An uploader keeps its presigned PUT URL after verification and re-PUTs same-length bytes that are not
  * what they claim; a cancel lands between verification's look at storage and its compare-and-set.
  */
+@org.junit.jupiter.api.parallel.Isolated // it runs the purger, which acts on every test's rows
 class VerificationInterleavingsTest {
     static ApplicationContext context;
     static ObjectStore store;
