@@ -132,7 +132,8 @@ class PurgerHandlerTest {
         return new PurgeAbandonedUploads(context.getBean(UploadSessions.class), context.getBean(Assets.class), store,
                 verify, context.getBean(PromoteAsset.class), Duration.ofMinutes(10), residue, multipart, clock, BATCH,
                 orphanGrace, context.getBean(PurgeDetachedAssets.class),
-                context.getBean(dev.stowage.domain.variant.RequeueStarvedVariants.class));
+                context.getBean(dev.stowage.domain.variant.RequeueStarvedVariants.class),
+                context.getBean(dev.stowage.domain.export.PurgeExpiredExports.class));
     }
 
     @Test

@@ -311,7 +311,8 @@ class ClaimsAndResidueTest {
                 context.getBean(PromoteAsset.class), Duration.ZERO,
                 new UploadResidue(assets, store, multipart), multipart, Clock.systemUTC(), 100, Duration.ofDays(1),
                 context.getBean(dev.stowage.domain.attachment.PurgeDetachedAssets.class),
-                context.getBean(dev.stowage.domain.variant.RequeueStarvedVariants.class));
+                context.getBean(dev.stowage.domain.variant.RequeueStarvedVariants.class),
+                context.getBean(dev.stowage.domain.export.PurgeExpiredExports.class));
 
         var report = purger.run(false);
 

@@ -5,6 +5,7 @@ import dev.stowage.domain.asset.Asset;
 import dev.stowage.domain.attachment.PurgeDetachedAssets;
 import dev.stowage.domain.variant.RequeueStarvedVariants;
 import dev.stowage.domain.asset.PromoteAsset;
+import dev.stowage.domain.export.PurgeExpiredExports;
 import dev.stowage.domain.port.Assets;
 import dev.stowage.domain.port.MultipartStore.PendingUpload;
 import dev.stowage.domain.port.MultipartStore;
@@ -43,7 +44,7 @@ public final class PurgeAbandonedUploads {
     public record Report(boolean dryRun, int lanesResumed, int sessionsVerified, int sessionsExpired,
                          int residueSessions, int multipartAborted, int objectsDeleted, int assetsDeleted,
                          int orphanMultipartAborted, int orphanStagedAssetsDeleted, int detachedAssetsPurged,
-                         int variantsRequeued) {}
+                         int variantsRequeued, int exportsFailed, int exportsDeleted) {}
 
     private final UploadSessions sessions;
     private final Assets assets;
@@ -58,6 +59,7 @@ public final class PurgeAbandonedUploads {
     private final Duration orphanGrace;
     private final PurgeDetachedAssets detached;
     private final RequeueStarvedVariants starved;
+    private final PurgeExpiredExports exports;
 
     /**
      * @param orphanGrace how old an unknown multipart upload must be before it is aborted: a session
@@ -67,7 +69,8 @@ public final class PurgeAbandonedUploads {
     public PurgeAbandonedUploads(UploadSessions sessions, Assets assets, ObjectStore store, VerifyUpload verify,
                                  PromoteAsset promote, Duration lease, UploadResidue residue,
                                  MultipartStore multipart, Clock clock, int batchSize, Duration orphanGrace,
-                                 PurgeDetachedAssets detached, RequeueStarvedVariants starved) {
+                                 PurgeDetachedAssets detached, RequeueStarvedVariants starved,
+                                 PurgeExpiredExports exports) {
         this.sessions = sessions;
         this.assets = assets;
         this.store = store;
@@ -81,6 +84,7 @@ public final class PurgeAbandonedUploads {
         this.orphanGrace = orphanGrace;
         this.detached = detached;
         this.starved = starved;
+        this.exports = exports;
     }
 
     public Report run(boolean dryRun) {
@@ -109,9 +113,10 @@ public final class PurgeAbandonedUploads {
         int orphanAssets = dryRun ? 0 : deleteOrphanStaged();
         int detachedPurged = dryRun ? 0 : detached.run();
         int requeued = dryRun ? 0 : starved.run();
+        PurgeExpiredExports.Report exported = dryRun ? new PurgeExpiredExports.Report(0, 0) : exports.execute();
         return new Report(dryRun, resumed, expiredOrVerified[1], expiredOrVerified[0], residueSessions,
                 cleaned.multipartAborted(), cleaned.objectsDeleted(), cleaned.assetsDeleted(), orphans, orphanAssets,
-                detachedPurged, requeued);
+                detachedPurged, requeued, exported.abandonedFailed(), exported.expiredDeleted());
     }
 
     /** Finishes the lanes whose holder died; a lane that fails again is left for the next run. */

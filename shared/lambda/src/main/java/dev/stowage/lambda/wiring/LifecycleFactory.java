@@ -132,9 +132,10 @@ public class LifecycleFactory {
                                                 VerifyUpload verify, PromoteAsset promote, UploadResidue residue,
                                                 MultipartStore multipart, Clock clock, PurgeSettings settings,
                                                 LifecycleSettings lifecycle, PurgeDetachedAssets detached,
-                                                RequeueStarvedVariants starved) {
+                                                RequeueStarvedVariants starved,
+                                                dev.stowage.domain.export.PurgeExpiredExports exports) {
         return new PurgeAbandonedUploads(sessions, assets, store, verify, promote, lifecycle.lease(), residue,
-                multipart, clock, settings.batchSize(), settings.orphanGrace(), detached, starved);
+                multipart, clock, settings.batchSize(), settings.orphanGrace(), detached, starved, exports);
     }
 
     @Singleton
