@@ -21,6 +21,7 @@ import io.micronaut.http.annotation.Delete;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.QueryValue;
+import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
@@ -51,6 +52,7 @@ public class ExportsController {
     @Post
     @ApiResponse(responseCode = "201", description = "The export, ready, with its download URL",
             content = @Content(schema = @Schema(implementation = ExportView.class)))
+    @Operation(operationId = "createExport")
     public HttpResponse<?> create(Principal caller, @Body CreateExportRequest request) {
         var decoded = request.decode();
         if (decoded.problem() != null) {
@@ -65,6 +67,7 @@ public class ExportsController {
     @Get
     @ApiResponse(responseCode = "200", description = "The caller's exports, newest first (one page)",
             content = @Content(schema = @Schema(implementation = ExportView.Page.class)))
+    @Operation(operationId = "listExports")
     public HttpResponse<?> list(Principal caller) {
         return Problems.respond(list.execute(caller), l -> new ExportView.Page(l.stream().map(ExportView::of).toList()))
                 .header(HttpHeaders.CACHE_CONTROL, NO_STORE);
@@ -73,12 +76,14 @@ public class ExportsController {
     @Get("/{id}")
     @ApiResponse(responseCode = "200", description = "The export and, when ready, its download URL",
             content = @Content(schema = @Schema(implementation = ExportView.class)))
+    @Operation(operationId = "getExport")
     public HttpResponse<?> get(Principal caller, UUID id) {
         return Problems.respond(get.execute(caller, id), ExportView::of).header(HttpHeaders.CACHE_CONTROL, NO_STORE);
     }
 
     @Delete("/{id}")
     @ApiResponse(responseCode = "204", description = "Deleted: its stored object first, then the record")
+    @Operation(operationId = "deleteExport")
     public HttpResponse<?> delete(Principal caller, UUID id) {
         return Problems.respond(delete.execute(caller, id), HttpStatus.NO_CONTENT, deleted -> null);
     }
@@ -90,6 +95,7 @@ public class ExportsController {
     @Get("/{id}/download")
     @ApiResponse(responseCode = "200", description = "The bytes (kept in the database)")
     @ApiResponse(responseCode = "303", description = "A presigned storage URL (kept in the bucket)")
+    @Operation(operationId = "downloadExport")
     public HttpResponse<?> download(String id, @Nullable @QueryValue String token) {
         Optional<UUID> uuid = parse(id);
         Result<DownloadExport.Download> result = uuid.isEmpty()
