@@ -32,7 +32,9 @@ public class JdbcAssetInventory implements AssetInventory {
     static final String[] COLUMNS = {"id", "filename", "contentType", "byteSize", "width", "height", "durationMs",
             "state", "createdAt", "attachmentCount"};
     private static final CsvSchema CSV = csvSchema();
+    // Strict quoting: only values that need it are quoted (as COPY does), not every id or timestamp.
     private static final CsvFactory CSV_FACTORY = CsvFactory.builder()
+            .enable(CsvGenerator.Feature.STRICT_CHECK_FOR_QUOTING)
             .disable(StreamWriteFeature.AUTO_CLOSE_TARGET).build();
     private static final JsonFactory JSON_FACTORY = JsonFactory.builder()
             .disable(StreamWriteFeature.AUTO_CLOSE_TARGET).build();

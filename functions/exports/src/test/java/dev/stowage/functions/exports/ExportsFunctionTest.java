@@ -162,6 +162,9 @@ class ExportsFunctionTest {
         assertTrue(csv.startsWith("id,filename,contentType,byteSize,width,height,durationMs,state,createdAt,"
                 + "attachmentCount\n"), csv.substring(0, 200));
         assertEquals(rows + 1, csv.lines().count(), "a header and one line per asset");
+        String first = csv.lines().skip(1).findFirst().orElseThrow();
+        assertTrue(first.matches("[0-9a-f-]{36},photo-x{200}\\d+\\.jpg,image/jpeg,\\d+,640,480,,ready,[-0-9T:.]+Z,0"),
+                "quoted only where CSV needs it, as COPY writes: " + first);
         // The presigned URL lives no longer than the export, nor than the configured link TTL.
         String expires = URI.create(answer.header("Location")).getQuery();
         assertTrue(expires.contains("X-Amz-Expires=900"), expires);

@@ -25,6 +25,7 @@ final class ExportSink extends OutputStream {
     private final long maxBytes;
     private final MessageDigest sha = sha256();
     private final List<MultipartStore.Part> parts = new ArrayList<>();
+    private final int capacity;
     private byte[] buffer;
     private int length;
     private long total;
@@ -36,7 +37,9 @@ final class ExportSink extends OutputStream {
         this.contentType = contentType;
         this.rowMax = limits.rowMaxBytes();
         this.maxBytes = limits.maxBytes();
-        this.buffer = new byte[(int) Math.max(limits.partBytes(), rowMax + 1)];
+        this.capacity = (int) Math.max(limits.partBytes(), rowMax + 1);
+        // Grown as needed: a small export never holds a whole part's buffer.
+        this.buffer = new byte[Math.min(capacity, 64 * 1024)];
     }
 
     /** The ceiling was reached: nothing more is accepted. */
@@ -60,6 +63,9 @@ final class ExportSink extends OutputStream {
             throw new TooLarge(maxBytes);
         }
         while (len > 0) {
+            if (length == buffer.length) {
+                buffer = Arrays.copyOf(buffer, (int) Math.min(capacity, 2L * buffer.length));
+            }
             int n = Math.min(len, buffer.length - length);
             System.arraycopy(b, off, buffer, length, n);
             sha.update(b, off, n);
@@ -70,7 +76,7 @@ final class ExportSink extends OutputStream {
             if (uploadId == null && length > rowMax) {
                 uploadId = multipart.create(key, contentType);
             }
-            if (uploadId != null && length == buffer.length) {
+            if (uploadId != null && length == capacity) {
                 sendPart();
             }
         }
