@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Stowage benchmarks. Usage: bench/run.sh [coldstart|lifecycle|multipart|purge|render|worker|staged|all]   (default: all)
+# Stowage benchmarks. Usage: bench/run.sh [coldstart|lifecycle|multipart|purge|render|worker|staged|exports|all]   (default: all)
 #
 # Builds only this module (and the uploads function's shaded jar if it is missing), then runs the runners in
 # fresh JVMs and prints Markdown tables; they are also written to bench/target/{coldstart,lifecycle}/*.md.
@@ -12,7 +12,7 @@
 set -euo pipefail
 
 what="${1:-all}"
-case "$what" in coldstart|lifecycle|multipart|purge|render|worker|staged|all) ;; *) echo "usage: $0 [coldstart|lifecycle|multipart|purge|render|worker|staged|all]" >&2; exit 2 ;; esac
+case "$what" in coldstart|lifecycle|multipart|purge|render|worker|staged|exports|all) ;; *) echo "usage: $0 [coldstart|lifecycle|multipart|purge|render|worker|staged|exports|all]" >&2; exit 2 ;; esac
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -84,6 +84,15 @@ if [[ "$what" == staged || "$what" == all ]]; then
   "$java" "${log_props[@]}" -Dbench.log="$work/runner.log" ${extra_opts[@]+"${extra_opts[@]}"} -cp "$classpath" \
     -Dbench.stagedCalls="${BENCH_STAGED_CALLS:-1000}" \
     dev.stowage.bench.StagedFileBench | tee "$work/staged.md"
+fi
+
+if [[ "$what" == exports || "$what" == all ]]; then
+  work="$root/bench/target/exports"
+  mkdir -p "$work"
+  # -Xmx128m: the issue's heap goal for the exporting JVM (which here also runs the local S3 server).
+  "$java" "${log_props[@]}" -Dbench.log="$work/runner.log" -Xmx128m ${extra_opts[@]+"${extra_opts[@]}"} \
+    -cp "$classpath" -Dbench.exportRows="${BENCH_EXPORT_ROWS:-1000000}" \
+    dev.stowage.bench.ExportBench | tee "$work/exports.md"
 fi
 
 if [[ "$what" == render || "$what" == all ]]; then

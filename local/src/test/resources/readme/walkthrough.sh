@@ -169,6 +169,23 @@ URL=$(field url)
 curl -s -o downloaded.jpg "$URL"
 cmp -s downloaded.jpg "$FILE" || fail "the delivery URL did not serve the uploaded bytes"
 
+echo "== an export of the caller's assets, downloaded by its link alone"
+answer=$(curl -s -X POST $API/v1/exports -H "$AUTH" -H 'Content-Type: application/json' \
+  -d '{"filename":"assets.csv","format":"csv","contentType":"text/csv","generator":"asset-inventory"}' \
+  -w '\n%{http_code}')
+check "create export" 201
+expect_field "create export" state ready
+expect_field "create export" storedIn database
+(( $(field rowCount) >= 1 )) || fail "create export: the inventory has no rows: $body"
+URL=$API$(field downloadUrl)
+curl -s -L -o assets.csv "$URL"
+grep -q "^$ASSET,photo.jpg,image/jpeg,31155,1200,800,,ready," assets.csv \
+  || fail "the export does not list the uploaded photo: $(cat assets.csv)"
+[[ $(head -1 assets.csv) == id,filename,contentType,byteSize,width,height,durationMs,state,createdAt,attachmentCount ]] \
+  || fail "the export has no CSV header: $(head -1 assets.csv)"
+answer=$(curl -s "$URL"X -w '\n%{http_code}')
+check "a tampered export link" 404
+
 echo "== complete on a direct session: after the S3 event, it changes nothing"
 answer=$(curl -s -X POST $API/v1/uploads/$SESSION/complete -H "$AUTH" -w '\n%{http_code}')
 check "complete after the event" 200

@@ -177,6 +177,7 @@ public final class LocalStack implements AutoCloseable {
         p.put("stowage.storage.path-style", true);
         p.put("stowage.variants.queue", "local");
         p.put("stowage.local.jwt-secret", o.jwtSecret());
+        p.put("stowage.exports.secret", exportSecret(o.jwtSecret()));
         p.put(DEV_TOKEN_PROPERTY, DevTokens.mint(o.jwtSecret(), DEV_SUBJECT, DEV_TOKEN_TTL));
         // The upload page at / and the Uppy bundle it uses; only the launcher serves pages.
         p.put("micronaut.router.static-resources.page.paths", "classpath:dev/stowage/local/page");
@@ -238,6 +239,22 @@ public final class LocalStack implements AutoCloseable {
         variantWork.close();
         try (postgres; s3; front) {
             context.close();
+        }
+    }
+
+    /**
+     * The export signing secret, derived from the dev JWT secret (kept in the data directory) so download links
+     * survive a restart as dev tokens do, yet neither secret can be used for the other's signatures.
+     */
+    static String exportSecret(String jwtSecret) {
+        try {
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(new javax.crypto.spec.SecretKeySpec(
+                    jwtSecret.getBytes(java.nio.charset.StandardCharsets.UTF_8), "HmacSHA256"));
+            return java.util.HexFormat.of().formatHex(
+                    mac.doFinal("stowage exports".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("every JDK has HmacSHA256", e);
         }
     }
 }

@@ -30,6 +30,11 @@ public class DelegatingMultipartStore implements MultipartStore {
     }
 
     @Override
+    public Part uploadPart(String key, String uploadId, int partNumber, java.io.InputStream body, long length) {
+        return delegate.uploadPart(key, uploadId, partNumber, body, length);
+    }
+
+    @Override
     public List<Part> listParts(String key, String uploadId) {
         return delegate.listParts(key, uploadId);
     }

@@ -91,6 +91,27 @@ public abstract class MultipartStoreContract {
         assertEquals(List.of(), multipartStore().listParts(key, uploadId), "a completed upload has no parts left");
     }
 
+    @Test
+    void partsSentByTheServerItselfAssembleExactlyTheSentBytes() {
+        String key = key("export.csv");
+        byte[][] bodies = {bytes(MIN_PART, 4), bytes(777, 5)};
+        String uploadId = multipartStore().create(key, "text/csv");
+        Part first = multipartStore().uploadPart(key, uploadId, 1, new java.io.ByteArrayInputStream(bodies[0]),
+                bodies[0].length);
+        Part last = multipartStore().uploadPart(key, uploadId, 2, new java.io.ByteArrayInputStream(bodies[1]),
+                bodies[1].length);
+        assertEquals(1, first.partNumber());
+        assertEquals(bodies[1].length, last.size());
+        assertFalse(first.etag().startsWith("\""), "ETags are reported without quotes: " + first.etag());
+        assertEquals(List.of(first.etag(), last.etag()),
+                multipartStore().listParts(key, uploadId).stream().map(Part::etag).toList(),
+                "the parts storage lists are the ones uploadPart reported");
+        multipartStore().complete(key, uploadId, List.of(first, last))
+                .orElseThrow(() -> new AssertionError("complete reported an unknown upload"));
+        assertEquals(sha256(concat(bodies)), sha256(readAll(objectStore().open(key))));
+        assertEquals("text/csv", objectStore().head(key).orElseThrow().contentType());
+    }
+
     // --- presigned part URLs
 
     @Test

@@ -149,6 +149,9 @@ public final class TestStack {
         return s3.bucket();
     }
 
+    /** The export signing secret every test context gets (tests of rotation set their own). */
+    public static final String EXPORT_SECRET = "test-export-secret-0123456789abcdef0123456789";
+
     /** Micronaut configuration pointing at this stack. */
     public Map<String, Object> micronautProperties() {
         Map<String, Object> p = new LinkedHashMap<>();
@@ -168,6 +171,7 @@ public final class TestStack {
         p.put("stowage.storage.path-style", true);
         // Variant work is held by RecordingWorkQueue: a test delivers it to the worker when it chooses.
         p.put("stowage.variants.queue", "recording");
+        p.put("stowage.exports.secret", EXPORT_SECRET);
         return Collections.unmodifiableMap(p);
     }
 

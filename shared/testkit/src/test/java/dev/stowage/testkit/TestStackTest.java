@@ -75,7 +75,7 @@ class TestStackTest {
                 "datasources.default.driver-class-name", "datasources.default.dialect",
                 "datasources.default.maximum-pool-size", "flyway.datasources.default.enabled", "stowage.storage.endpoint", "stowage.storage.region",
                 "stowage.storage.access-key-id", "stowage.storage.secret-access-key", "stowage.storage.bucket",
-                "stowage.storage.path-style", "stowage.variants.queue"), p.keySet());
+                "stowage.storage.path-style", "stowage.variants.queue", "stowage.exports.secret"), p.keySet());
         assertEquals("recording", p.get("stowage.variants.queue"), "tests deliver variant work themselves");
         assertEquals(stack.jdbcUrl(), p.get("datasources.default.url"));
         assertEquals("org.postgresql.Driver", p.get("datasources.default.driver-class-name"));

@@ -133,7 +133,8 @@ class PurgerHandlerTest {
                 verify, context.getBean(PromoteAsset.class), Duration.ofMinutes(10), residue, multipart, clock, BATCH,
                 orphanGrace, context.getBean(PurgeDetachedAssets.class),
                 context.getBean(dev.stowage.domain.variant.RequeueStarvedVariants.class),
-                context.getBean(dev.stowage.domain.stagedfile.PurgeStagedFiles.class));
+                context.getBean(dev.stowage.domain.stagedfile.PurgeStagedFiles.class),
+                context.getBean(dev.stowage.domain.export.PurgeExpiredExports.class));
     }
 
     @Test

@@ -313,7 +313,8 @@ class ClaimsAndResidueTest {
                 new UploadResidue(assets, store, multipart), multipart, Clock.systemUTC(), 100, Duration.ofDays(1),
                 context.getBean(dev.stowage.domain.attachment.PurgeDetachedAssets.class),
                 context.getBean(dev.stowage.domain.variant.RequeueStarvedVariants.class),
-                context.getBean(dev.stowage.domain.stagedfile.PurgeStagedFiles.class));
+                context.getBean(dev.stowage.domain.stagedfile.PurgeStagedFiles.class),
+                context.getBean(dev.stowage.domain.export.PurgeExpiredExports.class));
 
         var report = purger.run(false);
 

@@ -18,6 +18,12 @@ public interface MultipartStore {
     /** A PUT URL for one part, bound to its exact length. Never a whole-object URL. */
     PresignedRequest presignPart(String key, String uploadId, int partNumber, long contentLength, Duration ttl);
 
+    /**
+     * Sends one part from the server itself (an export streamed into storage), reading exactly {@code length}
+     * bytes from {@code body}; returns the stored part. Parts other than the last must be at least 5 MiB.
+     */
+    Part uploadPart(String key, String uploadId, int partNumber, java.io.InputStream body, long length);
+
     /** The parts storage holds now, in part-number order; empty if the upload is unknown or finished. */
     List<Part> listParts(String key, String uploadId);
 

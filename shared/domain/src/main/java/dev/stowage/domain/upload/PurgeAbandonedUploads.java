@@ -5,6 +5,7 @@ import dev.stowage.domain.asset.Asset;
 import dev.stowage.domain.attachment.PurgeDetachedAssets;
 import dev.stowage.domain.variant.RequeueStarvedVariants;
 import dev.stowage.domain.asset.PromoteAsset;
+import dev.stowage.domain.export.PurgeExpiredExports;
 import dev.stowage.domain.port.Assets;
 import dev.stowage.domain.port.MultipartStore.PendingUpload;
 import dev.stowage.domain.port.MultipartStore;
@@ -44,7 +45,8 @@ public final class PurgeAbandonedUploads {
     public record Report(boolean dryRun, int lanesResumed, int sessionsVerified, int sessionsExpired,
                          int residueSessions, int multipartAborted, int objectsDeleted, int assetsDeleted,
                          int orphanMultipartAborted, int orphanStagedAssetsDeleted, int detachedAssetsPurged,
-                         int variantsRequeued, int stagedFilesExpired, int stagedFileObjectsDeleted) {}
+                         int variantsRequeued, int stagedFilesExpired, int stagedFileObjectsDeleted,
+                         int exportsFailed, int exportsDeleted) {}
 
     private final UploadSessions sessions;
     private final Assets assets;
@@ -60,6 +62,7 @@ public final class PurgeAbandonedUploads {
     private final PurgeDetachedAssets detached;
     private final RequeueStarvedVariants starved;
     private final PurgeStagedFiles stagedFiles;
+    private final PurgeExpiredExports exports;
 
     /**
      * @param orphanGrace how old an unknown multipart upload must be before it is aborted: a session
@@ -70,7 +73,7 @@ public final class PurgeAbandonedUploads {
                                  PromoteAsset promote, Duration lease, UploadResidue residue,
                                  MultipartStore multipart, Clock clock, int batchSize, Duration orphanGrace,
                                  PurgeDetachedAssets detached, RequeueStarvedVariants starved,
-                                 PurgeStagedFiles stagedFiles) {
+                                 PurgeStagedFiles stagedFiles, PurgeExpiredExports exports) {
         this.sessions = sessions;
         this.assets = assets;
         this.store = store;
@@ -85,6 +88,7 @@ public final class PurgeAbandonedUploads {
         this.detached = detached;
         this.starved = starved;
         this.stagedFiles = stagedFiles;
+        this.exports = exports;
     }
 
     public Report run(boolean dryRun) {
@@ -114,10 +118,12 @@ public final class PurgeAbandonedUploads {
         int detachedPurged = dryRun ? 0 : detached.run();
         int requeued = dryRun ? 0 : starved.run();
         PurgeStagedFiles.Report staged = dryRun ? new PurgeStagedFiles.Report(0, 0, 0) : stagedFiles.run();
+        PurgeExpiredExports.Report exported = dryRun ? new PurgeExpiredExports.Report(0, 0) : exports.execute();
         return new Report(dryRun, resumed, expiredOrVerified[1], expiredOrVerified[0], residueSessions,
                 cleaned.multipartAborted(), cleaned.objectsDeleted(), cleaned.assetsDeleted(), orphans, orphanAssets,
                 detachedPurged, requeued, staged.entriesExpired(),
-                staged.objectsDeleted() + staged.orphanObjectsDeleted());
+                staged.objectsDeleted() + staged.orphanObjectsDeleted(), exported.abandonedFailed(),
+                exported.expiredDeleted());
     }
 
     /** Finishes the lanes whose holder died; a lane that fails again is left for the next run. */

@@ -142,9 +142,11 @@ public class LifecycleFactory {
                                                 VerifyUpload verify, PromoteAsset promote, UploadResidue residue,
                                                 MultipartStore multipart, Clock clock, PurgeSettings settings,
                                                 LifecycleSettings lifecycle, PurgeDetachedAssets detached,
-                                                RequeueStarvedVariants starved, PurgeStagedFiles stagedFiles) {
+                                                RequeueStarvedVariants starved, PurgeStagedFiles stagedFiles,
+                                                dev.stowage.domain.export.PurgeExpiredExports exports) {
         return new PurgeAbandonedUploads(sessions, assets, store, verify, promote, lifecycle.lease(), residue,
-                multipart, clock, settings.batchSize(), settings.orphanGrace(), detached, starved, stagedFiles);
+                multipart, clock, settings.batchSize(), settings.orphanGrace(), detached, starved, stagedFiles,
+                exports);
     }
 
     @Singleton

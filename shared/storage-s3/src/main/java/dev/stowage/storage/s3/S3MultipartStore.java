@@ -59,6 +59,14 @@ public class S3MultipartStore implements MultipartStore {
     }
 
     @Override
+    public Part uploadPart(String key, String uploadId, int partNumber, java.io.InputStream body, long length) {
+        String etag = s3.uploadPart(b -> b.bucket(bucket).key(key).uploadId(uploadId).partNumber(partNumber)
+                .contentLength(length), software.amazon.awssdk.core.sync.RequestBody.fromInputStream(body, length))
+                .eTag();
+        return new Part(partNumber, S3ObjectStore.unquote(etag), length);
+    }
+
+    @Override
     public List<Part> listParts(String key, String uploadId) {
         var parts = new ArrayList<Part>();
         Integer marker = null;

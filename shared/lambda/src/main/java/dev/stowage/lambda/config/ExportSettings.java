@@ -1,0 +1,83 @@
+package dev.stowage.lambda.config;
+
+import dev.stowage.domain.export.ExportLimits;
+import io.micronaut.context.annotation.ConfigurationProperties;
+import io.micronaut.context.annotation.Context;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.core.bind.annotation.Bindable;
+import io.micronaut.core.convert.format.ReadableBytes;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+
+/**
+ * Exports: the signing secret (and the previous one with the instant it stops being accepted, for a
+ * rotation), what is kept in the row (5MB, as Cyclium; never more than a Lambda answer can carry), the hard
+ * ceiling, the part size of the multipart upload larger exports stream into, TTLs, and how long a pending
+ * export may take before the purger fails it (longer than the exports function's timeout). The secret is
+ * checked when the download signer is built (only the exports function needs it), the rest as the context
+ * starts.
+ */
+@Context
+@ConfigurationProperties("stowage.exports")
+public record ExportSettings(
+        @Nullable String secret,
+        @Nullable String previousSecret,
+        @Nullable String previousSecretValidUntil,
+        @Bindable(defaultValue = "5MB") @ReadableBytes long inlineMaxBytes,
+        @Bindable(defaultValue = "2GB") @ReadableBytes long maxBytes,
+        @Bindable(defaultValue = "8MB") @ReadableBytes int partBytes,
+        @Bindable(defaultValue = "7d") Duration defaultTtl,
+        @Bindable(defaultValue = "30d") Duration maxTtl,
+        @Bindable(defaultValue = "15m") Duration linkTtl,
+        @Bindable(defaultValue = "15m") Duration pendingLease,
+        @Bindable(defaultValue = "100") int listLimit) {
+
+    public ExportSettings {
+        if (inlineMaxBytes < 0) {
+            throw Invalid.setting("stowage.exports.inline-max-bytes", "must not be negative, got " + inlineMaxBytes);
+        }
+        if (maxBytes < 1) {
+            throw Invalid.setting("stowage.exports.max-bytes", "must be positive, got " + maxBytes);
+        }
+        if (partBytes < ExportLimits.MIN_PART_BYTES || partBytes > 64 * 1024 * 1024) {
+            throw Invalid.setting("stowage.exports.part-bytes", "must be 5MB..64MB, got " + partBytes);
+        }
+        if (!defaultTtl.isPositive() || defaultTtl.compareTo(maxTtl) > 0) {
+            throw Invalid.setting("stowage.exports.default-ttl", "must be positive and at most max-ttl, got "
+                    + defaultTtl);
+        }
+        if (!linkTtl.isPositive() || linkTtl.compareTo(Duration.ofDays(7)) > 0) {
+            // SigV4 presigned URLs live at most 7 days.
+            throw Invalid.setting("stowage.exports.link-ttl", "must be positive and at most 7d, got " + linkTtl);
+        }
+        if (pendingLease.compareTo(Duration.ofMinutes(1)) < 0) {
+            throw Invalid.setting("stowage.exports.pending-lease", "must be at least 1m, got " + pendingLease);
+        }
+        if (listLimit < 1 || listLimit > 1000) {
+            throw Invalid.setting("stowage.exports.list-limit", "must be 1..1000, got " + listLimit);
+        }
+        if (previousSecret != null && !previousSecret.isEmpty()) {
+            previousUntil(previousSecretValidUntil);
+        }
+    }
+
+    public ExportLimits limits() {
+        return new ExportLimits(inlineMaxBytes, maxBytes, partBytes, defaultTtl, maxTtl, linkTtl, pendingLease,
+                listLimit);
+    }
+
+    /** When tokens of the previous secret stop being accepted; required with a previous secret. */
+    public static Instant previousUntil(String value) {
+        if (value == null || value.isBlank()) {
+            throw Invalid.setting("stowage.exports.previous-secret-valid-until",
+                    "is required with previous-secret (an ISO-8601 instant)");
+        }
+        try {
+            return Instant.parse(value);
+        } catch (DateTimeParseException e) {
+            throw Invalid.setting("stowage.exports.previous-secret-valid-until",
+                    "must be an ISO-8601 instant, got " + value);
+        }
+    }
+}
