@@ -14,6 +14,7 @@ import dev.stowage.domain.stagedfile.ReleaseStagedObjects;
 import dev.stowage.domain.port.StagedFiles;
 import dev.stowage.testkit.ApiGatewayClient;
 import dev.stowage.testkit.DelegatingObjectStore;
+import dev.stowage.testkit.Eventually;
 import dev.stowage.testkit.PresignedHttp;
 import dev.stowage.testkit.TestStack;
 import io.micronaut.context.ApplicationContext;
@@ -134,7 +135,6 @@ class StagedFilesFunctionTest {
         assertEquals("present", api.call(alice, "GET", "/v1/staged-files/" + entry(first).get("id"), "")
                 .string("state"));
 
-        Thread.sleep(20);
         var second = api.call(alice, "POST", "/v1/staged-files", "{\"checksumSha256\":\""
                 + Checksums.sha256Base64(bytes) + "\",\"name\":\"again.txt\",\"size\":" + bytes.length
                 + ",\"ttlSeconds\":3600}"); // base64 this time: the same checksum
@@ -379,19 +379,17 @@ class StagedFilesFunctionTest {
         }
     }
 
-    static void awaitLockWaiters(Connection c, int n) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (System.nanoTime() < deadline) {
+    /** Waits until {@code n} sessions queue on an advisory lock, as {@code pg_locks} shows through {@code c}. */
+    static void awaitLockWaiters(Connection c, int n) {
+        Eventually.await(Duration.ofSeconds(10), () -> {
             try (Statement s = c.createStatement();
                  ResultSet r = s.executeQuery("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")) {
                 r.next();
-                if (r.getInt(1) >= n) {
-                    return;
-                }
+                return r.getInt(1) >= n;
+            } catch (java.sql.SQLException e) {
+                throw new IllegalStateException(e);
             }
-            Thread.sleep(10);
-        }
-        throw new AssertionError("nobody waited on the lock");
+        }, n + " sessions waiting on the advisory lock");
     }
 
     static void await(CountDownLatch latch) {
