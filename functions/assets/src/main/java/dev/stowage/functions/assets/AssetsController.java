@@ -84,11 +84,8 @@ public class AssetsController {
     // The body is bound by RequeueRequestBinder (it may be absent), which the generator cannot see.
     @RequestBody(required = false, content = @Content(schema = @Schema(implementation = RepairViews.RequeueRequest.class)))
     public HttpResponse<?> requeueVariants(Principal caller, UUID id, RepairViews.RequeueRequest request) {
-        var names = Optional.ofNullable(request.variantNames());
-        if (names.isPresent() && names.get().stream().anyMatch(n -> n == null || n.isBlank())) {
-            return Problems.problem(ErrorCode.INVALID_FIELD, "variantNames must be variant names");
-        }
-        return Problems.respond(requeue.execute(caller, id, names), RepairViews.RequeueView::of);
+        return Problems.respond(requeue.execute(caller, id, Optional.ofNullable(request.variantNames())),
+                RepairViews.RequeueView::of);
     }
 
     /** Cancels queued and processing variant work, or answers 409 not_processing. */

@@ -49,6 +49,9 @@ public final class RequeueVariants {
     }
 
     public Result<Report> execute(Principal caller, UUID assetId, Optional<List<String>> names) {
+        if (names.isPresent() && names.get().stream().anyMatch(n -> n == null || n.isBlank())) {
+            return Result.err(ErrorCode.INVALID_FIELD, "variantNames must be variant names");
+        }
         Optional<Asset> found = assets.find(assetId, caller).filter(a -> a.state().servable());
         if (found.isEmpty()) {
             return Result.err(ErrorCode.ASSET_NOT_FOUND, "no servable asset " + assetId);
