@@ -95,14 +95,38 @@ public final class LocalS3Server implements AutoCloseable {
         return start(Optional.empty(), 0, DEFAULT_BUCKET);
     }
 
+    /** A server someone else runs; nothing is started and {@link #close()} does nothing. */
+    public static LocalS3Server external(URI endpoint, String region, String accessKey, String secretKey,
+                                         String bucket) {
+        return new LocalS3Server(endpoint, region, accessKey, secretKey, bucket, null);
+    }
+
+    /** The same server, holding another bucket, created now (S3's CreateBucket with this server's credentials). */
+    public LocalS3Server withNewBucket(String name) {
+        try (HttpClient http = HttpClient.newHttpClient()) {
+            HttpResponse<String> created = http.send(SignedProbe.createBucket(endpoint, name, accessKey, secretKey),
+                    HttpResponse.BodyHandlers.ofString());
+            if (created.statusCode() != 200) {
+                throw new IllegalStateException("CreateBucket " + name + " at " + endpoint + " answered "
+                        + created.statusCode() + ": " + created.body());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("CreateBucket " + name + " at " + endpoint + " failed", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted creating bucket " + name, e);
+        }
+        return external(endpoint, region, accessKey, secretKey, name);
+    }
+
     static LocalS3Server start(Optional<Path> baseDir, int port, String bucket, Map<String, String> env) {
         String external = env.get(ENV_ENDPOINT);
         if (external != null && !external.isBlank()) {
             // Defaults match the embedded server, so pointing at another developer's `stowage local` just works.
-            return new LocalS3Server(URI.create(external), env.getOrDefault(ENV_REGION, DEFAULT_REGION),
+            return external(URI.create(external), env.getOrDefault(ENV_REGION, DEFAULT_REGION),
                     env.getOrDefault(ENV_ACCESS_KEY, DEFAULT_ACCESS_KEY),
                     env.getOrDefault(ENV_SECRET_KEY, DEFAULT_SECRET_KEY),
-                    env.getOrDefault(ENV_BUCKET, bucket), null);
+                    env.getOrDefault(ENV_BUCKET, bucket));
         }
         return embedded(baseDir, port, bucket, S3ProxyJar.locate(env));
     }

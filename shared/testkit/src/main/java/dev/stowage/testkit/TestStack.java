@@ -5,6 +5,7 @@ import dev.stowage.localstack.LocalS3Server;
 import dev.stowage.localstack.front.S3EventFront;
 
 import java.net.URI;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -15,8 +16,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * One PostgreSQL and one S3-compatible server per test JVM, started on the first {@link #get()} and stopped
- * at JVM exit. {@code STOWAGE_DATABASE_URL} and {@code STOWAGE_S3_ENDPOINT} point it at existing servers.
+ * One PostgreSQL database and one S3 bucket per test JVM, ready on the first {@link #get()}. In a Maven build
+ * they live on servers shared by the build's test JVMs ({@link SharedStack}); elsewhere (an IDE) this JVM starts
+ * its own servers and stops them at exit. {@code STOWAGE_DATABASE_URL} and {@code STOWAGE_S3_ENDPOINT} point it
+ * at existing servers.
  *
  * <p>Tests reach the embedded S3 server through the same {@link S3EventFront} as the local launcher, so they
  * see S3's answers where s3proxy's own differ (a refusal before the body, idle timeouts, any part type);
@@ -36,10 +39,10 @@ public final class TestStack {
     private final LocalS3Server s3;
     private final S3EventFront front;
 
-    private TestStack(LocalPostgres postgres, LocalS3Server s3) {
+    private TestStack(LocalPostgres postgres, LocalS3Server s3, boolean ours) {
         this.postgres = postgres;
         this.s3 = s3;
-        this.front = s3.isEmbedded()
+        this.front = ours
                 ? S3EventFront.start(S3EventFront.Options.of(s3.endpoint(), 0, s3.bucket(), event -> { })
                         .withRegion(s3.region()))
                 : null;
@@ -68,6 +71,17 @@ public final class TestStack {
     }
 
     private static TestStack start() {
+        String shared = System.getProperty(SharedStack.PROPERTY, "");
+        boolean external = System.getenv(LocalPostgres.ENV_URL) != null || System.getenv(LocalS3Server.ENV_ENDPOINT) != null;
+        if (!shared.isBlank() && !external) {
+            Optional<SharedStack.Servers> servers = SharedStack.attach(Path.of(shared));
+            if (servers.isPresent()) {
+                TestStack stack = new TestStack(servers.get().postgres(), servers.get().s3(), true);
+                Runtime.getRuntime().addShutdownHook(
+                        Thread.ofPlatform().name("stowage-teststack-stop").unstarted(stack::close));
+                return stack;
+            }
+        }
         Future<LocalPostgres> pg;
         Future<LocalS3Server> s3;
         // Both servers take a second or two; starting them side by side halves the wait of the first test.
@@ -76,7 +90,7 @@ public final class TestStack {
             s3 = executor.submit(() -> LocalS3Server.start(Optional.empty(), 0, BUCKET));
         } // close() waits for both tasks
         if (pg.state() == Future.State.SUCCESS && s3.state() == Future.State.SUCCESS) {
-            TestStack stack = new TestStack(pg.resultNow(), s3.resultNow());
+            TestStack stack = new TestStack(pg.resultNow(), s3.resultNow(), s3.resultNow().isEmbedded());
             Runtime.getRuntime().addShutdownHook(
                     Thread.ofPlatform().name("stowage-teststack-stop").unstarted(stack::close));
             return stack;

@@ -1,6 +1,7 @@
 package dev.stowage.testkit;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
@@ -10,6 +11,7 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.util.List;
@@ -20,6 +22,7 @@ import java.util.concurrent.Future;
 import java.util.stream.IntStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -34,6 +37,26 @@ class TestStackTest {
         }
         for (Future<TestStack> call : calls) {
             assertSame(TestStack.get(), call.get());
+        }
+    }
+
+    @Test
+    void jvmsSharingTheBuildsServersEachGetTheirOwnDatabaseAndBucket(@TempDir Path ownDir) throws Exception {
+        // In a Maven build: the build's keeper (already up for TestStack.get()); elsewhere one started here.
+        Path dir = Path.of(System.getProperty(SharedStack.PROPERTY, ownDir.toString()));
+        SharedStack.Servers a = SharedStack.attach(dir).orElseThrow();
+        SharedStack.Servers b = SharedStack.attach(dir).orElseThrow();
+
+        assertEquals(a.s3Endpoint(), b.s3Endpoint());
+        assertNotEquals(a.jdbcUrl(), b.jdbcUrl());
+        assertNotEquals(a.bucket(), b.bucket());
+        try (Connection ca = DriverManager.getConnection(a.jdbcUrl(), a.user(), a.password());
+             Connection cb = DriverManager.getConnection(b.jdbcUrl(), b.user(), b.password())) {
+            ca.createStatement().execute("create table mine (x int)");
+            var tables = cb.createStatement().executeQuery(
+                    "select count(*) from information_schema.tables where table_name = 'mine'");
+            assertTrue(tables.next());
+            assertEquals(0, tables.getInt(1), "b's database must not see a's table");
         }
     }
 
