@@ -162,6 +162,39 @@ class TemplateTest {
     }
 
     @Test
+    void exportsReadTheirSigningSecretFromTheNamedParameterOnlyAndDecryptWithAnOptionalCustomerKey() {
+        Map<String, Object> exports = properties("ExportsFunction");
+        assertEquals(Map.of("Ref", "ExportsSecretParameterName"), asMap(asMap(exports.get("Environment"))
+                .get("Variables")).get("STOWAGE_EXPORTS_SIGNING_PARAMETER"));
+        assertFalse(TEXT.contains("NOT YET READ"), "template.yaml still says the parameter is not read");
+        // GetParameter on exactly that parameter, by the exports function and no other.
+        functions(any -> true).forEach((name, properties) -> {
+            List<Map<String, Object>> ssm = statements(name).stream()
+                    .filter(st -> actions(st).stream().anyMatch(a -> a.startsWith("ssm:"))).toList();
+            if (name.equals("ExportsFunction")) {
+                assertEquals(1, ssm.size(), ssm.toString());
+                assertEquals(List.of("ssm:GetParameter"), actions(ssm.getFirst()));
+                assertEquals(List.of("arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter"
+                        + "${ExportsSecretParameterName}"), resources(ssm.getFirst()));
+            } else {
+                assertEquals(List.of(), ssm, name + " may read SSM parameters");
+            }
+        });
+        // kms:Decrypt only when a customer key is named, only on it, only through SSM.
+        assertEquals("", asMap(section("Parameters").get("ExportsSecretKmsKeyArn")).get("Default"));
+        List<Object> conditional = asList(exports.get("Policies")).stream()
+                .filter(policy -> asMap(policy).containsKey("Fn::If")).toList();
+        assertEquals(1, conditional.size(), conditional.toString());
+        List<Object> branches = asList(asMap(conditional.getFirst()).get("Fn::If"));
+        assertEquals("HasExportsSecretKmsKey", branches.get(0));
+        assertEquals(Map.of("Ref", "AWS::NoValue"), branches.get(2));
+        Map<String, Object> decrypt = asMap(asList(asMap(branches.get(1)).get("Statement")).getFirst());
+        assertEquals(List.of("kms:Decrypt"), actions(decrypt));
+        assertEquals(Map.of("Ref", "ExportsSecretKmsKeyArn"), decrypt.get("Resource"));
+        assertTrue(String.valueOf(decrypt.get("Condition")).contains("kms:ViaService"), decrypt.toString());
+    }
+
+    @Test
     void corsOriginsHaveNoDefaultAndThePatternRefusesAWildcard() {
         Map<String, Object> cors = asMap(section("Parameters").get("CorsAllowedOrigins"));
         assertFalse(cors.containsKey("Default"), "CorsAllowedOrigins must be chosen by the deployer: " + cors);

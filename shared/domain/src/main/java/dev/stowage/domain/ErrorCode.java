@@ -45,6 +45,7 @@ public enum ErrorCode {
     CHECKSUM_MISMATCH(Kind.CONFLICT),
     METHOD_NOT_ALLOWED(Kind.METHOD_NOT_ALLOWED),
     STORAGE_UNAVAILABLE(Kind.UNAVAILABLE),
+    SIGNING_UNAVAILABLE(Kind.UNAVAILABLE),
     INTERNAL(Kind.INTERNAL);
 
     /** The family of failure, which the edge maps to a transport status. */

@@ -225,7 +225,7 @@ class ExportsFunctionTest {
         // Expired before the purger ran, with a token that is right for that expiry.
         Instant past = Instant.now().minusSeconds(5).truncatedTo(ChronoUnit.SECONDS);
         sql("UPDATE exports SET expires_at = '" + past + "' WHERE id = '" + id + "'");
-        String rightForExpiry = bean(ExportTokens.class).sign(UUID.fromString(id), past);
+        String rightForExpiry = bean(ExportTokens.class).signer().orElseThrow().sign(UUID.fromString(id), past);
         Raw expired = download(base + "?token=" + rightForExpiry);
         assertEquals(404, expired.status());
         assertArrayEquals(first, expired.body());

@@ -16,7 +16,8 @@ import java.util.UUID;
  * A download by token, with no caller: the token is the authentication. Every refusal (no such export,
  * not ready, expired, a token for something else, tampered or malformed) is the same {@code not_found}
  * with the same detail, so a guesser learns nothing. Bytes kept in the row are answered directly; an
- * export in the bucket is a presigned GET that expires no later than the export.
+ * export in the bucket is a presigned GET that expires no later than the export. Without the signing keys
+ * (the secret store cannot answer) every download is {@code signing_unavailable}, to be retried.
  */
 public final class DownloadExport {
     static final String REFUSED = "not found";
@@ -43,10 +44,16 @@ public final class DownloadExport {
     }
 
     public Result<Download> execute(UUID id, String token) {
+        // The keys first, whatever the id: an outage answers every download alike, so it tells no one which
+        // exports exist.
+        return tokens.signer().flatMap(signer -> execute(id, token, signer));
+    }
+
+    private Result<Download> execute(UUID id, String token, ExportTokens.Signer signer) {
         Instant now = clock.instant();
         Optional<Export> found = exports.find(id)
                 .filter(e -> e.state() == ExportState.READY && !e.expiredAt(now)
-                        && tokens.valid(e.id(), e.expiresAt(), token));
+                        && signer.valid(e.id(), e.expiresAt(), token));
         if (found.isEmpty()) {
             return Result.err(ErrorCode.NOT_FOUND, REFUSED);
         }

@@ -24,11 +24,13 @@ public final class GetExport {
     public record Found(Export export, Optional<String> token) {}
 
     public Result<Found> execute(Principal caller, UUID id) {
-        return owned(exports, clock, caller, id).map(e -> new Found(e, tokenFor(tokens, e)));
+        return owned(exports, clock, caller, id).flatMap(e -> e.state() != ExportState.READY
+                ? Result.ok(new Found(e, Optional.empty()))
+                : tokens.signer().map(signer -> new Found(e, tokenFor(signer, e))));
     }
 
-    static Optional<String> tokenFor(ExportTokens tokens, Export e) {
-        return e.state() == ExportState.READY ? Optional.of(tokens.sign(e.id(), e.expiresAt())) : Optional.empty();
+    static Optional<String> tokenFor(ExportTokens.Signer signer, Export e) {
+        return e.state() == ExportState.READY ? Optional.of(signer.sign(e.id(), e.expiresAt())) : Optional.empty();
     }
 
     /** Another principal's export, or an expired one, is the same 404 as none at all. */

@@ -5,6 +5,7 @@ import dev.stowage.domain.Result;
 import dev.stowage.domain.port.Exports;
 import java.time.Clock;
 import java.util.List;
+import java.util.Optional;
 
 /** The caller's unexpired exports, newest first, at most one page. */
 public final class ListExports {
@@ -21,9 +22,14 @@ public final class ListExports {
     }
 
     public Result<List<GetExport.Found>> execute(Principal caller) {
-        return Result.ok(exports.ofPrincipal(caller.id(), limit).stream()
+        List<Export> page = exports.ofPrincipal(caller.id(), limit).stream()
                 .filter(e -> !e.expiredAt(clock.instant()))
-                .map(e -> new GetExport.Found(e, GetExport.tokenFor(tokens, e)))
+                .toList();
+        if (page.stream().noneMatch(e -> e.state() == ExportState.READY)) {
+            return Result.ok(page.stream().map(e -> new GetExport.Found(e, Optional.<String>empty())).toList());
+        }
+        return tokens.signer().map(signer -> page.stream()
+                .map(e -> new GetExport.Found(e, GetExport.tokenFor(signer, e)))
                 .toList());
     }
 }

@@ -2,8 +2,12 @@ package dev.stowage.domain.export;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.stowage.domain.ErrorCode;
+import dev.stowage.domain.Result;
+import dev.stowage.domain.port.SigningKeys;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
@@ -19,8 +23,8 @@ class ExportTokensTest {
     static final Instant EXPIRES = NOW.plusSeconds(3600);
     final UUID id = UUID.randomUUID();
 
-    static ExportTokens tokens(byte[] secret, Optional<byte[]> previous, Instant until) {
-        return new ExportTokens(secret, previous, until, Clock.fixed(NOW, ZoneOffset.UTC));
+    static ExportTokens.Signer tokens(byte[] secret, Optional<byte[]> previous, Instant until) {
+        return new ExportTokens(secret, previous, until, Clock.fixed(NOW, ZoneOffset.UTC)).signer().orElseThrow();
     }
 
     @Test
@@ -61,8 +65,32 @@ class ExportTokensTest {
     }
 
     @Test
+    void withoutKeysNothingIsSignedOrAcceptedAndTheRefusalIsRetryable() {
+        SigningKeys none = () -> Result.err(ErrorCode.SIGNING_UNAVAILABLE, "the secret store did not answer");
+        var result = new ExportTokens(none, Clock.fixed(NOW, ZoneOffset.UTC)).signer();
+        var err = assertInstanceOf(Result.Err.class, result);
+        assertEquals(ErrorCode.SIGNING_UNAVAILABLE, err.code());
+        assertEquals(ErrorCode.Kind.UNAVAILABLE, err.code().kind());
+    }
+
+    @Test
+    void keysAreReadOnEveryUseSoARotationInTheStoreApplies() {
+        var current = new java.util.concurrent.atomic.AtomicReference<>(
+                new SigningKeys.Keys(OLD, Optional.empty(), Instant.MIN));
+        var tokens = new ExportTokens(() -> Result.ok(current.get()), Clock.fixed(NOW, ZoneOffset.UTC));
+        String signedWithOld = tokens.signer().orElseThrow().sign(id, EXPIRES);
+
+        current.set(new SigningKeys.Keys(NEW, Optional.of(OLD), NOW.plusSeconds(1)));
+        assertEquals(tokens(NEW, Optional.empty(), Instant.MIN).sign(id, EXPIRES),
+                tokens.signer().orElseThrow().sign(id, EXPIRES), "new links carry the new secret");
+        assertTrue(tokens.signer().orElseThrow().valid(id, EXPIRES, signedWithOld), "old links live in the window");
+    }
+
+    @Test
     void aShortSecretIsRefused() {
         org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
                 () -> tokens("short".getBytes(StandardCharsets.UTF_8), Optional.empty(), Instant.MIN));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> tokens(NEW, Optional.of("short".getBytes(StandardCharsets.UTF_8)), Instant.MAX));
     }
 }

@@ -12,7 +12,8 @@ import java.time.format.DateTimeParseException;
 
 /**
  * Exports: the signing secret (and the previous one with the instant it stops being accepted, for a
- * rotation), what is kept in the row (5MB, as Cyclium; never more than a Lambda answer can carry), the hard
+ * rotation) when configuration holds it (locally, in tests), or else the SSM parameter that holds them (on
+ * AWS) and how long a read of it is kept, what is kept in the row (5MB, as Cyclium; never more than a Lambda answer can carry), the hard
  * ceiling, the part size of the multipart upload larger exports stream into, TTLs, and how long a pending
  * export may take before the purger fails it (longer than the exports function's timeout). The secret is
  * checked when the download signer is built (only the exports function needs it), the rest as the context
@@ -24,6 +25,8 @@ public record ExportSettings(
         @Nullable String secret,
         @Nullable String previousSecret,
         @Nullable String previousSecretValidUntil,
+        @Nullable String signingParameter,
+        @Bindable(defaultValue = "5m") Duration signingCacheTtl,
         @Bindable(defaultValue = "5MB") @ReadableBytes long inlineMaxBytes,
         @Bindable(defaultValue = "2GB") @ReadableBytes long maxBytes,
         @Bindable(defaultValue = "8MB") @ReadableBytes int partBytes,
@@ -59,6 +62,10 @@ public record ExportSettings(
         }
         if (previousSecret != null && !previousSecret.isEmpty()) {
             previousUntil(previousSecretValidUntil);
+        }
+        if (signingCacheTtl.compareTo(Duration.ofSeconds(1)) < 0 || signingCacheTtl.compareTo(Duration.ofHours(1)) > 0) {
+            // Rotations reach warm functions only when it runs out: the grace window must be longer.
+            throw Invalid.setting("stowage.exports.signing-cache-ttl", "must be 1s..1h, got " + signingCacheTtl);
         }
     }
 

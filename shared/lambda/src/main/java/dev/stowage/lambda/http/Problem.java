@@ -19,7 +19,7 @@ public record Problem(
                         "content_type_not_allowed", "invalid_ttl", "invalid_cursor", "unknown_format", "unknown_generator", "invalid_labels", "too_large", "unauthenticated", "forbidden", "not_found",
                         "upload_not_found", "asset_not_found", "attachment_not_found", "variant_not_ready", "staged_file_not_found", "export_not_found", "invalid_state", "not_processing", "session_expired", "upload_completed", "part_mismatch",
                         "object_missing", "size_mismatch", "checksum_mismatch", "method_not_allowed",
-                        "storage_unavailable", "internal"})
+                        "storage_unavailable", "signing_unavailable", "internal"})
         String code) {
 
     public static final String MEDIA_TYPE = "application/problem+json";

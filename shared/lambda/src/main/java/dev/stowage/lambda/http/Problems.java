@@ -2,6 +2,7 @@ package dev.stowage.lambda.http;
 
 import dev.stowage.domain.ErrorCode;
 import dev.stowage.domain.Result;
+import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MutableHttpResponse;
@@ -9,6 +10,9 @@ import java.util.function.Function;
 
 /** The one place where error codes become HTTP statuses, and results become responses. */
 public final class Problems {
+    /** What an unavailable answer's {@code Retry-After} says: long enough for a cached failure to clear. */
+    public static final int RETRY_AFTER_SECONDS = 5;
+
     private Problems() {}
 
     public static HttpStatus statusOf(ErrorCode code) {
@@ -45,9 +49,12 @@ public final class Problems {
 
     public static MutableHttpResponse<Problem> problem(ErrorCode code, String detail) {
         HttpStatus status = statusOf(code);
-        return HttpResponse.<Problem>status(status)
+        MutableHttpResponse<Problem> response = HttpResponse.<Problem>status(status)
                 .contentType(Problem.MEDIA_TYPE)
                 .body(Problem.of(status.getCode(), status.getReason(), code.code(), detail));
+        // Unavailable is the one kind a client should simply retry: say when.
+        return code.kind() == ErrorCode.Kind.UNAVAILABLE
+                ? response.header(HttpHeaders.RETRY_AFTER, Long.toString(RETRY_AFTER_SECONDS)) : response;
     }
 
     /** 200 with the view of the value, or the problem the use case reported. */

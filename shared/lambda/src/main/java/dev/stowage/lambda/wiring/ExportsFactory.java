@@ -1,5 +1,7 @@
 package dev.stowage.lambda.wiring;
 
+import dev.stowage.domain.ErrorCode;
+import dev.stowage.domain.Result;
 import dev.stowage.domain.export.CreateExport;
 import dev.stowage.domain.export.DeleteExport;
 import dev.stowage.domain.export.DownloadExport;
@@ -11,31 +13,75 @@ import dev.stowage.domain.port.AssetInventory;
 import dev.stowage.domain.port.Exports;
 import dev.stowage.domain.port.MultipartStore;
 import dev.stowage.domain.port.ObjectStore;
+import dev.stowage.domain.port.SigningKeys;
 import dev.stowage.lambda.config.ExportSettings;
 import dev.stowage.lambda.config.Invalid;
 import dev.stowage.lambda.config.PurgeSettings;
+import dev.stowage.lambda.http.Problems;
+import dev.stowage.lambda.secrets.ParameterSigningKeys;
+import dev.stowage.lambda.secrets.SsmParameterStore;
 import io.micronaut.context.annotation.Factory;
+import io.micronaut.context.annotation.Value;
+import io.micronaut.json.JsonMapper;
 import jakarta.inject.Singleton;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.logging.Logger;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 
-/** Builds the export use cases; only the exports function builds the signer, and so needs the secret. */
+/** Builds the export use cases and where their signing keys come from. */
 @Factory
 public class ExportsFactory {
+    private static final Logger LOG = Logger.getLogger(ExportsFactory.class.getName());
+
+    /**
+     * Configuration-held secrets when {@code stowage.exports.secret} is set (locally, in tests); else the SSM
+     * parameter {@code stowage.exports.signing-parameter} names (on AWS), read lazily. With neither, the
+     * export routes answer {@code signing_unavailable} naming the settings: the other functions hold this
+     * bean too and must still start.
+     */
+    @Singleton
+    SigningKeys signingKeys(ExportSettings settings, Clock clock, JsonMapper json,
+                            @Value("${aws.region:}") String region,
+                            @Value("${aws.services.ssm.endpoint-override:}") String ssmEndpoint,
+                            @Value("${aws.accessKeyId:}") String accessKeyId,
+                            @Value("${aws.secretKey:}") String secretKey) {
+        if (settings.secret() != null && !settings.secret().isEmpty()) {
+            if (settings.secret().getBytes(StandardCharsets.UTF_8).length < ExportTokens.MIN_SECRET_BYTES) {
+                throw Invalid.setting("stowage.exports.secret", "must be at least " + ExportTokens.MIN_SECRET_BYTES
+                        + " bytes");
+            }
+            boolean rotating = settings.previousSecret() != null && !settings.previousSecret().isEmpty();
+            if (rotating && settings.previousSecret().getBytes(StandardCharsets.UTF_8).length
+                    < ExportTokens.MIN_SECRET_BYTES) {
+                throw Invalid.setting("stowage.exports.previous-secret", "must be at least "
+                        + ExportTokens.MIN_SECRET_BYTES + " bytes");
+            }
+            return SigningKeys.fixed(new SigningKeys.Keys(settings.secret().getBytes(StandardCharsets.UTF_8),
+                    rotating ? Optional.of(settings.previousSecret().getBytes(StandardCharsets.UTF_8))
+                            : Optional.empty(),
+                    rotating ? ExportSettings.previousUntil(settings.previousSecretValidUntil()) : Instant.MIN));
+        }
+        if (settings.signingParameter() == null || settings.signingParameter().isBlank()) {
+            LOG.fine("no export signing secret configured: export links answer signing_unavailable here");
+            return () -> Result.err(ErrorCode.SIGNING_UNAVAILABLE, "no export signing secret is configured "
+                    + "(stowage.exports.secret, or stowage.exports.signing-parameter naming an SSM parameter)");
+        }
+        var ssm = new SsmParameterStore(json, region,
+                ssmEndpoint.isBlank() ? Optional.empty() : Optional.of(URI.create(ssmEndpoint)),
+                accessKeyId.isBlank() || secretKey.isBlank() ? Optional.empty()
+                        : Optional.of(AwsBasicCredentials.create(accessKeyId, secretKey)));
+        return new ParameterSigningKeys(ssm::secureString, settings.signingParameter(), json, clock,
+                settings.signingCacheTtl(), Duration.ofSeconds(Problems.RETRY_AFTER_SECONDS));
+    }
 
     @Singleton
-    ExportTokens exportTokens(ExportSettings settings, Clock clock) {
-        if (settings.secret() == null || settings.secret().getBytes(StandardCharsets.UTF_8).length
-                < ExportTokens.MIN_SECRET_BYTES) {
-            throw Invalid.setting("stowage.exports.secret", "is required, at least " + ExportTokens.MIN_SECRET_BYTES
-                    + " bytes (on AWS: the SecureString the ExportsSecretParameter names)");
-        }
-        boolean rotating = settings.previousSecret() != null && !settings.previousSecret().isEmpty();
-        return new ExportTokens(settings.secret().getBytes(StandardCharsets.UTF_8),
-                rotating ? Optional.of(settings.previousSecret().getBytes(StandardCharsets.UTF_8)) : Optional.empty(),
-                rotating ? ExportSettings.previousUntil(settings.previousSecretValidUntil()) : Instant.MIN, clock);
+    ExportTokens exportTokens(SigningKeys keys, Clock clock) {
+        return new ExportTokens(keys, clock);
     }
 
     @Singleton

@@ -57,6 +57,8 @@ class ProblemsTest {
         Problem problem = (Problem) response.body();
         assertEquals(new Problem("urn:stowage:problem:" + code.code(), status.getReason(), status.getCode(),
                 "why it was refused", code.code()), problem);
+        assertEquals(code.kind() == ErrorCode.Kind.UNAVAILABLE ? "5" : null,
+                response.getHeaders().get("Retry-After"), "only an unavailable answer asks for a retry");
     }
 
     static Problem processed(HttpStatus status, Throwable cause) {
