@@ -302,7 +302,7 @@ class ExportsFunctionTest {
         Instant longAgo = Instant.now().minus(2, ChronoUnit.DAYS).truncatedTo(ChronoUnit.SECONDS);
         exports.insertPending(export(bucketed, dave, longAgo, longAgo.plusSeconds(60)));
         store.put(Export.keyOf(bucketed), "big".getBytes(StandardCharsets.UTF_8), "text/csv");
-        assertTrue(exports.markReady(bucketed, 3, "x", Optional.empty(), Optional.empty()));
+        assertTrue(exports.markReady(bucketed, Optional.empty(), 3, "x", Optional.empty(), Optional.empty()));
         sql("UPDATE exports SET expires_at = now() - interval '1 second' WHERE id = '" + gone.string("id") + "'");
         // A writer that died after opening its upload and even assembling the object, before marking it ready.
         UUID abandoned = UUID.randomUUID();
@@ -327,7 +327,7 @@ class ExportsFunctionTest {
     static Export export(UUID id, String owner, Instant created, Instant expires) {
         return new Export(id, owner, "x.csv", ExportFormat.CSV, "text/csv", ExportState.PENDING, 0, "",
                 Optional.empty(), Optional.of(Export.keyOf(id)), Optional.empty(), Optional.empty(), Map.of(),
-                created, expires);
+                created, expires, Optional.empty());
     }
 
     static void sql(String statement) {

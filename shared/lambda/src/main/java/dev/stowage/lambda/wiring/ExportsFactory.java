@@ -4,6 +4,7 @@ import dev.stowage.domain.export.CreateExport;
 import dev.stowage.domain.export.DeleteExport;
 import dev.stowage.domain.export.DownloadExport;
 import dev.stowage.domain.export.ExportTokens;
+import dev.stowage.domain.export.GenerateExport;
 import dev.stowage.domain.export.GetExport;
 import dev.stowage.domain.export.ListExports;
 import dev.stowage.domain.export.PurgeExpiredExports;
@@ -11,6 +12,7 @@ import dev.stowage.domain.port.AssetInventory;
 import dev.stowage.domain.port.Exports;
 import dev.stowage.domain.port.MultipartStore;
 import dev.stowage.domain.port.ObjectStore;
+import dev.stowage.domain.port.WorkQueue;
 import dev.stowage.lambda.config.ExportSettings;
 import dev.stowage.lambda.config.Invalid;
 import dev.stowage.lambda.config.PurgeSettings;
@@ -21,7 +23,10 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.Optional;
 
-/** Builds the export use cases; only the exports function builds the signer, and so needs the secret. */
+/**
+ * Builds the export use cases; only the exports function builds the signer, and so needs the secret. The
+ * export-worker builds {@link GenerateExport} only.
+ */
 @Factory
 public class ExportsFactory {
 
@@ -40,8 +45,14 @@ public class ExportsFactory {
 
     @Singleton
     CreateExport createExport(Exports exports, AssetInventory inventory, MultipartStore multipart, ObjectStore store,
-                              Clock clock, ExportSettings settings) {
-        return new CreateExport(exports, inventory, multipart, store, clock, settings.limits());
+                              WorkQueue work, Clock clock, ExportSettings settings) {
+        return new CreateExport(exports, inventory, multipart, store, work, clock, settings.limits());
+    }
+
+    @Singleton
+    GenerateExport generateExport(Exports exports, AssetInventory inventory, MultipartStore multipart,
+                                  ObjectStore store, ExportSettings settings) {
+        return new GenerateExport(exports, inventory, multipart, store, settings.limits(), settings.maxAttempts());
     }
 
     @Singleton
@@ -66,8 +77,10 @@ public class ExportsFactory {
     }
 
     @Singleton
-    PurgeExpiredExports purgeExpiredExports(Exports exports, ObjectStore store, MultipartStore multipart, Clock clock,
-                                            ExportSettings settings, PurgeSettings purge) {
-        return new PurgeExpiredExports(exports, store, multipart, clock, settings.pendingLease(), purge.batchSize());
+    PurgeExpiredExports purgeExpiredExports(Exports exports, ObjectStore store, MultipartStore multipart,
+                                            WorkQueue work, Clock clock, ExportSettings settings,
+                                            PurgeSettings purge) {
+        return new PurgeExpiredExports(exports, store, multipart, work, clock, settings.pendingLease(),
+                settings.requeueAfter(), settings.queuedDeadline(), purge.batchSize());
     }
 }
