@@ -127,7 +127,8 @@ class TemplateTest {
                     total += ((Number) share.get((String) lookup.get(2))).intValue();
                 }
             }
-            assertTrue(total <= Integer.parseInt(budget), "budget " + budget + " reserves " + total);
+            // Exactly: every connection of the budget is some function's, none is reserved twice.
+            assertEquals(Integer.parseInt(budget), total, "budget " + budget + " reserves " + total);
         });
     }
 
@@ -159,6 +160,32 @@ class TemplateTest {
         }
         assertEquals(Map.of("Ref", "VariantQueue"), asMap(asMap(asMap(section("Globals").get("Function"))
                 .get("Environment")).get("Variables")).get("STOWAGE_VARIANT_QUEUE_URL"));
+    }
+
+    @Test
+    void exportWorkComesFromItsOwnQueueWithPartialBatchFailuresADeadLetterRedriveAndATimeoutUnderTheClaim() {
+        Map<String, Object> function = properties("ExportWorkerFunction");
+        Map<String, Object> event = asMap(asMap(function.get("Events")).get("ExportWork"));
+        assertEquals("SQS", event.get("Type"));
+        Map<String, Object> sqs = asMap(event.get("Properties"));
+        assertEquals("ExportQueue", getAttResource(asMap(sqs.get("Queue")).get("Fn::GetAtt")));
+        assertEquals(List.of("ReportBatchItemFailures"), sqs.get("FunctionResponseTypes"));
+        assertEquals(1, ((Number) sqs.get("BatchSize")).intValue(), "one export per invocation and timeout");
+        Map<String, Object> queue = properties("ExportQueue");
+        Map<String, Object> redrive = asMap(queue.get("RedrivePolicy"));
+        assertEquals("ExportDeadLetterQueue", getAttResource(asMap(redrive.get("deadLetterTargetArn")).get("Fn::GetAtt")));
+        int timeout = ((Number) effective(function, "Timeout")).intValue();
+        assertTrue(((Number) queue.get("VisibilityTimeout")).intValue() >= 6 * timeout,
+                "VisibilityTimeout must be at least 6 x the worker's " + timeout + " s");
+        // The worker's claim (stowage.exports.pending-lease, 15 min) must outlast its timeout.
+        assertTrue(timeout < 900, "the worker's timeout " + timeout + " s reaches the 15 min export claim");
+        for (String sender : List.of("ExportsFunction", "PurgerFunction")) {
+            assertTrue(statements(sender).stream().anyMatch(st -> actions(st).contains("sqs:SendMessage")
+                    && st.get("Resource").equals(Map.of("Fn::GetAtt", "ExportQueue.Arn"))),
+                    sender + " cannot send export work");
+        }
+        assertEquals(Map.of("Ref", "ExportQueue"), asMap(asMap(asMap(section("Globals").get("Function"))
+                .get("Environment")).get("Variables")).get("STOWAGE_EXPORT_QUEUE_URL"));
     }
 
     @Test
@@ -295,7 +322,7 @@ class TemplateTest {
     @Test
     void everyFunctionHasReservedConcurrencyJsonLogsAndActiveTracing() {
         Map<String, Map<String, Object>> all = functions(name -> true);
-        assertEquals(14, all.size(), "functions: " + all.keySet());
+        assertEquals(15, all.size(), "functions: " + all.keySet());
         all.forEach((name, properties) -> {
             assertNotNull(properties.get("ReservedConcurrentExecutions"), name + " has no reserved concurrency");
             Map<String, Object> logging = asMap(properties.get("LoggingConfig"));
