@@ -12,11 +12,13 @@ import dev.stowage.domain.export.Export;
 import dev.stowage.domain.export.ExportFormat;
 import dev.stowage.domain.export.ExportState;
 import dev.stowage.domain.export.ExportTokens;
+import dev.stowage.domain.export.ExportJob;
 import dev.stowage.domain.export.PurgeExpiredExports;
 import dev.stowage.domain.port.Exports;
 import dev.stowage.domain.port.MultipartStore;
 import dev.stowage.domain.port.ObjectStore;
 import dev.stowage.testkit.ApiGatewayClient;
+import dev.stowage.testkit.RecordingWorkQueue;
 import dev.stowage.testkit.TestStack;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.function.aws.proxy.payload2.APIGatewayV2HTTPEventFunction;
@@ -278,6 +280,7 @@ class ExportsFunctionTest {
         codes.put("{" + ok + ",\"content\":\"x\",\"workflowId\":\"" + "w".repeat(201) + "\"}", "invalid_field");
         codes.put("{" + ok + ",\"generator\":\"asset-inventory\",\"filters\":{\"createdFrom\":\"yesterday\"}}",
                 "malformed_request");
+        codes.put("{" + ok + ",\"content\":\"x\",\"async\":true}", "invalid_field");
         codes.forEach((body, code) -> {
             var r = create(alice, body);
             assertTrue(r.status() >= 400 && r.status() < 500, body + " → " + r.status() + " " + r.body());
@@ -285,6 +288,34 @@ class ExportsFunctionTest {
             assertEquals(code, r.string("code"), body + " → " + r.body());
         });
         assertEquals(400, api.call(alice, "GET", "/v1/exports/not-a-uuid", "").status());
+    }
+
+    @Test
+    void anAsyncInventoryIsQueuedAnsweredWithALinkToPollAndAFailureShowsItsReason() {
+        insertAssets(alice, 3);
+        var created = create(alice, json(Map.of("filename", "later.csv", "format", "csv", "contentType", "text/csv",
+                "generator", "asset-inventory", "async", true)));
+
+        assertEquals(202, created.status(), created.body());
+        UUID id = UUID.fromString(created.string("id"));
+        assertEquals("/v1/exports/" + id, created.headers().entrySet().stream()
+                .filter(h -> h.getKey().equalsIgnoreCase("Location")).findFirst().orElseThrow().getValue());
+        assertEquals("pending", created.string("state"));
+        assertNull(created.map().get("downloadUrl"));
+        assertEquals(List.of(new ExportJob(id)), bean(RecordingWorkQueue.class).drainExports(),
+                "an export job is sent; nothing was written in the call");
+        assertEquals(Optional.empty(), bean(Exports.class).content(id));
+        // Under the sync threshold (100,000 by default) the same request without async answers at once.
+        assertEquals(201, create(alice, json(Map.of("filename", "now.csv", "format", "csv", "contentType",
+                "text/csv", "generator", "asset-inventory"))).status());
+        assertEquals(List.of(), bean(RecordingWorkQueue.class).drainExports());
+
+        assertTrue(bean(Exports.class).markFailed(id, "too_large"));
+        var polled = api.call(alice, "GET", "/v1/exports/" + id, "");
+        assertEquals(200, polled.status());
+        assertEquals("failed", polled.string("state"));
+        assertEquals("too_large", polled.string("failureReason"));
+        assertNull(polled.map().get("downloadUrl"));
     }
 
     @Test
