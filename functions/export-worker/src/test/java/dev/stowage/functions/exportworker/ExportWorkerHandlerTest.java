@@ -300,6 +300,23 @@ class ExportWorkerHandlerTest {
     }
 
     @Test
+    void anExportWhoseWorkerDiedOnEveryAttemptFailsWithThatReasonAndWritesNothing() throws Exception {
+        insertAssets(alice, 7);
+        String id = create(alice, inventory("doomed.csv")).string("id");
+        List<ExportJob> jobs = queue.drainExports();
+        // Three claims whose workers died (timed out): each lease ran out without a word.
+        sql("UPDATE exports SET attempts = 3, lease_owner = 'dead-worker', lease_until = now() - interval '1 second'"
+                + " WHERE id = '" + id + "'");
+
+        assertEquals(ALL_SUCCEEDED, deliver(jobs), "a settled outcome, not a retry");
+
+        assertEquals(0, uploadsOpened.get());
+        var polled = poll(alice, id);
+        assertEquals("failed", polled.string("state"));
+        assertEquals(GenerateExport.ATTEMPTS_EXHAUSTED, polled.string("failureReason"));
+    }
+
+    @Test
     void thePurgerSendsALostJobAgainLetsAQueuedExportWaitAndFailsOnePastItsDeadline() throws Exception {
         insertAssets(alice, 8);
         String lost = create(alice, inventory("lost.csv")).string("id");
