@@ -130,6 +130,21 @@ class TemplateTest {
             // Exactly: every connection of the budget is some function's, none is reserved twice.
             assertEquals(Integer.parseInt(budget), total, "budget " + budget + " reserves " + total);
         });
+        // An SQS trigger's MaximumConcurrency is its reservation, where that is at least SQS's minimum of 2.
+        assertEquals(Map.of("Fn::Not", List.of(Map.of("Fn::Equals", List.of(Map.of("Ref", "DatabaseConnectionBudget"),
+                "25")))), section("Conditions").get("CapsSqsConcurrency"));
+        all.forEach((name, function) -> asMap(function.get("Events")).values().stream().map(TemplateTest::asMap)
+                .filter(event -> "SQS".equals(event.get("Type"))).forEach(event -> {
+                    Object reserved = function.get("ReservedConcurrentExecutions");
+                    List<Object> capped = asList(asMap(asMap(event.get("Properties")).get("ScalingConfig")).get("Fn::If"));
+                    assertEquals("CapsSqsConcurrency", capped.get(0), name);
+                    assertEquals(Map.of("MaximumConcurrency", reserved), capped.get(1), name);
+                    assertEquals(Map.of("Ref", "AWS::NoValue"), capped.get(2), name);
+                    String column = (String) asList(asMap(reserved).get("Fn::FindInMap")).get(2);
+                    asMap(section("Mappings").get("ConnectionBudget")).forEach((budget, row) -> assertTrue(
+                            budget.equals("25") || ((Number) asMap(row).get(column)).intValue() >= 2,
+                            name + " at budget " + budget + " caps its SQS trigger under 2"));
+                }));
     }
 
     @Test
@@ -243,7 +258,9 @@ class TemplateTest {
         assertEquals("UploadEventsQueue", getAttResource(asMap(sqs.get("Queue")).get("Fn::GetAtt")));
         assertEquals(List.of("ReportBatchItemFailures"), sqs.get("FunctionResponseTypes"));
         assertEquals(10, sqs.get("BatchSize"));
-        assertNotNull(asMap(sqs.get("ScalingConfig")).get("MaximumConcurrency"), "no MaximumConcurrency");
+        // Capped (everyConnectionBudgetCoversAllTheReservedConcurrency checks by how much).
+        assertNotNull(asMap(asList(asMap(sqs.get("ScalingConfig")).get("Fn::If")).get(1)).get("MaximumConcurrency"),
+                "no MaximumConcurrency");
         assertFalse(function.containsKey("DeadLetterQueue") || function.containsKey("EventInvokeConfig"),
                 "an SQS-triggered function is never invoked asynchronously: its async DLQ/retry settings mislead");
 
