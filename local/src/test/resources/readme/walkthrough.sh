@@ -186,6 +186,30 @@ grep -q "^$ASSET,photo.jpg,image/jpeg,31155,1200,800,,ready," assets.csv \
 answer=$(curl -s "$URL"X -w '\n%{http_code}')
 check "a tampered export link" 404
 
+echo "== an inventory asked with \"async\":true: 202 pending, polled until the export-worker made it ready"
+answer=$(curl -s -X POST $API/v1/exports -H "$AUTH" -H 'Content-Type: application/json' \
+  -d '{"filename":"all.csv","format":"csv","contentType":"text/csv","generator":"asset-inventory","async":true}' \
+  -D queued-headers.txt -w '\n%{http_code}')
+check "create a queued export" 202
+expect_field "create a queued export" state pending
+[[ -z $(field downloadUrl) ]] || fail "a pending export has a link: $body"
+EXPORT=$(field id)
+grep -qi "^location: /v1/exports/$EXPORT" queued-headers.txt || fail "no Location to poll: $(cat queued-headers.txt)"
+grep -qi '^retry-after: [0-9]' queued-headers.txt || fail "no Retry-After: $(cat queued-headers.txt)"
+deadline=$((SECONDS + POLL_SECONDS))
+while :; do
+  answer=$(curl -s $API/v1/exports/$EXPORT -H "$AUTH" -w '\n%{http_code}')
+  check "poll the export" 200
+  [[ $(field state) == ready ]] && break
+  [[ $(field state) == pending ]] || fail "poll the export: expected pending or ready: $body"
+  ((SECONDS < deadline)) || fail "export $EXPORT is still pending after ${POLL_SECONDS}s: $body"
+  sleep $POLL_INTERVAL
+done
+(( $(field rowCount) >= 1 )) || fail "the queued export has no rows: $body"
+curl -s -L -o all.csv "$API$(field downloadUrl)"
+grep -q "^$ASSET,photo.jpg,image/jpeg,31155,1200,800,,ready," all.csv \
+  || fail "the queued export does not list the uploaded photo: $(cat all.csv)"
+
 echo "== complete on a direct session: after the S3 event, it changes nothing"
 answer=$(curl -s -X POST $API/v1/uploads/$SESSION/complete -H "$AUTH" -w '\n%{http_code}')
 check "complete after the event" 200

@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * An SQS queue and its Lambda event source, in one JVM: the upload-events queue (each S3 notification
- * becomes a message) and the variant work queue. Each message is delivered alone in an SQS event; a message the handler reports in {@code batchItemFailures}, or
+ * becomes a message), the variant work queue and the export work queue. Each message is delivered alone in an SQS event; a message the handler reports in {@code batchItemFailures}, or
  * whose invocation throws, comes back after a backoff (SQS: its visibility timeout) with its receive count
  * raised, until {@link #MAX_RECEIVES} receives; then it is dead-lettered: logged at ERROR and dropped.
  */

@@ -1,6 +1,7 @@
 package dev.stowage.local;
 
 import dev.stowage.domain.port.ObjectStore;
+import dev.stowage.functions.exportworker.ExportWorkerHandler;
 import dev.stowage.functions.purger.PurgerHandler;
 import dev.stowage.functions.uploadevents.UploadEventsHandler;
 import dev.stowage.functions.variantworker.VariantWorkerHandler;
@@ -59,19 +60,21 @@ public final class LocalStack implements AutoCloseable {
     private final S3EventFront front;
     private final LocalEventQueue events;
     private final LocalEventQueue variantWork;
+    private final LocalEventQueue exportWork;
     private final ApplicationContext context;
     private final ScheduledExecutorService schedule;
     private final String devToken;
     private boolean closed;
 
     private LocalStack(LocalPostgres postgres, LocalS3Server s3, S3EventFront front, LocalEventQueue events,
-                       LocalEventQueue variantWork, ApplicationContext context, ScheduledExecutorService schedule,
-                       String devToken) {
+                       LocalEventQueue variantWork, LocalEventQueue exportWork, ApplicationContext context,
+                       ScheduledExecutorService schedule, String devToken) {
         this.postgres = postgres;
         this.s3 = s3;
         this.front = front;
         this.events = events;
         this.variantWork = variantWork;
+        this.exportWork = exportWork;
         this.context = context;
         this.schedule = schedule;
         this.devToken = devToken;
@@ -109,6 +112,7 @@ public final class LocalStack implements AutoCloseable {
         // can be delivered. Events that arrive in between wait in the queue for the handler.
         AtomicReference<UploadEventsHandler> handler = new AtomicReference<>();
         AtomicReference<VariantWorkerHandler> worker = new AtomicReference<>();
+        AtomicReference<ExportWorkerHandler> exportWorker = new AtomicReference<>();
         AtomicReference<ObjectStore> store = new AtomicReference<>();
         LocalEventQueue events = new LocalEventQueue(JsonMapper.createDefault(), handler::get, EVENT_BACKOFF,
                 s3.region());
@@ -117,6 +121,9 @@ public final class LocalStack implements AutoCloseable {
         // holds its original in memory, and a burst of uploads must not start hundreds.
         LocalEventQueue variantWork = new LocalEventQueue(JsonMapper.createDefault(), worker::get, EVENT_BACKOFF,
                 s3.region(), "VariantQueue", Runtime.getRuntime().availableProcessors());
+        // Export jobs (inventories too large to write in the API call): one at a time, as a small budget reserves.
+        LocalEventQueue exportWork = new LocalEventQueue(JsonMapper.createDefault(), exportWorker::get, EVENT_BACKOFF,
+                s3.region(), "ExportQueue", 1);
         S3EventFront front = S3EventFront.start(S3EventFront.Options
                 .of(s3.endpoint(), 0, s3.bucket(), json -> deliver(events, json))
                 .withRegion(s3.region())
@@ -132,13 +139,14 @@ public final class LocalStack implements AutoCloseable {
                 .environments("local")
                 .banner(false)
                 .properties(properties(options, postgres, s3, front))
-                .singletons(new LocalWorkQueue(JsonMapper.createDefault(), variantWork))
+                .singletons(new LocalWorkQueue(JsonMapper.createDefault(), variantWork, exportWork))
                 .start();
         try {
             store.set(context.getBean(ObjectStore.class));
             handler.set(new UploadEventsHandler(context));
             worker.set(new VariantWorkerHandler(context));
-            LocalStack stack = new LocalStack(postgres, s3, front, events, variantWork, context,
+            exportWorker.set(new ExportWorkerHandler(context));
+            LocalStack stack = new LocalStack(postgres, s3, front, events, variantWork, exportWork, context,
                     schedulePurges(context, options), context.getRequiredProperty(DEV_TOKEN_PROPERTY, String.class));
             context.getBean(EmbeddedServer.class).start();
             context.getBean(Readiness.class).ready(stack.describe());
@@ -146,6 +154,7 @@ public final class LocalStack implements AutoCloseable {
         } catch (RuntimeException e) {
             events.close();
             variantWork.close();
+            exportWork.close();
             try (postgres; s3; front) {
                 context.close();
             }
@@ -237,6 +246,7 @@ public final class LocalStack implements AutoCloseable {
         schedule.shutdownNow();
         events.close(); // before the context: nothing is delivered to a closing handler
         variantWork.close();
+        exportWork.close();
         try (postgres; s3; front) {
             context.close();
         }

@@ -46,6 +46,7 @@ class ReadmeCommandsTest {
         SCRIPT_TO_README.put(variable("SESSION"), "<session>");
         SCRIPT_TO_README.put(variable("ASSET"), "<asset>");
         SCRIPT_TO_README.put(variable("STAGED"), "<staged>");
+        SCRIPT_TO_README.put(variable("EXPORT"), "<export>");
         // An asset id spliced into the README's single-quoted JSON: '{"assetId":"'"$ASSET"'"}'.
         SCRIPT_TO_README.put(Pattern.compile(Pattern.quote("\"'\"<asset>\"'\"")), "\"<asset>\"");
         SCRIPT_TO_README.put(Pattern.compile(Pattern.quote("\"$URL\"")), "'<url>'");

@@ -127,8 +127,24 @@ class TemplateTest {
                     total += ((Number) share.get((String) lookup.get(2))).intValue();
                 }
             }
-            assertTrue(total <= Integer.parseInt(budget), "budget " + budget + " reserves " + total);
+            // Exactly: every connection of the budget is some function's, none is reserved twice.
+            assertEquals(Integer.parseInt(budget), total, "budget " + budget + " reserves " + total);
         });
+        // An SQS trigger's MaximumConcurrency is its reservation, where that is at least SQS's minimum of 2.
+        assertEquals(Map.of("Fn::Not", List.of(Map.of("Fn::Equals", List.of(Map.of("Ref", "DatabaseConnectionBudget"),
+                "25")))), section("Conditions").get("CapsSqsConcurrency"));
+        all.forEach((name, function) -> asMap(function.get("Events")).values().stream().map(TemplateTest::asMap)
+                .filter(event -> "SQS".equals(event.get("Type"))).forEach(event -> {
+                    Object reserved = function.get("ReservedConcurrentExecutions");
+                    List<Object> capped = asList(asMap(asMap(event.get("Properties")).get("ScalingConfig")).get("Fn::If"));
+                    assertEquals("CapsSqsConcurrency", capped.get(0), name);
+                    assertEquals(Map.of("MaximumConcurrency", reserved), capped.get(1), name);
+                    assertEquals(Map.of("Ref", "AWS::NoValue"), capped.get(2), name);
+                    String column = (String) asList(asMap(reserved).get("Fn::FindInMap")).get(2);
+                    asMap(section("Mappings").get("ConnectionBudget")).forEach((budget, row) -> assertTrue(
+                            budget.equals("25") || ((Number) asMap(row).get(column)).intValue() >= 2,
+                            name + " at budget " + budget + " caps its SQS trigger under 2"));
+                }));
     }
 
     @Test
@@ -195,6 +211,32 @@ class TemplateTest {
     }
 
     @Test
+    void exportWorkComesFromItsOwnQueueWithPartialBatchFailuresADeadLetterRedriveAndATimeoutUnderTheClaim() {
+        Map<String, Object> function = properties("ExportWorkerFunction");
+        Map<String, Object> event = asMap(asMap(function.get("Events")).get("ExportWork"));
+        assertEquals("SQS", event.get("Type"));
+        Map<String, Object> sqs = asMap(event.get("Properties"));
+        assertEquals("ExportQueue", getAttResource(asMap(sqs.get("Queue")).get("Fn::GetAtt")));
+        assertEquals(List.of("ReportBatchItemFailures"), sqs.get("FunctionResponseTypes"));
+        assertEquals(1, ((Number) sqs.get("BatchSize")).intValue(), "one export per invocation and timeout");
+        Map<String, Object> queue = properties("ExportQueue");
+        Map<String, Object> redrive = asMap(queue.get("RedrivePolicy"));
+        assertEquals("ExportDeadLetterQueue", getAttResource(asMap(redrive.get("deadLetterTargetArn")).get("Fn::GetAtt")));
+        int timeout = ((Number) effective(function, "Timeout")).intValue();
+        assertTrue(((Number) queue.get("VisibilityTimeout")).intValue() >= 6 * timeout,
+                "VisibilityTimeout must be at least 6 x the worker's " + timeout + " s");
+        // The worker's claim (stowage.exports.pending-lease, 15 min) must outlast its timeout.
+        assertTrue(timeout < 900, "the worker's timeout " + timeout + " s reaches the 15 min export claim");
+        for (String sender : List.of("ExportsFunction", "PurgerFunction")) {
+            assertTrue(statements(sender).stream().anyMatch(st -> actions(st).contains("sqs:SendMessage")
+                    && st.get("Resource").equals(Map.of("Fn::GetAtt", "ExportQueue.Arn"))),
+                    sender + " cannot send export work");
+        }
+        assertEquals(Map.of("Ref", "ExportQueue"), asMap(asMap(asMap(section("Globals").get("Function"))
+                .get("Environment")).get("Variables")).get("STOWAGE_EXPORT_QUEUE_URL"));
+    }
+
+    @Test
     void corsOriginsHaveNoDefaultAndThePatternRefusesAWildcard() {
         Map<String, Object> cors = asMap(section("Parameters").get("CorsAllowedOrigins"));
         assertFalse(cors.containsKey("Default"), "CorsAllowedOrigins must be chosen by the deployer: " + cors);
@@ -249,7 +291,9 @@ class TemplateTest {
         assertEquals("UploadEventsQueue", getAttResource(asMap(sqs.get("Queue")).get("Fn::GetAtt")));
         assertEquals(List.of("ReportBatchItemFailures"), sqs.get("FunctionResponseTypes"));
         assertEquals(10, sqs.get("BatchSize"));
-        assertNotNull(asMap(sqs.get("ScalingConfig")).get("MaximumConcurrency"), "no MaximumConcurrency");
+        // Capped (everyConnectionBudgetCoversAllTheReservedConcurrency checks by how much).
+        assertNotNull(asMap(asList(asMap(sqs.get("ScalingConfig")).get("Fn::If")).get(1)).get("MaximumConcurrency"),
+                "no MaximumConcurrency");
         assertFalse(function.containsKey("DeadLetterQueue") || function.containsKey("EventInvokeConfig"),
                 "an SQS-triggered function is never invoked asynchronously: its async DLQ/retry settings mislead");
 
@@ -328,7 +372,7 @@ class TemplateTest {
     @Test
     void everyFunctionHasReservedConcurrencyJsonLogsAndActiveTracing() {
         Map<String, Map<String, Object>> all = functions(name -> true);
-        assertEquals(14, all.size(), "functions: " + all.keySet());
+        assertEquals(15, all.size(), "functions: " + all.keySet());
         all.forEach((name, properties) -> {
             assertNotNull(properties.get("ReservedConcurrentExecutions"), name + " has no reserved concurrency");
             Map<String, Object> logging = asMap(properties.get("LoggingConfig"));

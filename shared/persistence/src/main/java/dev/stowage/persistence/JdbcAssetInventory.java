@@ -51,13 +51,8 @@ public class JdbcAssetInventory implements AssetInventory {
                 SELECT a.id, a.filename, coalesce(a.content_type, a.claimed_content_type), a.byte_size, a.width,
                        a.height, a.duration_ms, a.state, a.created_at,
                        (SELECT count(*) FROM attachments t WHERE t.asset_id = a.id)
-                  FROM assets a
-                 WHERE a.owner = ? AND a.state <> 'deleted'""");
-        List<Object> args = new ArrayList<>(List.of(principal));
-        filter.profile().ifPresent(p -> { sql.append(" AND a.profile = ?"); args.add(p); });
-        filter.state().ifPresent(s -> { sql.append(" AND a.state = ?"); args.add(s); });
-        filter.createdFrom().ifPresent(t -> { sql.append(" AND a.created_at >= ?"); args.add(Timestamp.from(t)); });
-        filter.createdTo().ifPresent(t -> { sql.append(" AND a.created_at < ?"); args.add(Timestamp.from(t)); });
+                  FROM assets a""");
+        List<Object> args = where(principal, filter, sql);
         sql.append(" ORDER BY a.created_at, a.id");
         // A read transaction: autocommit off is what lets pgjdbc use a cursor instead of reading every row.
         return tx.executeRead(status -> {
@@ -94,6 +89,37 @@ public class JdbcAssetInventory implements AssetInventory {
                 throw new UncheckedIOException(e);
             }
         });
+    }
+
+    @Override
+    public long count(String principal, Filter filter, long limit) {
+        // Bounded: a million-asset inventory is not counted to the end just to learn it is over the limit.
+        StringBuilder sql = new StringBuilder("SELECT count(*) FROM (SELECT 1 FROM assets a");
+        List<Object> args = where(principal, filter, sql);
+        sql.append(" LIMIT ?) bounded");
+        args.add(limit);
+        return tx.executeRead(status -> {
+            try (PreparedStatement s = status.getConnection().prepareStatement(sql.toString())) {
+                for (int i = 0; i < args.size(); i++) {
+                    s.setObject(i + 1, args.get(i));
+                }
+                try (ResultSet r = s.executeQuery()) {
+                    r.next();
+                    return r.getLong(1);
+                }
+            }
+        });
+    }
+
+    /** The filter's WHERE clause, appended to {@code sql}; its arguments in order. */
+    private static List<Object> where(String principal, Filter filter, StringBuilder sql) {
+        sql.append(" WHERE a.owner = ? AND a.state <> 'deleted'");
+        List<Object> args = new ArrayList<>(List.of(principal));
+        filter.profile().ifPresent(p -> { sql.append(" AND a.profile = ?"); args.add(p); });
+        filter.state().ifPresent(s -> { sql.append(" AND a.state = ?"); args.add(s); });
+        filter.createdFrom().ifPresent(t -> { sql.append(" AND a.created_at >= ?"); args.add(Timestamp.from(t)); });
+        filter.createdTo().ifPresent(t -> { sql.append(" AND a.created_at < ?"); args.add(Timestamp.from(t)); });
+        return args;
     }
 
     private static JsonGenerator generator(ExportFormat format, OutputStream out) throws IOException {

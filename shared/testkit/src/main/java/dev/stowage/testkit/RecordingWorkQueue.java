@@ -1,5 +1,6 @@
 package dev.stowage.testkit;
 
+import dev.stowage.domain.export.ExportJob;
 import dev.stowage.domain.port.WorkQueue;
 import dev.stowage.domain.variant.VariantJob;
 import io.micronaut.context.annotation.Requires;
@@ -8,14 +9,16 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The variant work queue in tests: it keeps what was sent until a test takes it ({@link #drain()}) and
- * delivers it to the variant-worker handler itself, as SQS would, as often and in whatever order the test
- * wants. It can be told to refuse sends, as SQS does when it is unreachable.
+ * The work queues in tests: it keeps what was sent until a test takes it ({@link #drain()} for variant
+ * work, {@link #drainExports()} for export jobs) and delivers it to the worker's handler itself, as SQS
+ * would, as often and in whatever order the test wants. It can be told to refuse sends, as SQS does when
+ * it is unreachable.
  */
 @Singleton
 @Requires(property = "stowage.variants.queue", value = "recording")
 public class RecordingWorkQueue implements WorkQueue {
     private final List<VariantJob> sent = new ArrayList<>();
+    private final List<ExportJob> exportsSent = new ArrayList<>();
     private int refusals;
 
     @Override
@@ -25,6 +28,22 @@ public class RecordingWorkQueue implements WorkQueue {
             throw new IllegalStateException("the test's queue refuses this send");
         }
         sent.addAll(jobs);
+    }
+
+    @Override
+    public synchronized void enqueueExport(ExportJob job) {
+        if (refusals > 0) {
+            refusals--;
+            throw new IllegalStateException("the test's queue refuses this send");
+        }
+        exportsSent.add(job);
+    }
+
+    /** Every export job sent since the last drain of them, in order; none are kept afterwards. */
+    public synchronized List<ExportJob> drainExports() {
+        List<ExportJob> out = List.copyOf(exportsSent);
+        exportsSent.clear();
+        return out;
     }
 
     /** Everything sent since the last drain, in order; the queue is empty afterwards. */

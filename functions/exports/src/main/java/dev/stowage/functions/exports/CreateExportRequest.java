@@ -8,13 +8,15 @@ import java.util.Map;
 
 /**
  * The body of {@code POST /v1/exports}: inline {@code content} (text, or base64 when {@code base64} is true)
- * or a {@code generator} with its {@code filters}, never both. Every field is checked by the domain.
+ * or a {@code generator} with its {@code filters}, never both. {@code async} true queues a generator's export
+ * whatever its size (202, poll it). Every field is checked by the domain.
  */
 @Serdeable
 public record CreateExportRequest(@Nullable String filename, @Nullable String format, @Nullable String contentType,
                                   @Nullable Long ttlSeconds, @Nullable String workflowId, @Nullable String requestId,
                                   @Nullable Map<String, String> labels, @Nullable String content,
-                                  @Nullable Boolean base64, @Nullable String generator, @Nullable Filters filters) {
+                                  @Nullable Boolean base64, @Nullable String generator, @Nullable Filters filters,
+                                  @Nullable Boolean async) {
 
     /** The only generator so far. */
     public static final String ASSET_INVENTORY = "asset-inventory";
@@ -58,7 +60,7 @@ public record CreateExportRequest(@Nullable String filename, @Nullable String fo
             return new Decoded(null, "filters need a generator");
         }
         return new Decoded(new CreateExport.Command(filename, format, contentType, ttlSeconds, workflowId, requestId,
-                labels, source), null);
+                labels, source, async), null);
     }
 
     /** A command, or the problem with the request. */

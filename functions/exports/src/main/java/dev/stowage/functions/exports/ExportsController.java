@@ -6,6 +6,7 @@ import dev.stowage.domain.Result;
 import dev.stowage.domain.export.CreateExport;
 import dev.stowage.domain.export.DeleteExport;
 import dev.stowage.domain.export.DownloadExport;
+import dev.stowage.domain.export.ExportState;
 import dev.stowage.domain.export.GetExport;
 import dev.stowage.domain.export.ListExports;
 import dev.stowage.lambda.http.ApiContract;
@@ -33,6 +34,8 @@ import java.util.UUID;
 @Controller("/v1/exports")
 public class ExportsController {
     private static final String NO_STORE = "private, no-store";
+    /** Seconds a client waits before polling a queued export: the worker starts within about that. */
+    static final String POLL_AFTER_SECONDS = "5";
 
     private final CreateExport create;
     private final GetExport get;
@@ -52,6 +55,9 @@ public class ExportsController {
     @Post
     @ApiResponse(responseCode = "201", description = "The export, ready, with its download URL",
             content = @Content(schema = @Schema(implementation = ExportView.class)))
+    @ApiResponse(responseCode = "202", description = "The export, pending: queued for the export-worker; poll"
+            + " the Location (GET /v1/exports/{id}) after Retry-After seconds until it is ready or failed",
+            content = @Content(schema = @Schema(implementation = ExportView.class)))
     @Operation(operationId = "createExport")
     public HttpResponse<?> create(Principal caller, @Body CreateExportRequest request) {
         var decoded = request.decode();
@@ -61,6 +67,13 @@ public class ExportsController {
         }
         Result<GetExport.Found> made = create.execute(caller, decoded.command())
                 .flatMap(e -> get.execute(caller, e.id()));
+        if (made instanceof Result.Ok<GetExport.Found>(GetExport.Found found)
+                && found.export().state() == ExportState.PENDING) {
+            return HttpResponse.status(HttpStatus.ACCEPTED).body(ExportView.of(found))
+                    .header(HttpHeaders.LOCATION, "/v1/exports/" + found.export().id())
+                    .header(HttpHeaders.RETRY_AFTER, POLL_AFTER_SECONDS)
+                    .header(HttpHeaders.CACHE_CONTROL, NO_STORE);
+        }
         return Problems.respond(made, HttpStatus.CREATED, ExportView::of).header(HttpHeaders.CACHE_CONTROL, NO_STORE);
     }
 
@@ -74,7 +87,8 @@ public class ExportsController {
     }
 
     @Get("/{id}")
-    @ApiResponse(responseCode = "200", description = "The export and, when ready, its download URL",
+    @ApiResponse(responseCode = "200", description = "The export and, when ready, its download URL; when"
+            + " failed, its failureReason",
             content = @Content(schema = @Schema(implementation = ExportView.class)))
     @Operation(operationId = "getExport")
     public HttpResponse<?> get(Principal caller, UUID id) {

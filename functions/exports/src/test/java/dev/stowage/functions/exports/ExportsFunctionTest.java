@@ -12,11 +12,13 @@ import dev.stowage.domain.export.Export;
 import dev.stowage.domain.export.ExportFormat;
 import dev.stowage.domain.export.ExportState;
 import dev.stowage.domain.export.ExportTokens;
+import dev.stowage.domain.export.ExportJob;
 import dev.stowage.domain.export.PurgeExpiredExports;
 import dev.stowage.domain.port.Exports;
 import dev.stowage.domain.port.MultipartStore;
 import dev.stowage.domain.port.ObjectStore;
 import dev.stowage.testkit.ApiGatewayClient;
+import dev.stowage.testkit.RecordingWorkQueue;
 import dev.stowage.testkit.TestStack;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.function.aws.proxy.payload2.APIGatewayV2HTTPEventFunction;
@@ -278,6 +280,7 @@ class ExportsFunctionTest {
         codes.put("{" + ok + ",\"content\":\"x\",\"workflowId\":\"" + "w".repeat(201) + "\"}", "invalid_field");
         codes.put("{" + ok + ",\"generator\":\"asset-inventory\",\"filters\":{\"createdFrom\":\"yesterday\"}}",
                 "malformed_request");
+        codes.put("{" + ok + ",\"content\":\"x\",\"async\":true}", "invalid_field");
         codes.forEach((body, code) -> {
             var r = create(alice, body);
             assertTrue(r.status() >= 400 && r.status() < 500, body + " → " + r.status() + " " + r.body());
@@ -285,6 +288,34 @@ class ExportsFunctionTest {
             assertEquals(code, r.string("code"), body + " → " + r.body());
         });
         assertEquals(400, api.call(alice, "GET", "/v1/exports/not-a-uuid", "").status());
+    }
+
+    @Test
+    void anAsyncInventoryIsQueuedAnsweredWithALinkToPollAndAFailureShowsItsReason() {
+        insertAssets(alice, 3);
+        var created = create(alice, json(Map.of("filename", "later.csv", "format", "csv", "contentType", "text/csv",
+                "generator", "asset-inventory", "async", true)));
+
+        assertEquals(202, created.status(), created.body());
+        UUID id = UUID.fromString(created.string("id"));
+        assertEquals("/v1/exports/" + id, created.headers().entrySet().stream()
+                .filter(h -> h.getKey().equalsIgnoreCase("Location")).findFirst().orElseThrow().getValue());
+        assertEquals("pending", created.string("state"));
+        assertNull(created.map().get("downloadUrl"));
+        assertEquals(List.of(new ExportJob(id)), bean(RecordingWorkQueue.class).drainExports(),
+                "an export job is sent; nothing was written in the call");
+        assertEquals(Optional.empty(), bean(Exports.class).content(id));
+        // Under the sync threshold (100,000 by default) the same request without async answers at once.
+        assertEquals(201, create(alice, json(Map.of("filename", "now.csv", "format", "csv", "contentType",
+                "text/csv", "generator", "asset-inventory"))).status());
+        assertEquals(List.of(), bean(RecordingWorkQueue.class).drainExports());
+
+        assertTrue(bean(Exports.class).markFailed(id, "too_large"));
+        var polled = api.call(alice, "GET", "/v1/exports/" + id, "");
+        assertEquals(200, polled.status());
+        assertEquals("failed", polled.string("state"));
+        assertEquals("too_large", polled.string("failureReason"));
+        assertNull(polled.map().get("downloadUrl"));
     }
 
     @Test
@@ -302,7 +333,7 @@ class ExportsFunctionTest {
         Instant longAgo = Instant.now().minus(2, ChronoUnit.DAYS).truncatedTo(ChronoUnit.SECONDS);
         exports.insertPending(export(bucketed, dave, longAgo, longAgo.plusSeconds(60)));
         store.put(Export.keyOf(bucketed), "big".getBytes(StandardCharsets.UTF_8), "text/csv");
-        assertTrue(exports.markReady(bucketed, 3, "x", Optional.empty(), Optional.empty()));
+        assertTrue(exports.markReady(bucketed, Optional.empty(), 3, "x", Optional.empty(), Optional.empty()));
         sql("UPDATE exports SET expires_at = now() - interval '1 second' WHERE id = '" + gone.string("id") + "'");
         // A writer that died after opening its upload and even assembling the object, before marking it ready.
         UUID abandoned = UUID.randomUUID();
@@ -327,7 +358,7 @@ class ExportsFunctionTest {
     static Export export(UUID id, String owner, Instant created, Instant expires) {
         return new Export(id, owner, "x.csv", ExportFormat.CSV, "text/csv", ExportState.PENDING, 0, "",
                 Optional.empty(), Optional.of(Export.keyOf(id)), Optional.empty(), Optional.empty(), Map.of(),
-                created, expires);
+                created, expires, Optional.empty());
     }
 
     static void sql(String statement) {

@@ -8,6 +8,7 @@ import dev.stowage.domain.port.AssetInventory;
 import dev.stowage.domain.port.Exports;
 import dev.stowage.domain.port.MultipartStore;
 import dev.stowage.domain.port.ObjectStore;
+import dev.stowage.domain.port.WorkQueue;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -15,16 +16,22 @@ import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
- * Creates an export from inline bytes or the caller's asset inventory, written as it is produced. Small
- * ones are kept in the row; larger ones stream into {@code exports/<id>}. The row is recorded
- * {@code pending} (naming that key) before any byte is written and becomes {@code ready} only after storage
- * assembled the object. A crash in between leaves a pending row that the purger fails after
- * {@link ExportLimits#pendingLease()}, aborting any upload under its key and deleting any object, so there is
- * never a ready export without bytes nor an object no purge can find.
+ * Creates an export from inline bytes or the caller's asset inventory. Inline content, and an inventory of
+ * at most {@link ExportLimits#syncMaxRows()} rows (counted with a bounded query), is written in the call: the
+ * row is recorded {@code pending} (naming its key) before any byte is written and becomes {@code ready} only
+ * after storage assembled the object; a crash in between leaves a pending row that the purger fails after
+ * {@link ExportLimits#pendingLease()}, aborting any upload under its key and deleting any object. A larger
+ * inventory, or any inventory the caller asks to be {@code async}, is recorded pending and queued, with its
+ * filter, and an export job is sent: the export-worker writes it ({@link GenerateExport}) through the same
+ * {@link ExportWriter}, and the answer is the pending export, which the client polls. A send that fails
+ * changes nothing for the client: the purger sends the job again.
  */
 public final class CreateExport {
+    private static final Logger LOG = Logger.getLogger(CreateExport.class.getName());
     public static final int MAX_LABELS = 20;
     public static final int MAX_LABEL_KEY = 64;
     public static final int MAX_LABEL_VALUE = 256;
@@ -33,19 +40,19 @@ public final class CreateExport {
 
     private final Exports exports;
     private final AssetInventory inventory;
-    private final MultipartStore multipart;
-    private final ObjectStore store;
+    private final WorkQueue work;
     private final Clock clock;
     private final ExportLimits limits;
+    private final ExportWriter writer;
 
     public CreateExport(Exports exports, AssetInventory inventory, MultipartStore multipart, ObjectStore store,
-                        Clock clock, ExportLimits limits) {
+                        WorkQueue work, Clock clock, ExportLimits limits) {
         this.exports = exports;
         this.inventory = inventory;
-        this.multipart = multipart;
-        this.store = store;
+        this.work = work;
         this.clock = clock;
         this.limits = limits;
+        this.writer = new ExportWriter(exports, inventory, multipart, store, limits);
     }
 
     /** What the export is made of. */
@@ -55,10 +62,11 @@ public final class CreateExport {
         record Inventory(AssetInventory.Filter filter) implements Source {}
     }
 
-    /** The request as decoded: nulls are absent fields, checked here. */
+    /** The request as decoded: nulls are absent fields, checked here. {@code async} true queues a generator. */
     public record Command(String filename, String format, String contentType, Long ttlSeconds, String workflowId,
-                          String requestId, Map<String, String> labels, Source source) {}
+                          String requestId, Map<String, String> labels, Source source, Boolean async) {}
 
+    /** The export: ready when it was written in the call, pending when it was queued. */
     public Result<Export> execute(Principal caller, Command c) {
         Optional<String> bad = Filenames.problemWith(c.filename());
         if (bad.isPresent()) {
@@ -98,6 +106,9 @@ public final class CreateExport {
         if (c.source() == null) {
             return Result.err(ErrorCode.INVALID_FIELD, "either content or generator is required");
         }
+        if (Boolean.TRUE.equals(c.async()) && !(c.source() instanceof Source.Inventory)) {
+            return Result.err(ErrorCode.INVALID_FIELD, "async applies to a generator; content is written at once");
+        }
 
         UUID id = UUID.randomUUID();
         // Whole seconds: the token signs the expiry, and the database keeps only microseconds.
@@ -106,49 +117,28 @@ public final class CreateExport {
         Export pending = new Export(id, caller.id(), c.filename(), format.get(), c.contentType(), ExportState.PENDING,
                 0, "", c.source() instanceof Source.Inventory ? Optional.of(0L) : Optional.empty(), Optional.of(key),
                 Optional.ofNullable(c.workflowId()),
-                Optional.ofNullable(c.requestId()), Map.copyOf(labels), now, now.plus(ttl));
+                Optional.ofNullable(c.requestId()), Map.copyOf(labels), now, now.plus(ttl), Optional.empty());
+        if (c.source() instanceof Source.Inventory inv && (Boolean.TRUE.equals(c.async())
+                || inventory.count(caller.id(), inv.filter(), limits.syncMaxRows() + 1) > limits.syncMaxRows())) {
+            exports.insertQueued(pending, inv.filter());
+            try {
+                work.enqueueExport(new ExportJob(id));
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "could not send export " + id + " to the queue; the purger sends it again", e);
+            }
+            return Result.ok(pending);
+        }
         exports.insertPending(pending);
-        ExportSink sink = new ExportSink(multipart, key, c.contentType(), limits);
-        ExportSink.Written written;
-        Optional<Long> rows = Optional.empty();
+        Result<Export> written;
         try {
-            switch (c.source()) {
-                case Source.Inline inline -> sink.write(inline.bytes(), 0, inline.bytes().length);
-                case Source.Inventory inv -> rows = Optional.of(
-                        inventory.write(caller.id(), inv.filter(), format.get(), sink));
-            }
-            written = sink.finish();
+            written = writer.write(pending, c.source(), Optional.empty());
         } catch (RuntimeException e) {
-            undo(sink, id, key);
-            if (causedByTooLarge(e)) {
-                return Result.err(ErrorCode.TOO_LARGE, "the export is larger than " + limits.maxBytes() + " bytes");
-            }
+            exports.delete(id);
             throw e;
         }
-        if (!exports.markReady(id, written.byteSize(), written.checksumSha256(), rows, written.inline())) {
-            // The purger failed it as abandoned while we wrote: its object is not ours to keep.
-            store.delete(key);
-            return Result.err(ErrorCode.STORAGE_UNAVAILABLE, "the export took longer than "
-                    + limits.pendingLease() + " to write; try a smaller one");
+        if (written instanceof Result.Err<Export> err && err.code() == ErrorCode.TOO_LARGE) {
+            exports.delete(id);
         }
-        Export ready = pending.ready(written.byteSize(), written.checksumSha256(), rows);
-        return Result.ok(written.inline().isPresent() ? ready.inRow() : ready);
-    }
-
-    private void undo(ExportSink sink, UUID id, String key) {
-        sink.abandon();
-        if (sink.spilled()) {
-            store.delete(key);
-        }
-        exports.delete(id);
-    }
-
-    private static boolean causedByTooLarge(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof ExportSink.TooLarge) {
-                return true;
-            }
-        }
-        return false;
+        return written;
     }
 }

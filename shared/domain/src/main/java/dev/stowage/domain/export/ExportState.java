@@ -2,7 +2,10 @@ package dev.stowage.domain.export;
 
 import java.util.Locale;
 
-/** {@code pending} while a large export streams into storage, then {@code ready}, or {@code failed}. */
+/**
+ * {@code pending} while an export is written (in the API call, or queued for the export-worker), then
+ * {@code ready}, or {@code failed} with a reason.
+ */
 public enum ExportState {
     PENDING, READY, FAILED;
 

@@ -31,7 +31,7 @@ import java.util.logging.Logger;
  * S3 event was lost), which is verified instead; ended sessions' residue (multipart upload, staged object,
  * staged asset) is removed; and multipart uploads under {@code staging/} that no session knows are
  * aborted; assets detached from their last attachment are purged; variant work that starved (a lost
- * message, a dead worker) is sent again; expired staged files and unreferenced staged-file objects go. Works in batches so memory stays flat;
+ * message, a dead worker) is sent again, and so is starved export work; expired staged files and unreferenced staged-file objects go. Works in batches so memory stays flat;
  * a second run finds nothing to do. A dry run only counts.
  */
 public final class PurgeAbandonedUploads {
@@ -46,7 +46,7 @@ public final class PurgeAbandonedUploads {
                          int residueSessions, int multipartAborted, int objectsDeleted, int assetsDeleted,
                          int orphanMultipartAborted, int orphanStagedAssetsDeleted, int detachedAssetsPurged,
                          int variantsRequeued, int stagedFilesExpired, int stagedFileObjectsDeleted,
-                         int exportsFailed, int exportsDeleted) {}
+                         int exportsFailed, int exportsDeleted, int exportsRequeued) {}
 
     private final UploadSessions sessions;
     private final Assets assets;
@@ -118,12 +118,12 @@ public final class PurgeAbandonedUploads {
         int detachedPurged = dryRun ? 0 : detached.run();
         int requeued = dryRun ? 0 : starved.run();
         PurgeStagedFiles.Report staged = dryRun ? new PurgeStagedFiles.Report(0, 0, 0) : stagedFiles.run();
-        PurgeExpiredExports.Report exported = dryRun ? new PurgeExpiredExports.Report(0, 0) : exports.execute();
+        PurgeExpiredExports.Report exported = dryRun ? new PurgeExpiredExports.Report(0, 0, 0) : exports.execute();
         return new Report(dryRun, resumed, expiredOrVerified[1], expiredOrVerified[0], residueSessions,
                 cleaned.multipartAborted(), cleaned.objectsDeleted(), cleaned.assetsDeleted(), orphans, orphanAssets,
                 detachedPurged, requeued, staged.entriesExpired(),
                 staged.objectsDeleted() + staged.orphanObjectsDeleted(), exported.abandonedFailed(),
-                exported.expiredDeleted());
+                exported.expiredDeleted(), exported.requeued());
     }
 
     /** Finishes the lanes whose holder died; a lane that fails again is left for the next run. */

@@ -13,9 +13,11 @@ import java.time.format.DateTimeParseException;
 /**
  * Exports: the signing secret (and the previous one with the instant it stops being accepted, for a
  * rotation) when configuration holds it (locally, in tests), or else the SSM parameter that holds them (on
- * AWS) and how long a read of it is kept, what is kept in the row (5MB, as Cyclium; never more than a Lambda answer can carry), the hard
- * ceiling, the part size of the multipart upload larger exports stream into, TTLs, and how long a pending
- * export may take before the purger fails it (longer than the exports function's timeout). The secret is
+ * AWS) and how long a read of it is kept; what is kept in the row (5MB, as Cyclium; never more than a Lambda
+ * answer can carry), the hard ceiling, the part size of the multipart upload larger exports stream into, TTLs,
+ * how long one writer may hold a pending export (longer than the exports function's and the export-worker's
+ * timeouts), the largest inventory written inside the API call (more rows are queued for the export-worker),
+ * how long queued work waits before the purger sends it again, how many claims it gets, and its deadline. The secret is
  * checked when the download signer is built (only the exports function needs it), the rest as the context
  * starts.
  */
@@ -34,7 +36,11 @@ public record ExportSettings(
         @Bindable(defaultValue = "30d") Duration maxTtl,
         @Bindable(defaultValue = "15m") Duration linkTtl,
         @Bindable(defaultValue = "15m") Duration pendingLease,
-        @Bindable(defaultValue = "100") int listLimit) {
+        @Bindable(defaultValue = "100") int listLimit,
+        @Bindable(defaultValue = "100000") long syncMaxRows,
+        @Bindable(defaultValue = "5m") Duration requeueAfter,
+        @Bindable(defaultValue = "3") int maxAttempts,
+        @Bindable(defaultValue = "3h") Duration queuedDeadline) {
 
     public ExportSettings {
         if (inlineMaxBytes < 0) {
@@ -60,6 +66,19 @@ public record ExportSettings(
         if (listLimit < 1 || listLimit > 1000) {
             throw Invalid.setting("stowage.exports.list-limit", "must be 1..1000, got " + listLimit);
         }
+        if (syncMaxRows < 0) {
+            throw Invalid.setting("stowage.exports.sync-max-rows", "must not be negative, got " + syncMaxRows);
+        }
+        if (!requeueAfter.isPositive()) {
+            throw Invalid.setting("stowage.exports.requeue-after", "must be positive, got " + requeueAfter);
+        }
+        if (maxAttempts < 1 || maxAttempts > 100) {
+            throw Invalid.setting("stowage.exports.max-attempts", "must be 1..100, got " + maxAttempts);
+        }
+        if (queuedDeadline.compareTo(pendingLease) <= 0) {
+            throw Invalid.setting("stowage.exports.queued-deadline", "must be longer than pending-lease ("
+                    + pendingLease + "), got " + queuedDeadline);
+        }
         if (previousSecret != null && !previousSecret.isEmpty()) {
             previousUntil(previousSecretValidUntil);
         }
@@ -71,7 +90,7 @@ public record ExportSettings(
 
     public ExportLimits limits() {
         return new ExportLimits(inlineMaxBytes, maxBytes, partBytes, defaultTtl, maxTtl, linkTtl, pendingLease,
-                listLimit);
+                listLimit, syncMaxRows);
     }
 
     /** When tokens of the previous secret stop being accepted; required with a previous secret. */

@@ -1,8 +1,10 @@
 package dev.stowage.lambda.queue;
 
+import dev.stowage.domain.export.ExportJob;
 import dev.stowage.domain.port.WorkQueue;
 import dev.stowage.domain.variant.VariantJob;
 import dev.stowage.lambda.config.Invalid;
+import dev.stowage.lambda.events.ExportMessage;
 import dev.stowage.lambda.events.VariantMessage;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.annotation.Value;
@@ -20,7 +22,8 @@ import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchResponse;
 
 /**
- * The variant work queue on AWS: SQS, sent in batches of ten (SQS's limit). The client is built on the
+ * The work queues on AWS: variant work to one SQS queue, in batches of ten (SQS's limit), export jobs to
+ * another (stowage.exports.queue-url), one message each. The client is built on the
  * first send, not at start-up: most invocations of the functions that hold this bean (an upload initiated,
  * a URL signed) never send, and a Lambda cold start pays for every client it builds.
  */
@@ -32,17 +35,24 @@ public class SqsWorkQueue implements WorkQueue {
 
     private final JsonMapper json;
     private final String queueUrl;
+    private final String exportQueueUrl;
     private final String region;
     private final String endpoint;
     private volatile SqsClient client;
 
     public SqsWorkQueue(JsonMapper json, @Value("${stowage.variants.queue-url:}") String queueUrl,
                         @Value("${aws.region:us-east-1}") String region,
-                        @Value("${stowage.variants.sqs-endpoint:}") String endpoint) {
+                        @Value("${stowage.variants.sqs-endpoint:}") String endpoint,
+                        @Value("${stowage.exports.queue-url:}") String exportQueueUrl) {
         if (queueUrl.isBlank()) {
             throw Invalid.setting("stowage.variants.queue-url",
                     "must name the SQS queue (STOWAGE_VARIANT_QUEUE_URL) when stowage.variants.queue is sqs");
         }
+        if (exportQueueUrl.isBlank()) {
+            throw Invalid.setting("stowage.exports.queue-url",
+                    "must name the SQS queue (STOWAGE_EXPORT_QUEUE_URL) when stowage.variants.queue is sqs");
+        }
+        this.exportQueueUrl = exportQueueUrl;
         this.json = json;
         this.queueUrl = queueUrl;
         this.region = region;
@@ -65,6 +75,11 @@ public class SqsWorkQueue implements WorkQueue {
                         + response.failed().getFirst().message());
             }
         }
+    }
+
+    @Override
+    public void enqueueExport(ExportJob job) {
+        client().sendMessage(b -> b.queueUrl(exportQueueUrl).messageBody(ExportMessage.encode(json, job)));
     }
 
     private SqsClient client() {

@@ -6,6 +6,7 @@ import dev.stowage.domain.export.CreateExport;
 import dev.stowage.domain.export.DeleteExport;
 import dev.stowage.domain.export.DownloadExport;
 import dev.stowage.domain.export.ExportTokens;
+import dev.stowage.domain.export.GenerateExport;
 import dev.stowage.domain.export.GetExport;
 import dev.stowage.domain.export.ListExports;
 import dev.stowage.domain.export.PurgeExpiredExports;
@@ -14,6 +15,7 @@ import dev.stowage.domain.port.Exports;
 import dev.stowage.domain.port.MultipartStore;
 import dev.stowage.domain.port.ObjectStore;
 import dev.stowage.domain.port.SigningKeys;
+import dev.stowage.domain.port.WorkQueue;
 import dev.stowage.lambda.config.ExportSettings;
 import dev.stowage.lambda.config.Invalid;
 import dev.stowage.lambda.config.PurgeSettings;
@@ -33,7 +35,10 @@ import java.util.Optional;
 import java.util.logging.Logger;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 
-/** Builds the export use cases and where their signing keys come from. */
+/**
+ * Builds the export use cases and where their signing keys come from. The export-worker builds
+ * {@link GenerateExport} only.
+ */
 @Factory
 public class ExportsFactory {
     private static final Logger LOG = Logger.getLogger(ExportsFactory.class.getName());
@@ -86,8 +91,14 @@ public class ExportsFactory {
 
     @Singleton
     CreateExport createExport(Exports exports, AssetInventory inventory, MultipartStore multipart, ObjectStore store,
-                              Clock clock, ExportSettings settings) {
-        return new CreateExport(exports, inventory, multipart, store, clock, settings.limits());
+                              WorkQueue work, Clock clock, ExportSettings settings) {
+        return new CreateExport(exports, inventory, multipart, store, work, clock, settings.limits());
+    }
+
+    @Singleton
+    GenerateExport generateExport(Exports exports, AssetInventory inventory, MultipartStore multipart,
+                                  ObjectStore store, ExportSettings settings) {
+        return new GenerateExport(exports, inventory, multipart, store, settings.limits(), settings.maxAttempts());
     }
 
     @Singleton
@@ -112,8 +123,10 @@ public class ExportsFactory {
     }
 
     @Singleton
-    PurgeExpiredExports purgeExpiredExports(Exports exports, ObjectStore store, MultipartStore multipart, Clock clock,
-                                            ExportSettings settings, PurgeSettings purge) {
-        return new PurgeExpiredExports(exports, store, multipart, clock, settings.pendingLease(), purge.batchSize());
+    PurgeExpiredExports purgeExpiredExports(Exports exports, ObjectStore store, MultipartStore multipart,
+                                            WorkQueue work, Clock clock, ExportSettings settings,
+                                            PurgeSettings purge) {
+        return new PurgeExpiredExports(exports, store, multipart, work, clock, settings.pendingLease(),
+                settings.requeueAfter(), settings.queuedDeadline(), purge.batchSize());
     }
 }

@@ -29,6 +29,7 @@ import org.junit.jupiter.api.Test;
  */
 class SqsWorkQueueTest {
     static final String QUEUE_URL = "https://sqs.eu-west-1.amazonaws.com/123456789012/stowage-VariantQueue";
+    static final String EXPORT_QUEUE_URL = "https://sqs.eu-west-1.amazonaws.com/123456789012/stowage-ExportQueue";
     final JsonMapper json = JsonMapper.createDefault();
     final List<Map<String, Object>> requests = new CopyOnWriteArrayList<>();
     final List<String> targets = new CopyOnWriteArrayList<>();
@@ -44,6 +45,15 @@ class SqsWorkQueueTest {
             @SuppressWarnings("unchecked")
             Map<String, Object> request = json.readValue(exchange.getRequestBody().readAllBytes(), Map.class);
             requests.add(request);
+            if (request.get("MessageBody") instanceof String single) { // SendMessage
+                byte[] body = json.writeValueAsBytes(Map.of("MessageId", UUID.randomUUID().toString(),
+                        "MD5OfMessageBody", md5(single)));
+                exchange.getResponseHeaders().add("Content-Type", "application/x-amz-json-1.0");
+                exchange.sendResponseHeaders(200, body.length);
+                exchange.getResponseBody().write(body);
+                exchange.close();
+                return;
+            }
             List<Map<String, Object>> ok = new ArrayList<>();
             List<Map<String, Object>> failed = new ArrayList<>();
             for (Object e : (List<?>) request.get("Entries")) {
@@ -76,7 +86,8 @@ class SqsWorkQueueTest {
     }
 
     SqsWorkQueue queue() {
-        return new SqsWorkQueue(json, QUEUE_URL, "eu-west-1", "http://127.0.0.1:" + sqs.getAddress().getPort());
+        return new SqsWorkQueue(json, QUEUE_URL, "eu-west-1", "http://127.0.0.1:" + sqs.getAddress().getPort(),
+                EXPORT_QUEUE_URL);
     }
 
     static List<VariantJob> jobs(int n) {
@@ -104,6 +115,22 @@ class SqsWorkQueueTest {
     }
 
     @Test
+    void anExportJobGoesOutAsOneExportMessageOnTheExportQueue() {
+        var job = new dev.stowage.domain.export.ExportJob(UUID.randomUUID());
+        SqsWorkQueue queue = queue();
+        try {
+            queue.enqueueExport(job);
+        } finally {
+            queue.close();
+        }
+
+        assertEquals(List.of("AmazonSQS.SendMessage"), targets);
+        assertEquals(EXPORT_QUEUE_URL, requests.getFirst().get("QueueUrl"));
+        assertEquals(java.util.Optional.of(job), dev.stowage.lambda.events.ExportMessage.decode(json,
+                (String) requests.getFirst().get("MessageBody")));
+    }
+
+    @Test
     void aMessageSqsRefusesFailsTheSendSoTheRowsStayQueuedForThePurger() {
         refuse = List.of("3");
         SqsWorkQueue queue = queue();
@@ -117,8 +144,11 @@ class SqsWorkQueueTest {
 
     @Test
     void withoutAQueueUrlTheFunctionDoesNotStartAndTheSettingIsNamed() {
-        var e = assertThrows(IllegalArgumentException.class, () -> new SqsWorkQueue(json, " ", "eu-west-1", ""));
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> new SqsWorkQueue(json, " ", "eu-west-1", "", EXPORT_QUEUE_URL));
         assertTrue(e.getMessage().contains("stowage.variants.queue-url"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> new SqsWorkQueue(json, QUEUE_URL, "eu-west-1", "", ""));
+        assertTrue(e.getMessage().contains("stowage.exports.queue-url"), e.getMessage());
     }
 
     static String md5(String body) {

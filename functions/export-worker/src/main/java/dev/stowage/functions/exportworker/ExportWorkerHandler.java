@@ -1,0 +1,54 @@
+package dev.stowage.functions.exportworker;
+
+import com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage;
+import dev.stowage.domain.export.ExportJob;
+import dev.stowage.domain.export.GenerateExport;
+import dev.stowage.lambda.events.ExportMessage;
+import dev.stowage.lambda.events.SqsBatchHandler;
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.json.JsonMapper;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A batch of export jobs → one queued export written each. The answer is a partial batch response
+ * ({@code ReportBatchItemFailures}), so a job that hit a transient failure comes back alone.
+ *
+ * <p>Retry-vs-drop, per message: an exception (storage or database unreachable) reports the message in
+ * {@code batchItemFailures}; SQS redelivers it and, after the queue's receive limit, moves it to the DLQ,
+ * while the export row stays pending for the purger to send again. Every outcome the use case reports
+ * (ready, failed with a reason, duplicate, dropped) is final. A body that is not an export message is
+ * poison: logged at WARN and acknowledged.
+ */
+public class ExportWorkerHandler extends SqsBatchHandler {
+    private static final Logger LOG = LoggerFactory.getLogger(ExportWorkerHandler.class);
+
+    private final GenerateExport generate;
+
+    /** Used by the Lambda runtime. */
+    public ExportWorkerHandler() {
+        this(ApplicationContext.run());
+    }
+
+    public ExportWorkerHandler(ApplicationContext context) {
+        this(context.getBean(JsonMapper.class), context.getBean(GenerateExport.class));
+    }
+
+    public ExportWorkerHandler(JsonMapper json, GenerateExport generate) {
+        super(json, LOG, "export-worker");
+        this.generate = generate;
+    }
+
+    @Override
+    protected void handle(SQSMessage message) {
+        Optional<ExportJob> job = ExportMessage.decode(json, message.getBody());
+        if (job.isEmpty()) {
+            poison(message, "an export message");
+            return;
+        }
+        GenerateExport.Outcome outcome = generate.run(job.get());
+        LOG.atInfo().setMessage("export-worker: export {} {}").addArgument(job.get().exportId())
+                .addArgument(outcome.name().toLowerCase()).addKeyValue("messageId", message.getMessageId()).log();
+    }
+}
