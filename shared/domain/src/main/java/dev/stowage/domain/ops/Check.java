@@ -5,7 +5,8 @@ import java.util.Locale;
 /**
  * What the operator report looks for, each with a stable code. Drift: state combinations DESIGN.md §3 and the
  * rules of §4 say cannot exist. Stuck: work in a transient state longer than the report's {@code olderThan}, or
- * an open session past its expiry. Residue: what ended but was not cleaned up yet (the purger's backlog).
+ * an open session past its expiry by more than that. Residue: what ended but was not cleaned up within
+ * {@code olderThan} of being due (the purger's backlog).
  */
 public enum Check {
     COMPLETED_SESSION_ASSET_STAGED(ReportGroup.UPLOADS, Category.DRIFT,
@@ -26,7 +27,7 @@ public enum Check {
             "an attached asset still marked detached (attaching clears the mark)"),
     STUCK_ASSETS(ReportGroup.ASSETS, Category.STUCK, "an asset in a transient state longer than olderThan"),
     DETACHED_ASSET_NOT_PURGED(ReportGroup.ASSETS, Category.RESIDUE,
-            "an asset detached longer than the purger's grace and not purged"),
+            "an asset detached longer than the purger's grace (plus olderThan) and not purged"),
     DELETED_ASSET_NOT_REMOVED(ReportGroup.ASSETS, Category.RESIDUE,
             "a deleted asset whose row (and objects) the purger has not removed within olderThan"),
 

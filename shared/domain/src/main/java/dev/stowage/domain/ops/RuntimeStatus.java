@@ -43,8 +43,10 @@ public final class RuntimeStatus {
 
     public RuntimeReport report(ReportFilters filters) {
         Instant now = clock.instant();
+        // Residue is what the purger had olderThan to clean once it was due: expired, ended, or detached
+        // longer than the purger's grace.
         var criteria = new OpsReport.Criteria(filters.profile(), now, now.minus(filters.olderThan()),
-                now.minus(detachedGrace));
+                now.minus(detachedGrace).minus(filters.olderThan()));
         List<RuntimeReport.Group> groups = new ArrayList<>();
         for (ReportGroup group : ReportGroup.values()) {
             Optional<String> profile = group.profiled() ? filters.profile() : Optional.empty();
