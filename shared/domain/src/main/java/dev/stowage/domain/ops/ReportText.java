@@ -49,18 +49,22 @@ public final class ReportText {
         return out.toString();
     }
 
-    /** {@code 3d4h}, {@code 2h5m}, {@code 15m}, {@code 42s}: the two largest units. */
+    /** {@code 3d4h}, {@code 2h5m}, {@code 2h}, {@code 15m}, {@code 42s}: the two largest units, a zero second one left out. */
     static String age(Duration d) {
         long s = d.toSeconds();
         if (s >= 86_400) {
-            return s / 86_400 + "d" + (s % 86_400) / 3600 + "h";
+            return two(s / 86_400, "d", (s % 86_400) / 3600, "h");
         }
         if (s >= 3600) {
-            return s / 3600 + "h" + (s % 3600) / 60 + "m";
+            return two(s / 3600, "h", (s % 3600) / 60, "m");
         }
         if (s >= 60) {
-            return s / 60 + "m" + (s % 60 > 0 ? s % 60 + "s" : "");
+            return two(s / 60, "m", s % 60, "s");
         }
         return s + "s";
+    }
+
+    private static String two(long major, String majorUnit, long minor, String minorUnit) {
+        return major + majorUnit + (minor > 0 ? minor + minorUnit : "");
     }
 }

@@ -54,11 +54,13 @@ class ReportFiltersTest {
     }
 
     @Test
-    void textAgesKeepTheTwoLargestUnits() {
+    void textAgesKeepTheTwoLargestUnitsAndDropAZeroSecondOne() {
         assertEquals("42s", ReportText.age(Duration.ofSeconds(42)));
         assertEquals("15m", ReportText.age(Duration.ofMinutes(15)));
         assertEquals("2h5m", ReportText.age(Duration.ofMinutes(125)));
         assertEquals("3d4h", ReportText.age(Duration.ofHours(76)));
+        assertEquals("2h", ReportText.age(Duration.ofHours(2)));
+        assertEquals("1m30s", ReportText.age(Duration.ofSeconds(90)));
     }
 
     private static ErrorCode code(Result<?> result) {

@@ -16,7 +16,7 @@ import java.util.Map;
  * Gauges as one CloudWatch Embedded Metric Format line on stdout: Lambda ships the line to the function's log
  * group and CloudWatch turns its values into metrics (namespace {@code stowage.metrics.namespace}, the given
  * dimensions), with no API call and no extra latency. Written past the logger, so the JSON log format does not
- * wrap it: EMF must be the whole log event.
+ * wrap it: EMF must be the whole log event. {@code stowage.metrics.emf=false} (the local launcher) writes nothing.
  */
 @Singleton
 public class EmfMetrics implements Metrics {
@@ -26,16 +26,26 @@ public class EmfMetrics implements Metrics {
     private final JsonMapper json;
     private final Clock clock;
     private final String namespace;
+    private final boolean enabled;
 
-    public EmfMetrics(JsonMapper json, Clock clock, @Value("${stowage.metrics.namespace:Stowage}") String namespace) {
+    public EmfMetrics(JsonMapper json, Clock clock, @Value("${stowage.metrics.namespace:Stowage}") String namespace,
+                      @Value("${stowage.metrics.emf:true}") boolean enabled) {
         this.json = json;
         this.clock = clock;
         this.namespace = namespace;
+        this.enabled = enabled;
+    }
+
+    /** Whether gauges are written at all. */
+    public boolean enabled() {
+        return enabled;
     }
 
     @Override
     public void gauges(Map<String, String> dimensions, Map<String, Long> values) {
-        System.out.println(line(dimensions, values));
+        if (enabled) {
+            System.out.println(line(dimensions, values));
+        }
     }
 
     /** The EMF document: the {@code _aws} metadata, then the dimensions' and metrics' values at the top level. */
