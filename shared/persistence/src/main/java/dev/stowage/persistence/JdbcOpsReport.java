@@ -9,10 +9,12 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -101,7 +103,7 @@ public class JdbcOpsReport implements OpsReport {
      * plan that still scans a table sequentially has no index to use (OpsFunctionTest; bench on real volumes).
      */
     public Map<String, String> plans(Criteria criteria, int limit) {
-        Map<String, Query> queries = new java.util.LinkedHashMap<>();
+        Map<String, Query> queries = new LinkedHashMap<>();
         for (ReportGroup group : ReportGroup.values()) {
             Table t = table(group, criteria.profile().isPresent());
             queries.put("count " + group.key(), withProfile(criteria.profile(), t.profileAlias(), "SELECT " + t.state()
@@ -116,7 +118,7 @@ public class JdbcOpsReport implements OpsReport {
             params.add(limit);
             queries.put(check.code(), new Query(q.sql() + " LIMIT ?", params));
         }
-        Map<String, String> plans = new java.util.LinkedHashMap<>();
+        Map<String, String> plans = new LinkedHashMap<>();
         queries.forEach((label, q) -> {
             StringBuilder plan = new StringBuilder();
             run(new Query("EXPLAIN " + q.sql(), q.params()), r -> plan.append(r.getString(1)).append('\n'), true);
@@ -241,7 +243,7 @@ public class JdbcOpsReport implements OpsReport {
         tx.executeRead(status -> {
             Connection c = status.getConnection();
             if (withoutSeqScans) {
-                try (var s = c.createStatement()) {
+                try (Statement s = c.createStatement()) {
                     s.execute("SET LOCAL enable_seqscan = off");
                 }
             }

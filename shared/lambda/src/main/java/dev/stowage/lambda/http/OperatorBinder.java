@@ -1,12 +1,15 @@
 package dev.stowage.lambda.http;
 
+import dev.stowage.domain.ErrorCode;
 import dev.stowage.domain.Principal;
 import dev.stowage.domain.ops.Operator;
 import dev.stowage.lambda.config.OpsSettings;
 import io.micronaut.core.convert.ArgumentConversionContext;
 import io.micronaut.core.type.Argument;
 import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
 import io.micronaut.http.bind.binders.TypedRequestArgumentBinder;
+import io.micronaut.http.server.exceptions.ExceptionHandler;
 import jakarta.inject.Singleton;
 import java.util.Optional;
 
@@ -47,11 +50,10 @@ public class OperatorBinder implements TypedRequestArgumentBinder<Operator> {
 
     /** 403 problem {@code forbidden}. */
     @Singleton
-    public static class NotOperatorHandler implements
-            io.micronaut.http.server.exceptions.ExceptionHandler<NotOperator, io.micronaut.http.HttpResponse<Problem>> {
+    public static class NotOperatorHandler implements ExceptionHandler<NotOperator, HttpResponse<Problem>> {
         @Override
-        public io.micronaut.http.HttpResponse<Problem> handle(HttpRequest request, NotOperator exception) {
-            return Problems.problem(dev.stowage.domain.ErrorCode.FORBIDDEN, exception.getMessage());
+        public HttpResponse<Problem> handle(HttpRequest request, NotOperator exception) {
+            return Problems.problem(ErrorCode.FORBIDDEN, exception.getMessage());
         }
     }
 }
