@@ -398,6 +398,25 @@ expect_field "the ops token's claims" sub ops
 answer=$(curl -s $API/v1/uploads/$SESSION -H "Authorization: Bearer $OPS" -w '\n%{http_code}')
 check "ops (authenticated, not the owner) reads dev-user's session" 404
 
+echo "== operator report"
+answer=$(curl -s "$API/v1/ops/status?olderThan=15m&limit=5" -H "Authorization: Bearer $OPS" -w '\n%{http_code}')
+check "the operator report" 200
+expect_field "the report's olderThan" filters.olderThan PT15M
+expect_field "the report's limit" filters.limit 5
+(( $(field groups.uploads.counts.completed) >= 1 )) || fail "the report counts no completed upload: $body"
+(( $(field groups.uploads.counts.initialized) >= 1 )) || fail "the report misses alice's open session: $body"
+expect_field "drift after the walkthrough's own uploads" summary.drift 0
+answer=$(curl -s "$API/v1/ops/status?profile=image&olderThan=PT2H&format=text" -H "Authorization: Bearer $OPS" -w '\n%{http_code}')
+check "the operator report as text" 200
+[[ $body == *"(profile image, stuck after 2h, 10 examples)"* && $body == *"uploads: "* ]] \
+  || fail "the text report is not the README's: $body"
+answer=$(curl -s "$API/v1/ops/status" -H "Authorization: Bearer $ALICE" -w '\n%{http_code}')
+check "alice (no operator scope) reads the operator report" 403
+expect_field "alice's refusal" code forbidden
+answer=$(curl -s "$API/v1/ops/status?olderThan=soon" -H "Authorization: Bearer $OPS" -w '\n%{http_code}')
+check "a report with a bad olderThan" 422
+expect_field "the bad olderThan's code" code invalid_duration
+
 HELP=$($STOWAGE help)
 for word in local token migrate help --port --data --ephemeral --sub --scope --ttl; do
   grep -q -- "$word" <<<"$HELP" || fail "./stowage help does not mention $word: $HELP"

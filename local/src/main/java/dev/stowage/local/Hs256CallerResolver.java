@@ -14,14 +14,19 @@ import jakarta.inject.Singleton;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.Date;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * Locally the launcher does the HTTP API JWT authorizer's job, with its rules: the token is signed with
  * the configured HS256 secret, its {@code iss} is {@value DevTokens#ISSUER}, its {@code aud} includes
  * {@value DevTokens#AUDIENCE}, {@code exp} is present and in the future, {@code nbf} and {@code iat} (when
- * present) are not. The caller is its {@code sub} claim.
+ * present) are not. The caller is its {@code sub} claim; its other claims (the {@code scope} of an operator
+ * token) are handed over as the authorizer hands them to a function.
  */
 @Singleton
 @Requires(property = "stowage.local.jwt-secret")
@@ -37,6 +42,21 @@ public class Hs256CallerResolver implements CallerResolver {
 
     @Override
     public Optional<String> subject(HttpRequest<?> request) {
+        return verified(request).map(JWTClaimsSet::getSubject).filter(s -> !s.isBlank());
+    }
+
+    @Override
+    public Map<String, String> claims(HttpRequest<?> request) {
+        Map<String, String> claims = new LinkedHashMap<>();
+        verified(request).ifPresent(set -> set.getClaims().forEach((name, value) -> claims.put(name,
+                value instanceof Collection<?> list ? list.stream().map(String::valueOf).collect(Collectors.joining(" "))
+                        : value instanceof Date date ? String.valueOf(date.toInstant().getEpochSecond())
+                        : String.valueOf(value))));
+        return claims;
+    }
+
+    /** The token's claims when it passes every check the HTTP API's JWT authorizer makes. */
+    private Optional<JWTClaimsSet> verified(HttpRequest<?> request) {
         String header = request.getHeaders().get(HttpHeaders.AUTHORIZATION);
         if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
             return Optional.empty();
@@ -52,8 +72,9 @@ public class Hs256CallerResolver implements CallerResolver {
                     && claims.getAudience().contains(DevTokens.AUDIENCE)
                     && claims.getExpirationTime() != null && claims.getExpirationTime().toInstant().isAfter(now)
                     && notAfter(claims.getNotBeforeTime(), now)
-                    && notAfter(claims.getIssueTime(), now);
-            return valid ? Optional.ofNullable(claims.getSubject()).filter(s -> !s.isBlank()) : Optional.empty();
+                    && notAfter(claims.getIssueTime(), now)
+                    && claims.getSubject() != null;
+            return valid ? Optional.of(claims) : Optional.empty();
         } catch (ParseException | JOSEException e) {
             return Optional.empty();
         }

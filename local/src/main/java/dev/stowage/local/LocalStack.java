@@ -187,6 +187,8 @@ public final class LocalStack implements AutoCloseable {
         p.put("stowage.variants.queue", "local");
         p.put("stowage.local.jwt-secret", o.jwtSecret());
         p.put("stowage.exports.secret", exportSecret(o.jwtSecret()));
+        // No CloudWatch here: the EMF lines (and the purger's report run that feeds them) would only be noise.
+        p.put("stowage.metrics.emf", false);
         p.put(DEV_TOKEN_PROPERTY, DevTokens.mint(o.jwtSecret(), DEV_SUBJECT, DEV_TOKEN_TTL));
         // The upload page at / and the Uppy bundle it uses; only the launcher serves pages.
         p.put("micronaut.router.static-resources.page.paths", "classpath:dev/stowage/local/page");

@@ -55,6 +55,23 @@ class Hs256CallerResolverTest {
     }
 
     @Test
+    void anOperatorTokensScopeAndARoleClaimReachTheFunctionAsTheAuthorizerHandsThem() throws Exception {
+        var request = HttpRequest.GET("/v1/ops/status").header("Authorization", "Bearer "
+                + DevTokens.mint(SECRET, "ops", Duration.ofMinutes(5), java.util.List.of("openid", "stowage/operator")));
+        var claims = resolverNow().claims(request);
+        assertEquals("openid stowage/operator", claims.get("scope"));
+        assertEquals("ops", claims.get("sub"));
+        var role = HttpRequest.GET("/").header("Authorization", "Bearer "
+                + token(SECRET, c -> c.claim("stowage:role", "operator").claim("groups", java.util.List.of("a", "b"))));
+        assertEquals("operator", resolver.claims(role).get("stowage:role"));
+        assertEquals("a b", resolver.claims(role).get("groups"));
+        // A token that fails any check has no claims at all.
+        var forged = HttpRequest.GET("/").header("Authorization", "Bearer "
+                + token("another-secret-that-is-at-least-32-bytes", c -> c.claim("scope", "stowage/operator")));
+        assertEquals(java.util.Map.of(), resolver.claims(forged));
+    }
+
+    @Test
     void anotherIssuerIsRefusedEvenWithTheRightKey() throws Exception {
         assertEquals(Optional.empty(), callerOf(token(SECRET, c -> c.issuer("someone-else"))));
         assertEquals(Optional.empty(), callerOf(token(SECRET, c -> c.issuer(null))));

@@ -101,7 +101,7 @@ class TemplateTest {
     @Test
     void apiFunctionsStopBeforeTheHttpApiGivesUp() {
         Map<String, Map<String, Object>> api = functions(TemplateTest::isApiFunction);
-        assertEquals(11, api.size(), "HttpApi-triggered functions: " + api.keySet());
+        assertEquals(12, api.size(), "HttpApi-triggered functions: " + api.keySet());
         api.forEach((name, properties) -> {
             int timeout = ((Number) effective(properties, "Timeout")).intValue();
             assertTrue(timeout < HTTP_API_INTEGRATION_LIMIT_SECONDS,
@@ -145,6 +145,39 @@ class TemplateTest {
                             budget.equals("25") || ((Number) asMap(row).get(column)).intValue() >= 2,
                             name + " at budget " + budget + " caps its SQS trigger under 2"));
                 }));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void theOperatorReportNeedsTheOperatorScopeAndItsStuckAndDriftGaugesAreAlarmed() {
+        Map<String, Object> ops = properties("OpsFunction");
+        Map<String, Object> route = asMap(asMap(asMap(ops.get("Events")).get("OpsStatus")).get("Properties"));
+        assertEquals("/v1/ops/status", route.get("Path"));
+        Map<String, Object> auth = asMap(route.get("Auth"));
+        assertEquals("JwtAuthorizer", auth.get("Authorizer"));
+        assertEquals(List.of(Map.of("Ref", "OperatorScope")), auth.get("AuthorizationScopes"));
+        Map<String, Object> env = asMap(asMap(ops.get("Environment")).get("Variables"));
+        assertEquals(Map.of("Ref", "OperatorScope"), env.get("STOWAGE_OPS_OPERATOR_VALUE"),
+                "the function's own check and API Gateway's must want the same scope");
+        for (String category : List.of("stuck", "drift")) {
+            Set<String> alarmed = new TreeSet<>();
+            section("Resources").values().stream().map(TemplateTest::asMap)
+                    .filter(resource -> "AWS::CloudWatch::Alarm".equals(resource.get("Type")))
+                    .map(resource -> asMap(resource.get("Properties")))
+                    .filter(alarm -> alarm.get("Metrics") != null)
+                    .flatMap(alarm -> asList(alarm.get("Metrics")).stream())
+                    .map(query -> asMap(query).get("MetricStat")).filter(Objects::nonNull)
+                    .map(stat -> asMap(asMap(stat).get("Metric")))
+                    .filter(metric -> "Stowage".equals(metric.get("Namespace")))
+                    .forEach(metric -> alarmed.add((String) metric.get("MetricName")));
+            Set<String> gauges = new TreeSet<>();
+            for (dev.stowage.domain.ops.Check check : dev.stowage.domain.ops.Check.values()) {
+                if (check.category().key().equals(category)) {
+                    gauges.add(check.group().key() + "." + category);
+                }
+            }
+            assertTrue(alarmed.containsAll(gauges), "no alarm on " + gauges + " (alarmed: " + alarmed + ")");
+        }
     }
 
     @Test

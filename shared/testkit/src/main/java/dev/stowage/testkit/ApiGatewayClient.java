@@ -55,6 +55,16 @@ public final class ApiGatewayClient {
                 "application/json", jsonBody, false));
     }
 
+    /** As {@link #call}, with these claims from the authorizer (a token's {@code sub} and {@code scope}, say). */
+    public Reply callWithClaims(Map<String, String> claims, String method, String path) {
+        int q = path.indexOf('?');
+        APIGatewayV2HTTPEvent event = event(null, method, q < 0 ? path : path.substring(0, q),
+                q < 0 ? "" : path.substring(q + 1), "application/json", "", false);
+        event.getRequestContext().setAuthorizer(RequestContext.Authorizer.builder()
+                .withJwt(RequestContext.Authorizer.JWT.builder().withClaims(claims).build()).build());
+        return send(event);
+    }
+
     public APIGatewayV2HTTPEvent event(String subject, String method, String path, String query, String contentType,
                                 String body, boolean base64) {
         Map<String, String> headers = new HashMap<>();

@@ -224,6 +224,29 @@ class PurgerHandlerTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void aRunWritesItsCountsAndTheOperatorReportsGaugesAsEmfLines() throws Exception {
+        java.io.PrintStream original = System.out;
+        var captured = new ByteArrayOutputStream();
+        PurgeAbandonedUploads.Report report;
+        System.setOut(new java.io.PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            report = purge("{}");
+        } finally {
+            System.setOut(original);
+        }
+        List<java.util.Map<String, Object>> lines = new ArrayList<>();
+        for (String line : captured.toString(StandardCharsets.UTF_8).lines().filter(l -> l.contains("\"_aws\"")).toList()) {
+            lines.add(json.readValue(line, java.util.Map.class));
+        }
+        assertEquals(List.of("purger", "ops-report"), lines.stream().map(l -> l.get("Source")).toList());
+        assertEquals(report.sessionsExpired(), ((Number) lines.getFirst().get("sessionsExpired")).intValue());
+        assertEquals(report.exportsDeleted(), ((Number) lines.getFirst().get("exportsDeleted")).intValue());
+        assertEquals("all", lines.get(1).get("Profile"));
+        assertTrue(lines.get(1).get("uploads.stuck") instanceof Number, "the report's stuck gauge: " + lines.get(1));
+    }
+
+    @Test
     void anUnknownUploadIsAbortedOnlyOnceOlderThanTheGraceAndAKnownOneNever() {
         Duration grace = Duration.ofMinutes(1);
         String orphanKey = "staging/" + UUID.randomUUID() + "/orphan.bin";

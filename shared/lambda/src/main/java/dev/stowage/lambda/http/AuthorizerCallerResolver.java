@@ -10,7 +10,8 @@ import java.util.Optional;
 
 /**
  * On AWS: the HTTP API's JWT authorizer has already validated the token; the caller is its {@code sub}
- * claim, read from the event's request context. The function never parses tokens itself.
+ * claim, read from the event's request context with the token's other claims. The function never parses
+ * tokens itself.
  */
 @Singleton
 @Requires(classes = {ServletHttpRequest.class, APIGatewayV2HTTPEvent.class})
@@ -18,12 +19,16 @@ public class AuthorizerCallerResolver implements CallerResolver {
 
     @Override
     public Optional<String> subject(HttpRequest<?> request) {
+        return Optional.ofNullable(claims(request).get("sub")).filter(sub -> !sub.isBlank());
+    }
+
+    @Override
+    public Map<String, String> claims(HttpRequest<?> request) {
         return ApiGatewayEvents.of(request)
                 .map(APIGatewayV2HTTPEvent::getRequestContext)
                 .map(APIGatewayV2HTTPEvent.RequestContext::getAuthorizer)
                 .map(APIGatewayV2HTTPEvent.RequestContext.Authorizer::getJwt)
                 .map(APIGatewayV2HTTPEvent.RequestContext.Authorizer.JWT::getClaims)
-                .map((Map<String, String> claims) -> claims.get("sub"))
-                .filter(sub -> !sub.isBlank());
+                .orElse(Map.of());
     }
 }

@@ -1,0 +1,264 @@
+package dev.stowage.persistence;
+
+import dev.stowage.domain.ops.Check;
+import dev.stowage.domain.ops.ReportGroup;
+import dev.stowage.domain.port.OpsReport;
+import io.micronaut.transaction.TransactionOperations;
+import jakarta.inject.Singleton;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The operator report's queries in plain SQL, read-only. Each check selects {@code id, state, since, detail}
+ * ordered by {@code since} through an index (V1..V9; the plans are checked in OpsFunctionTest) and is run
+ * with a LIMIT; a profile condition is added last, on the asset or session that carries the profile.
+ */
+@Singleton
+public class JdbcOpsReport implements OpsReport {
+    private static final String SESSION_LEASE = "CASE WHEN s.lease_until IS NULL THEN 'no lease'"
+            + " WHEN s.lease_until < now() THEN 'lease ran out' ELSE 'lease held' END ";
+    private static final String ASSET_LEASE = SESSION_LEASE.replace("s.lease", "a.lease");
+    private static final String VARIANT_LEASE = SESSION_LEASE.replace("s.lease", "v.lease");
+
+    private final TransactionOperations<Connection> tx;
+
+    public JdbcOpsReport(TransactionOperations<Connection> tx) {
+        this.tx = tx;
+    }
+
+    /** A statement with its parameters, the profile's (if any) last. */
+    private record Query(String sql, List<Object> params) {}
+
+    /** Where a group's rows live: the FROM clause, the state and age columns, and the alias carrying the profile. */
+    private record Table(String from, String state, String since, String profileAlias) {}
+
+    private static Table table(ReportGroup group, boolean profiled) {
+        return switch (group) {
+            case UPLOADS -> new Table("upload_sessions s", "s.state", "s.updated_at", "s");
+            case ASSETS -> new Table("assets a", "a.state", "a.updated_at", "a");
+            case VARIANTS -> new Table(profiled ? "variants v JOIN assets a ON a.id = v.asset_id" : "variants v",
+                    "v.state", "v.updated_at", "a");
+            case PROVIDER_UPLOADS -> new Table(profiled ? "provider_uploads p JOIN assets a ON a.id = p.asset_id"
+                    : "provider_uploads p", "p.state", "p.updated_at", "a");
+            case EXPORTS -> new Table("exports e", "e.state", "e.created_at", null);
+            case STAGED_FILES -> new Table("staged_files f", "f.state", "f.updated_at", null);
+        };
+    }
+
+    @Override
+    public Map<String, Long> countByState(ReportGroup group, Optional<String> profile) {
+        Table t = table(group, profile.isPresent());
+        Query q = withProfile(profile, t.profileAlias(),
+                "SELECT " + t.state() + ", count(*) FROM " + t.from() + " WHERE true %s GROUP BY " + t.state());
+        Map<String, Long> counts = new HashMap<>();
+        run(q, r -> counts.put(r.getString(1), r.getLong(2)));
+        return counts;
+    }
+
+    @Override
+    public Optional<Instant> oldest(ReportGroup group, String state, Optional<String> profile) {
+        Table t = table(group, profile.isPresent());
+        Query q = withProfile(profile, t.profileAlias(), "SELECT " + t.since() + " FROM " + t.from() + " WHERE "
+                + t.state() + " = ? %s ORDER BY " + t.since() + " LIMIT 1", state);
+        List<Instant> found = new ArrayList<>();
+        run(q, r -> found.add(r.getTimestamp(1).toInstant()));
+        return found.stream().findFirst();
+    }
+
+    @Override
+    public List<Row> find(Check check, Criteria criteria, int limit) {
+        Query q = query(check, criteria);
+        List<Object> params = new ArrayList<>(q.params());
+        params.add(limit);
+        List<Row> rows = new ArrayList<>();
+        run(new Query(q.sql() + " LIMIT ?", params), r -> rows.add(new Row(r.getObject(1, UUID.class),
+                r.getString(2), r.getTimestamp(3).toInstant(), r.getString(4))));
+        return rows;
+    }
+
+    @Override
+    public long count(Check check, Criteria criteria, int cap) {
+        Query q = query(check, criteria);
+        List<Object> params = new ArrayList<>(q.params());
+        params.add(cap);
+        long[] count = {0};
+        run(new Query("SELECT count(*) FROM (" + q.sql() + " LIMIT ?) found", params), r -> count[0] = r.getLong(1));
+        return count[0];
+    }
+
+    /**
+     * The plan of every query the report runs for these criteria, by label, with sequential scans disabled: a
+     * plan that still scans a table sequentially has no index to use (OpsFunctionTest; bench on real volumes).
+     */
+    public Map<String, String> plans(Criteria criteria, int limit) {
+        Map<String, Query> queries = new LinkedHashMap<>();
+        for (ReportGroup group : ReportGroup.values()) {
+            Table t = table(group, criteria.profile().isPresent());
+            queries.put("count " + group.key(), withProfile(criteria.profile(), t.profileAlias(), "SELECT " + t.state()
+                    + ", count(*) FROM " + t.from() + " WHERE true %s GROUP BY " + t.state()));
+            queries.put("oldest " + group.key(), withProfile(criteria.profile(), t.profileAlias(), "SELECT "
+                    + t.since() + " FROM " + t.from() + " WHERE " + t.state() + " = ? %s ORDER BY " + t.since()
+                    + " LIMIT 1", group.transientStates().getFirst()));
+        }
+        for (Check check : Check.values()) {
+            Query q = query(check, criteria);
+            List<Object> params = new ArrayList<>(q.params());
+            params.add(limit);
+            queries.put(check.code(), new Query(q.sql() + " LIMIT ?", params));
+        }
+        Map<String, String> plans = new LinkedHashMap<>();
+        queries.forEach((label, q) -> {
+            StringBuilder plan = new StringBuilder();
+            run(new Query("EXPLAIN " + q.sql(), q.params()), r -> plan.append(r.getString(1)).append('\n'), true);
+            plans.put(label, plan.toString());
+        });
+        return plans;
+    }
+
+    private static Query query(Check check, Criteria c) {
+        Optional<String> p = c.profile();
+        Timestamp stuck = Timestamp.from(c.stuckBefore());
+        Timestamp detached = Timestamp.from(c.detachedBefore());
+        return switch (check) {
+            case COMPLETED_SESSION_ASSET_STAGED -> withProfile(p, "a", """
+                    SELECT s.id, s.state, s.updated_at, 'asset ' || a.id || ' is staged'
+                      FROM assets a JOIN upload_sessions s ON s.asset_id = a.id
+                     WHERE a.state = 'staged' AND s.state = 'completed' %s ORDER BY s.updated_at""");
+            case OPEN_SESSION_PAST_EXPIRY -> withProfile(p, "s", """
+                    SELECT s.id, s.state, s.expires_at, 'open past its expiry (' || s.strategy || ')'
+                      FROM upload_sessions s
+                     WHERE s.state NOT IN ('completed', 'aborted', 'expired', 'failed') AND s.expires_at < ? %s
+                     ORDER BY s.expires_at""", stuck);
+            case STUCK_UPLOADS -> withProfile(p, "s", "SELECT s.id, s.state, s.updated_at, " + SESSION_LEASE + """
+                     FROM upload_sessions s WHERE s.state = ANY(?) AND s.updated_at < ? %s ORDER BY s.updated_at""",
+                    states(check), stuck);
+            case ENDED_SESSION_WITH_STAGED_ASSET -> withProfile(p, "s", """
+                    SELECT s.id, s.state, s.updated_at, 'asset ' || s.asset_id || ' not purged'
+                      FROM upload_sessions s
+                     WHERE s.state IN ('aborted', 'expired', 'failed') AND s.asset_id IS NOT NULL AND s.updated_at < ?
+                           %s ORDER BY s.updated_at""", stuck);
+            case READY_ASSET_VARIANT_NOT_READY -> withProfile(p, "a", """
+                    SELECT a.id, a.state, a.updated_at, 'variant ' || v.name || ' is ' || v.state
+                      FROM variants v JOIN assets a ON a.id = v.asset_id
+                     WHERE v.state IN ('planned', 'queued', 'processing', 'failed', 'cancelled') AND a.state = 'ready'
+                           %s ORDER BY a.updated_at""");
+            case PROCESSING_ASSET_WITHOUT_WORK -> withProfile(p, "a", """
+                    SELECT a.id, a.state, a.updated_at, 'no planned, queued or processing variant'
+                      FROM assets a
+                     WHERE a.state = 'processing' AND NOT EXISTS (SELECT 1 FROM variants v WHERE v.asset_id = a.id
+                           AND v.state IN ('planned', 'queued', 'processing')) %s ORDER BY a.updated_at""");
+            case ATTACHED_ASSET_NOT_SERVABLE -> withProfile(p, "a", """
+                    SELECT a.id, a.state, a.updated_at, 'attached at slot ' || t.slot || ' but ' || a.state
+                      FROM assets a JOIN attachments t ON t.asset_id = a.id
+                     WHERE a.state IN ('staged', 'validating', 'analyzing', 'promoting', 'quarantined', 'deleted')
+                           %s ORDER BY a.updated_at""");
+            case ATTACHED_ASSET_MARKED_DETACHED -> withProfile(p, "a", """
+                    SELECT a.id, a.state, a.detached_at, 'attached, yet marked detached'
+                      FROM assets a
+                     WHERE a.detached_at IS NOT NULL AND EXISTS (SELECT 1 FROM attachments t WHERE t.asset_id = a.id)
+                           %s ORDER BY a.detached_at""");
+            case STUCK_ASSETS -> withProfile(p, "a", "SELECT a.id, a.state, a.updated_at, " + ASSET_LEASE + """
+                     FROM assets a WHERE a.state = ANY(?) AND a.updated_at < ? %s ORDER BY a.updated_at""",
+                    states(check), stuck);
+            case DETACHED_ASSET_NOT_PURGED -> withProfile(p, "a", """
+                    SELECT a.id, a.state, a.detached_at, 'detached, not purged'
+                      FROM assets a
+                     WHERE a.detached_at < ? AND a.state <> 'deleted'
+                       AND NOT EXISTS (SELECT 1 FROM attachments t WHERE t.asset_id = a.id) %s
+                     ORDER BY a.detached_at""", detached);
+            case DELETED_ASSET_NOT_REMOVED -> withProfile(p, "a", """
+                    SELECT a.id, a.state, a.updated_at, 'deleted, row and objects not removed'
+                      FROM assets a WHERE a.state = 'deleted' AND a.updated_at < ? %s ORDER BY a.updated_at""", stuck);
+            case VARIANT_OF_UNPROMOTED_ASSET -> withProfile(p, "a", """
+                    SELECT v.id, v.state, v.updated_at, 'variant ' || v.name || ' of asset ' || a.id || ', ' || a.state
+                      FROM assets a JOIN variants v ON v.asset_id = a.id
+                     WHERE a.state IN ('staged', 'validating', 'analyzing', 'promoting') %s ORDER BY v.updated_at""");
+            case STUCK_VARIANTS -> withProfile(p, "a", "SELECT v.id, v.state, v.updated_at, 'variant ' || v.name"
+                    + " || ', ' || v.attempts || ' attempt(s), ' || " + VARIANT_LEASE + " FROM variants v"
+                    + (p.isPresent() ? " JOIN assets a ON a.id = v.asset_id" : "")
+                    + " WHERE v.state = ANY(?) AND v.updated_at < ? %s ORDER BY v.updated_at", states(check), stuck);
+            case PROVIDER_UPLOAD_OF_DELETED_ASSET -> withProfile(p, "a", """
+                    SELECT u.id, u.state, u.updated_at, 'asset ' || a.id || ' is deleted'
+                      FROM assets a JOIN provider_uploads u ON u.asset_id = a.id
+                     WHERE a.state = 'deleted' AND u.state <> 'deleted' %s ORDER BY u.updated_at""");
+            case STUCK_PROVIDER_UPLOADS -> withProfile(p, "a", "SELECT u.id, u.state, u.updated_at, u.provider"
+                    + " FROM provider_uploads u" + (p.isPresent() ? " JOIN assets a ON a.id = u.asset_id" : "")
+                    + " WHERE u.state = ANY(?) AND u.updated_at < ? %s ORDER BY u.updated_at", states(check), stuck);
+            case STUCK_EXPORTS -> plain("""
+                    SELECT e.id, e.state, e.created_at, 'export ' || e.kind || ' still being written'
+                      FROM exports e WHERE e.state = 'pending' AND e.created_at < ? ORDER BY e.created_at""", stuck);
+            case EXPIRED_EXPORT_NOT_PURGED -> plain("""
+                    SELECT e.id, e.state, e.expires_at, 'expired, not purged'
+                      FROM exports e WHERE e.expires_at < ? ORDER BY e.expires_at""", stuck);
+            case STUCK_STAGED_FILES -> plain("""
+                    SELECT f.id, f.state, f.updated_at, 'upload not confirmed'
+                      FROM staged_files f WHERE f.state = 'pending' AND f.updated_at < ? ORDER BY f.updated_at""",
+                    stuck);
+            case EXPIRED_STAGED_FILE_NOT_PURGED -> plain("""
+                    SELECT f.id, f.state, f.expires_at, 'expired, not purged'
+                      FROM staged_files f WHERE NOT f.persist AND f.expires_at < ? ORDER BY f.expires_at""", stuck);
+        };
+    }
+
+    private static String[] states(Check check) {
+        return check.group().stuckStates().toArray(String[]::new);
+    }
+
+    private static Query plain(String sql, Object... params) {
+        return new Query(sql, List.of(params));
+    }
+
+    /** Fills the query's {@code %s} with the profile condition on {@code alias} (its parameter last), or nothing. */
+    private static Query withProfile(Optional<String> profile, String alias, String sql, Object... params) {
+        List<Object> all = new ArrayList<>(List.of(params));
+        String condition = "";
+        if (profile.isPresent() && alias != null) {
+            condition = "AND " + alias + ".profile = ?";
+            all.add(profile.get());
+        }
+        return new Query(sql.formatted(condition), all);
+    }
+
+    private interface RowReader {
+        void read(ResultSet r) throws SQLException;
+    }
+
+    private void run(Query q, RowReader reader) {
+        run(q, reader, false);
+    }
+
+    private void run(Query q, RowReader reader, boolean withoutSeqScans) {
+        tx.executeRead(status -> {
+            Connection c = status.getConnection();
+            if (withoutSeqScans) {
+                try (Statement s = c.createStatement()) {
+                    s.execute("SET LOCAL enable_seqscan = off");
+                }
+            }
+            try (PreparedStatement s = c.prepareStatement(q.sql())) {
+                for (int i = 0; i < q.params().size(); i++) {
+                    Object value = q.params().get(i);
+                    s.setObject(i + 1, value instanceof String[] array ? c.createArrayOf("text", array) : value);
+                }
+                try (ResultSet r = s.executeQuery()) {
+                    while (r.next()) {
+                        reader.read(r);
+                    }
+                }
+            }
+            return null;
+        });
+    }
+}
