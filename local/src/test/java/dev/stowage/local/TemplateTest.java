@@ -101,7 +101,7 @@ class TemplateTest {
     @Test
     void apiFunctionsStopBeforeTheHttpApiGivesUp() {
         Map<String, Map<String, Object>> api = functions(TemplateTest::isApiFunction);
-        assertEquals(11, api.size(), "HttpApi-triggered functions: " + api.keySet());
+        assertEquals(12, api.size(), "HttpApi-triggered functions: " + api.keySet());
         api.forEach((name, properties) -> {
             int timeout = ((Number) effective(properties, "Timeout")).intValue();
             assertTrue(timeout < HTTP_API_INTEGRATION_LIMIT_SECONDS,
@@ -295,7 +295,7 @@ class TemplateTest {
     @Test
     void everyFunctionHasReservedConcurrencyJsonLogsAndActiveTracing() {
         Map<String, Map<String, Object>> all = functions(name -> true);
-        assertEquals(14, all.size(), "functions: " + all.keySet());
+        assertEquals(15, all.size(), "functions: " + all.keySet());
         all.forEach((name, properties) -> {
             assertNotNull(properties.get("ReservedConcurrentExecutions"), name + " has no reserved concurrency");
             Map<String, Object> logging = asMap(properties.get("LoggingConfig"));

@@ -41,9 +41,14 @@ public final class HttpWebhookSink implements MuxEmulator.WebhookSink {
                     }
                     LOG.warn("webhook to {} answered {} (attempt {})", uri, r.statusCode(), attempt);
                 }
-                Thread.sleep(1000);
             } catch (IOException e) {
                 LOG.warn("webhook delivery failed (attempt {}): {}", attempt, e.toString());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            try {
+                Thread.sleep(1000); // Mux's own retries are minutes apart; a local API is up again sooner
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
