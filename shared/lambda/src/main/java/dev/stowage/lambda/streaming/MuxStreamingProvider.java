@@ -11,6 +11,7 @@ import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
+import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -40,6 +41,8 @@ public class MuxStreamingProvider implements StreamingProvider {
     private static final Argument<Map<String, Object>> OBJECT = Argument.mapOf(String.class, Object.class);
     /** The pause before the one retry: this, plus up to as much again at random. */
     private static final long RETRY_PAUSE_MILLIS = 150;
+    /** What a Mux id looks like; anything else never becomes a path segment. */
+    private static final String ID = "[A-Za-z0-9_-]{1,128}";
 
     private final MuxSettings settings;
     private final MuxCredentials credentials;
@@ -79,8 +82,8 @@ public class MuxStreamingProvider implements StreamingProvider {
         Map<String, Object> data = data(call("POST", "video/v1/uploads", write(body), false));
         String id = text(data, "id");
         String url = text(data, "url");
-        if (id == null || url == null) {
-            throw new Failure(Failure.Kind.UNAVAILABLE, "Mux answered a create without id or url", null);
+        if (id == null || !id.matches(ID) || url == null || !url.startsWith("http")) {
+            throw new Failure(Failure.Kind.UNAVAILABLE, "Mux answered a create without a usable id or url", null);
         }
         return new DirectUpload(id, url);
     }
@@ -168,7 +171,7 @@ public class MuxStreamingProvider implements StreamingProvider {
                 throw new Refused("Mux answered " + status + " to " + method + " " + path);
             } catch (IOException e) {
                 // A create is retried only when it cannot have reached Mux: a second one would leave an orphan.
-                if (last || !(idempotent || e instanceof ConnectException)) {
+                if (last || !(idempotent || e instanceof ConnectException || e instanceof HttpConnectTimeoutException)) {
                     throw new Failure(Failure.Kind.UNAVAILABLE, "Mux unreachable: " + e, e);
                 }
                 pause();
@@ -214,7 +217,7 @@ public class MuxStreamingProvider implements StreamingProvider {
 
     /** Upload ids are Mux's own, but a path segment is never trusted to be one. */
     private static String segment(String id) {
-        if (!id.matches("[A-Za-z0-9_-]{1,128}")) {
+        if (!id.matches(ID)) {
             throw new IllegalArgumentException("not a Mux id: " + id);
         }
         return id;
