@@ -10,6 +10,9 @@ import dev.stowage.domain.asset.Asset;
 import dev.stowage.domain.port.Assets;
 import dev.stowage.domain.port.StreamingProvider;
 import dev.stowage.domain.streaming.ExpireProviderUploads;
+import dev.stowage.lambda.streaming.MuxCredentials;
+import dev.stowage.lambda.streaming.MuxSettings;
+import dev.stowage.lambda.streaming.MuxStreamingProvider;
 import dev.stowage.localstack.mux.MuxEmulator;
 import dev.stowage.testkit.ApiGatewayClient;
 import dev.stowage.testkit.Events;
@@ -359,6 +362,27 @@ class StreamingFunctionTest {
         var missing = cancel(alice, UUID.fromString(assetId));
         assertEquals(409, missing.status(), missing.body());
         assertEquals("missing_upload_id", missing.string("reason"));
+    }
+
+    @Test
+    void anUnreachableProviderIsUnavailableNotAnError() throws Exception {
+        int closedPort;
+        try (var socket = new java.net.ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        var settings = new MuxSettings("http://127.0.0.1:" + closedPort, "id", "secret", "whsec",
+                Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofMinutes(5), 4096);
+        var unreachable = new MuxStreamingProvider(settings, new MuxCredentials.FromConfiguration(settings),
+                bean(io.micronaut.json.JsonMapper.class), java.time.Clock.systemUTC());
+        var streaming = new dev.stowage.domain.profile.Streaming("mux",
+                dev.stowage.domain.profile.Streaming.PlaybackPolicy.PUBLIC, Optional.empty(), Duration.ofHours(1));
+
+        var create = org.junit.jupiter.api.Assertions.assertThrows(StreamingProvider.Failure.class,
+                () -> unreachable.createDirectUpload(UUID.randomUUID(), streaming));
+        assertEquals(StreamingProvider.Failure.Kind.UNAVAILABLE, create.kind());
+        var cancel = org.junit.jupiter.api.Assertions.assertThrows(StreamingProvider.Failure.class,
+                () -> unreachable.cancelUpload("abc"));
+        assertEquals(StreamingProvider.Failure.Kind.UNAVAILABLE, cancel.kind());
     }
 
     @Test
