@@ -389,6 +389,40 @@ answer=$(curl -s -X POST $API/v1/uploads -H "Authorization: Bearer $ALICE" -H 'C
   -w '\n%{http_code}')
 check "alice's own upload" 201
 
+echo "== streaming uploads: straight to Mux (the emulator)"
+answer=$(curl -s -X POST $API/v1/streaming/uploads -H "$AUTH" -H 'Content-Type: application/json' \
+  -d '{"profile":"stream","filename":"clip.mp4"}' -w '\n%{http_code}')
+check "create a streaming upload" 201
+[[ $body == '{"uploadUrl":"'*'","assetId":"'*'"}' ]] || fail "create answers more than {uploadUrl, assetId}: $body"
+ASSET=$(field assetId); URL=$(field uploadUrl)
+answer=$(curl -s -X PUT --data-binary @"$FILE" "$URL" -w '\n%{http_code}')
+check "PUT the video to the provider" 200
+deadline=$((SECONDS + POLL_SECONDS))
+while :; do
+  answer=$(curl -s $API/v1/assets/$ASSET -H "$AUTH" -w '\n%{http_code}')
+  check "GET the streaming asset" 200
+  [[ $(field state) == ready ]] && break
+  ((SECONDS < deadline)) || fail "streaming asset $ASSET is still $(field state) after ${POLL_SECONDS}s: $body"
+  sleep $POLL_INTERVAL
+done
+expect_field "the streaming asset" profile stream
+answer=$(curl -s -X DELETE $API/v1/streaming/uploads/$ASSET -H "$AUTH" -w '\n%{http_code}')
+check "cancel after the provider finished" 409
+expect_field "cancel after the provider finished" code not_cancellable
+expect_field "cancel after the provider finished" reason state
+expect_field "cancel after the provider finished" state ready
+answer=$(curl -s -X POST $API/v1/streaming/uploads -H "$AUTH" -H 'Content-Type: application/json' \
+  -d '{"profile":"stream","filename":"clip.mp4"}' -w '\n%{http_code}')
+check "create another" 201
+OTHER=$(field assetId)
+answer=$(curl -s -X DELETE $API/v1/streaming/uploads/$OTHER -H "$AUTH" -w '\n%{http_code}')
+check "cancel before the bytes" 204
+answer=$(curl -s -X DELETE $API/v1/streaming/uploads/$OTHER -H "$AUTH" -w '\n%{http_code}')
+check "cancel again" 204
+answer=$(curl -s -X POST $API/v1/streaming/webhooks/mux -H 'Content-Type: application/json' \
+  -H 'Mux-Signature: t=1,v1=00' -d '{"type":"video.asset.ready"}' -w '\n%{http_code}')
+check "an unsigned webhook" 401
+
 OPS=$($STOWAGE token --sub ops --scope stowage/operator --ttl 12h)
 body=$(python3 -c 'import base64, sys; p = sys.argv[1].split(".")[1]; print(base64.urlsafe_b64decode(p + "=" * (-len(p) % 4)).decode())' "$OPS")
 parse "$body"

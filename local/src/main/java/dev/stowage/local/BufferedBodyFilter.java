@@ -9,9 +9,10 @@ import io.micronaut.http.annotation.ServerFilter;
 
 /**
  * Netty streams a body no {@code @Body} parameter asks for, so routes whose body is optional (and
- * bound by hand, see {@link RawBody}) get it buffered here first, as API Gateway delivers it whole.
+ * bound by hand, see {@link RawBody}) get it buffered here first, as API Gateway delivers it whole; a
+ * webhook's signature is over these exact bytes.
  */
-@ServerFilter({"/v1/uploads/*/complete", "/v1/assets/*/variants/requeue"})
+@ServerFilter({"/v1/uploads/*/complete", "/v1/assets/*/variants/requeue", "/v1/streaming/webhooks/*"})
 public class BufferedBodyFilter {
 
     @RequestFilter

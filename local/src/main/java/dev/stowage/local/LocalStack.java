@@ -9,6 +9,8 @@ import dev.stowage.localstack.LocalPostgres;
 import dev.stowage.localstack.LocalS3Server;
 import dev.stowage.domain.StorageKeys;
 import dev.stowage.localstack.front.S3EventFront;
+import dev.stowage.localstack.mux.HttpWebhookSink;
+import dev.stowage.localstack.mux.MuxEmulator;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.json.JsonMapper;
 import io.micronaut.runtime.server.EmbeddedServer;
@@ -33,7 +35,8 @@ import org.slf4j.LoggerFactory;
  * Every function in one JVM behind one HTTP port, on a real PostgreSQL and a real S3-compatible server.
  * Presigned URLs point at an S3 front that turns each completed upload into the S3 event AWS would send;
  * a local queue delivers it, wrapped in an SQS event, to the same {@link UploadEventsHandler} the
- * {@code upload-events} Lambda runs, and redelivers what fails as SQS would.
+ * {@code upload-events} Lambda runs, and redelivers what fails as SQS would. A Mux emulator takes streaming
+ * uploads; the real Mux adapter is pointed at it, and it posts its signed webhooks to this API.
  */
 public final class LocalStack implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LocalStack.class);
@@ -58,6 +61,7 @@ public final class LocalStack implements AutoCloseable {
     private final LocalPostgres postgres;
     private final LocalS3Server s3;
     private final S3EventFront front;
+    private final MuxEmulator mux;
     private final LocalEventQueue events;
     private final LocalEventQueue variantWork;
     private final LocalEventQueue exportWork;
@@ -66,12 +70,13 @@ public final class LocalStack implements AutoCloseable {
     private final String devToken;
     private boolean closed;
 
-    private LocalStack(LocalPostgres postgres, LocalS3Server s3, S3EventFront front, LocalEventQueue events,
-                       LocalEventQueue variantWork, LocalEventQueue exportWork, ApplicationContext context,
-                       ScheduledExecutorService schedule, String devToken) {
+    private LocalStack(LocalPostgres postgres, LocalS3Server s3, S3EventFront front, MuxEmulator mux,
+                       LocalEventQueue events, LocalEventQueue variantWork, LocalEventQueue exportWork,
+                       ApplicationContext context, ScheduledExecutorService schedule, String devToken) {
         this.postgres = postgres;
         this.s3 = s3;
         this.front = front;
+        this.mux = mux;
         this.events = events;
         this.variantWork = variantWork;
         this.exportWork = exportWork;
@@ -132,13 +137,16 @@ public final class LocalStack implements AutoCloseable {
                 // A multipart completion's request does not carry the object's size; S3's event does.
                 .withSizeLookup(key -> Optional.ofNullable(store.get()).flatMap(s -> s.head(key))
                         .map(info -> OptionalLong.of(info.size())).orElse(OptionalLong.empty())));
+        // Mux's webhooks go to this API's webhook route once the API listens; until then the sink retries.
+        AtomicReference<URI> webhooks = new AtomicReference<>();
+        MuxEmulator mux = MuxEmulator.start(MuxEmulator.Options.of(0, new HttpWebhookSink(webhooks::get)));
         // A plain application context, not Micronaut.run: that registers a JVM shutdown hook of its own,
         // which deadlocks with the launcher's (each holds what the other waits for), so Ctrl-C hung.
         ApplicationContext context = ApplicationContext.builder()
                 .mainClass(StowageLocal.class)
                 .environments("local")
                 .banner(false)
-                .properties(properties(options, postgres, s3, front))
+                .properties(properties(options, postgres, s3, front, mux))
                 .singletons(new LocalWorkQueue(JsonMapper.createDefault(), variantWork, exportWork))
                 .start();
         try {
@@ -146,23 +154,25 @@ public final class LocalStack implements AutoCloseable {
             handler.set(new UploadEventsHandler(context));
             worker.set(new VariantWorkerHandler(context));
             exportWorker.set(new ExportWorkerHandler(context));
-            LocalStack stack = new LocalStack(postgres, s3, front, events, variantWork, exportWork, context,
+            LocalStack stack = new LocalStack(postgres, s3, front, mux, events, variantWork, exportWork, context,
                     schedulePurges(context, options), context.getRequiredProperty(DEV_TOKEN_PROPERTY, String.class));
             context.getBean(EmbeddedServer.class).start();
+            webhooks.set(stack.apiUrl().resolve("/v1/streaming/webhooks/mux"));
             context.getBean(Readiness.class).ready(stack.describe());
             return stack;
         } catch (RuntimeException e) {
             events.close();
             variantWork.close();
             exportWork.close();
-            try (postgres; s3; front) {
+            try (postgres; s3; front; mux) {
                 context.close();
             }
             throw e;
         }
     }
 
-    private static Map<String, Object> properties(Options o, LocalPostgres pg, LocalS3Server s3, S3EventFront front) {
+    private static Map<String, Object> properties(Options o, LocalPostgres pg, LocalS3Server s3, S3EventFront front,
+                                                  MuxEmulator mux) {
         Map<String, Object> p = new LinkedHashMap<>();
         p.put("micronaut.server.host", "127.0.0.1");
         p.put("micronaut.server.port", o.port() == 0 ? -1 : o.port());
@@ -189,6 +199,10 @@ public final class LocalStack implements AutoCloseable {
         p.put("stowage.exports.secret", exportSecret(o.jwtSecret()));
         // No CloudWatch here: the EMF lines (and the purger's report run that feeds them) would only be noise.
         p.put("stowage.metrics.emf", false);
+        p.put("stowage.streaming.mux.base-url", mux.endpoint().toString());
+        p.put("stowage.streaming.mux.token-id", mux.tokenId());
+        p.put("stowage.streaming.mux.token-secret", mux.tokenSecret());
+        p.put("stowage.streaming.mux.webhook-secret", mux.webhookSecret());
         p.put(DEV_TOKEN_PROPERTY, DevTokens.mint(o.jwtSecret(), DEV_SUBJECT, DEV_TOKEN_TTL));
         // The upload page at / and the Uppy bundle it uses; only the launcher serves pages.
         p.put("micronaut.router.static-resources.page.paths", "classpath:dev/stowage/local/page");
@@ -235,6 +249,7 @@ public final class LocalStack implements AutoCloseable {
         Map<String, String> d = new LinkedHashMap<>();
         d.put("database", postgres.jdbcUrl());
         d.put("s3", front.endpoint() + " (bucket " + s3.bucket() + ", upstream " + s3.endpoint() + ")");
+        d.put("mux", mux.endpoint() + " (Mux emulator: streaming uploads)");
         return d;
     }
 
@@ -249,7 +264,7 @@ public final class LocalStack implements AutoCloseable {
         events.close(); // before the context: nothing is delivered to a closing handler
         variantWork.close();
         exportWork.close();
-        try (postgres; s3; front) {
+        try (postgres; s3; front; mux) {
             context.close();
         }
     }

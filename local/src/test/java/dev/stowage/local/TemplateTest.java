@@ -101,7 +101,7 @@ class TemplateTest {
     @Test
     void apiFunctionsStopBeforeTheHttpApiGivesUp() {
         Map<String, Map<String, Object>> api = functions(TemplateTest::isApiFunction);
-        assertEquals(12, api.size(), "HttpApi-triggered functions: " + api.keySet());
+        assertEquals(13, api.size(), "HttpApi-triggered functions: " + api.keySet());
         api.forEach((name, properties) -> {
             int timeout = ((Number) effective(properties, "Timeout")).intValue();
             assertTrue(timeout < HTTP_API_INTEGRATION_LIMIT_SECONDS,
@@ -405,7 +405,7 @@ class TemplateTest {
     @Test
     void everyFunctionHasReservedConcurrencyJsonLogsAndActiveTracing() {
         Map<String, Map<String, Object>> all = functions(name -> true);
-        assertEquals(16, all.size(), "functions: " + all.keySet());
+        assertEquals(17, all.size(), "functions: " + all.keySet());
         all.forEach((name, properties) -> {
             assertNotNull(properties.get("ReservedConcurrentExecutions"), name + " has no reserved concurrency");
             Map<String, Object> logging = asMap(properties.get("LoggingConfig"));

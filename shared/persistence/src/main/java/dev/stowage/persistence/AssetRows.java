@@ -68,6 +68,7 @@ public interface AssetRows extends CrudRepository<AssetRow, UUID> {
             SELECT * FROM assets a
              WHERE state = 'staged' AND updated_at < now() - make_interval(secs => :idleSeconds)
                AND NOT EXISTS (SELECT 1 FROM upload_sessions s WHERE s.asset_id = a.id)
+               AND ingest = 'storage'
              ORDER BY updated_at LIMIT :limit""", nativeQuery = true)
     List<AssetRow> findOrphanStaged(double idleSeconds, int limit);
 

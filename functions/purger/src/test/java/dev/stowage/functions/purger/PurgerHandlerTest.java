@@ -134,7 +134,8 @@ class PurgerHandlerTest {
                 orphanGrace, context.getBean(PurgeDetachedAssets.class),
                 context.getBean(dev.stowage.domain.variant.RequeueStarvedVariants.class),
                 context.getBean(dev.stowage.domain.stagedfile.PurgeStagedFiles.class),
-                context.getBean(dev.stowage.domain.export.PurgeExpiredExports.class));
+                context.getBean(dev.stowage.domain.export.PurgeExpiredExports.class),
+                context.getBean(dev.stowage.domain.streaming.ExpireProviderUploads.class));
     }
 
     @Test

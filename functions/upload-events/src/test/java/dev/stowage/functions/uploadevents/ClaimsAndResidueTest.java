@@ -314,7 +314,8 @@ class ClaimsAndResidueTest {
                 context.getBean(dev.stowage.domain.attachment.PurgeDetachedAssets.class),
                 context.getBean(dev.stowage.domain.variant.RequeueStarvedVariants.class),
                 context.getBean(dev.stowage.domain.stagedfile.PurgeStagedFiles.class),
-                context.getBean(dev.stowage.domain.export.PurgeExpiredExports.class));
+                context.getBean(dev.stowage.domain.export.PurgeExpiredExports.class),
+                context.getBean(dev.stowage.domain.streaming.ExpireProviderUploads.class));
 
         var report = purger.run(false);
 

@@ -8,7 +8,7 @@ public enum AssetState implements MachineState<AssetState> {
     STAGED, VALIDATING, ANALYZING, PROMOTING, AVAILABLE, PROCESSING, READY, DEGRADED, QUARANTINED, DELETED;
 
     public static final Transitions<AssetState> TRANSITIONS = Transitions.of(AssetState.class)
-            .allow(STAGED, VALIDATING)
+            .allow(STAGED, VALIDATING, READY) // READY: streaming assets only (V10), when the provider's is
             .allow(VALIDATING, ANALYZING)
             .allow(ANALYZING, PROMOTING, QUARANTINED)
             .allow(PROMOTING, AVAILABLE)

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -18,7 +19,15 @@ public record Profile(
         Delivery delivery,
         StalePolicy stalePolicy,
         Duration sessionTtl,
-        Duration signTtl) {
+        Duration signTtl,
+        Optional<Streaming> streaming) {
+
+    /** A profile whose uploads go to the bucket only. */
+    public Profile(String name, Set<String> allowedContentTypes, long maxBytes, List<VariantSpec> variants,
+                   Delivery delivery, StalePolicy stalePolicy, Duration sessionTtl, Duration signTtl) {
+        this(name, allowedContentTypes, maxBytes, variants, delivery, stalePolicy, sessionTtl, signTtl,
+                Optional.empty());
+    }
 
     public Profile {
         Objects.requireNonNull(name, "name");
@@ -28,6 +37,7 @@ public record Profile(
         Objects.requireNonNull(stalePolicy, "stalePolicy");
         Objects.requireNonNull(sessionTtl, "sessionTtl");
         Objects.requireNonNull(signTtl, "signTtl");
+        Objects.requireNonNull(streaming, "streaming");
     }
 
     /** Whether a content type (without parameters) is allowed; {@code video/*} style entries match a family. */

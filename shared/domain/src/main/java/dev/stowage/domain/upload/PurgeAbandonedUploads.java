@@ -6,6 +6,7 @@ import dev.stowage.domain.attachment.PurgeDetachedAssets;
 import dev.stowage.domain.variant.RequeueStarvedVariants;
 import dev.stowage.domain.asset.PromoteAsset;
 import dev.stowage.domain.export.PurgeExpiredExports;
+import dev.stowage.domain.streaming.ExpireProviderUploads;
 import dev.stowage.domain.port.Assets;
 import dev.stowage.domain.port.MultipartStore.PendingUpload;
 import dev.stowage.domain.port.MultipartStore;
@@ -46,7 +47,8 @@ public final class PurgeAbandonedUploads {
                          int residueSessions, int multipartAborted, int objectsDeleted, int assetsDeleted,
                          int orphanMultipartAborted, int orphanStagedAssetsDeleted, int detachedAssetsPurged,
                          int variantsRequeued, int stagedFilesExpired, int stagedFileObjectsDeleted,
-                         int exportsFailed, int exportsDeleted, int exportsRequeued) {}
+                         int exportsFailed, int exportsDeleted, int exportsRequeued, int providerUploadsExpired,
+                         int providerCancelsSent, int providerCancelsFailed) {}
 
     private final UploadSessions sessions;
     private final Assets assets;
@@ -63,6 +65,7 @@ public final class PurgeAbandonedUploads {
     private final RequeueStarvedVariants starved;
     private final PurgeStagedFiles stagedFiles;
     private final PurgeExpiredExports exports;
+    private final ExpireProviderUploads providerUploads;
 
     /**
      * @param orphanGrace how old an unknown multipart upload must be before it is aborted: a session
@@ -73,7 +76,8 @@ public final class PurgeAbandonedUploads {
                                  PromoteAsset promote, Duration lease, UploadResidue residue,
                                  MultipartStore multipart, Clock clock, int batchSize, Duration orphanGrace,
                                  PurgeDetachedAssets detached, RequeueStarvedVariants starved,
-                                 PurgeStagedFiles stagedFiles, PurgeExpiredExports exports) {
+                                 PurgeStagedFiles stagedFiles, PurgeExpiredExports exports,
+                                 ExpireProviderUploads providerUploads) {
         this.sessions = sessions;
         this.assets = assets;
         this.store = store;
@@ -89,6 +93,7 @@ public final class PurgeAbandonedUploads {
         this.starved = starved;
         this.stagedFiles = stagedFiles;
         this.exports = exports;
+        this.providerUploads = providerUploads;
     }
 
     public Report run(boolean dryRun) {
@@ -119,11 +124,13 @@ public final class PurgeAbandonedUploads {
         int requeued = dryRun ? 0 : starved.run();
         PurgeStagedFiles.Report staged = dryRun ? new PurgeStagedFiles.Report(0, 0, 0) : stagedFiles.run();
         PurgeExpiredExports.Report exported = dryRun ? new PurgeExpiredExports.Report(0, 0, 0) : exports.execute();
+        ExpireProviderUploads.Report streaming = providerUploads.run(dryRun);
         return new Report(dryRun, resumed, expiredOrVerified[1], expiredOrVerified[0], residueSessions,
                 cleaned.multipartAborted(), cleaned.objectsDeleted(), cleaned.assetsDeleted(), orphans, orphanAssets,
                 detachedPurged, requeued, staged.entriesExpired(),
                 staged.objectsDeleted() + staged.orphanObjectsDeleted(), exported.abandonedFailed(),
-                exported.expiredDeleted(), exported.requeued());
+                exported.expiredDeleted(), exported.requeued(), streaming.expired(), streaming.providerCancelled(),
+                streaming.providerCancelFailed());
     }
 
     /** Finishes the lanes whose holder died; a lane that fails again is left for the next run. */

@@ -4,6 +4,12 @@ import dev.stowage.domain.profile.ContentTypes;
 import dev.stowage.domain.profile.Delivery;
 import dev.stowage.domain.profile.Profile;
 import dev.stowage.domain.profile.StalePolicy;
+import dev.stowage.domain.profile.Streaming;
+import io.micronaut.core.convert.ConversionService;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Optional;
+import java.util.Set;
 import dev.stowage.domain.profile.VariantSpec;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,6 +25,10 @@ public final class ProfileParser {
 
     /** S3 refuses a presigned URL that lives longer. */
     private static final java.time.Duration S3_PRESIGN_LIMIT = java.time.Duration.ofDays(7);
+
+    /** Streaming providers with an adapter. */
+    static final Set<String> SUPPORTED_PROVIDERS = Set.of("mux");
+    private static final ConversionService DURATIONS = ConversionService.SHARED;
 
     private ProfileParser() {}
 
@@ -51,7 +61,42 @@ public final class ProfileParser {
             throw Invalid.setting(at + ".sign-ttl", "must be positive and at most 7 days (S3's presign limit)");
         }
         return new Profile(s.name(), java.util.Set.copyOf(s.allowedContentTypes()), s.maxBytes(), variants,
-                new Delivery(mode, s.deliveryTtl()), stale, s.sessionTtl(), s.signTtl());
+                new Delivery(mode, s.deliveryTtl()), stale, s.sessionTtl(), s.signTtl(),
+                s.streaming() == null || s.streaming().isEmpty() ? Optional.empty()
+                        : Optional.of(streaming(at + ".streaming", s.streaming())));
+    }
+
+    /** Keys as written in YAML or as environment variables bind them: {@code playback-policy}, {@code playbackpolicy}. */
+    static Streaming streaming(String at, Map<String, String> settings) {
+        Map<String, String> byKey = new HashMap<>();
+        settings.forEach((k, v) -> byKey.put(k.toLowerCase(Locale.ROOT).replace("-", "").replace("_", ""), v));
+        Set<String> known = Set.of("provider", "playbackpolicy", "corsorigin", "timeout");
+        for (String key : byKey.keySet()) {
+            if (!known.contains(key)) {
+                throw Invalid.setting(at, "unknown setting '" + key + "' (provider, playback-policy, cors-origin, timeout)");
+            }
+        }
+        String provider = byKey.getOrDefault("provider", "");
+        if (!SUPPORTED_PROVIDERS.contains(provider)) {
+            throw Invalid.setting(at + ".provider", "must be one of " + SUPPORTED_PROVIDERS + ", was '" + provider + "'");
+        }
+        Streaming.PlaybackPolicy policy = enumValue(Streaming.PlaybackPolicy.class,
+                byKey.getOrDefault("playbackpolicy", "public"), at + ".playback-policy");
+        Optional<String> origin = Optional.ofNullable(byKey.get("corsorigin")).map(String::trim).filter(o -> !o.isEmpty());
+        if (origin.isPresent() && !origin.get().equals("*") && !origin.get().matches("https?://[^\\s/]+")) {
+            throw Invalid.setting(at + ".cors-origin", "must be '*' or an origin such as https://app.example.com, was '"
+                    + origin.get() + "'");
+        }
+        Duration timeout;
+        try {
+            timeout = DURATIONS.convert(byKey.getOrDefault("timeout", "1h"), Duration.class).orElseThrow();
+        } catch (RuntimeException e) {
+            throw Invalid.setting(at + ".timeout", "is not a duration such as 1h: '" + byKey.get("timeout") + "'");
+        }
+        if (timeout.compareTo(Streaming.MIN_TIMEOUT) < 0 || timeout.compareTo(Streaming.MAX_TIMEOUT) > 0) {
+            throw Invalid.setting(at + ".timeout", "must be 1m..7d (the provider's limits), was " + timeout);
+        }
+        return new Streaming(provider, policy, origin, timeout);
     }
 
     static VariantSpec variant(String setting, String name, String spec) {

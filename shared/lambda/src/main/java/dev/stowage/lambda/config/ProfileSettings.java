@@ -11,7 +11,8 @@ import java.util.Map;
 
 /**
  * One profile as configured under {@code stowage.profiles.<name>}. Variants are written compactly,
- * {@code thumb: "200x200 cover jpeg q80"}, and parsed (with the setting named in any error) at start-up.
+ * {@code thumb: "200x200 cover jpeg q80"}, and parsed (as is {@code streaming}, when the profile's uploads
+ * may go to a streaming provider instead of the bucket) (with the setting named in any error) at start-up.
  */
 @EachProperty("stowage.profiles")
 public record ProfileSettings(
@@ -23,4 +24,6 @@ public record ProfileSettings(
         @Bindable(defaultValue = "15m") Duration deliveryTtl,
         @Bindable(defaultValue = "serve_original") String stalePolicy,
         @Bindable(defaultValue = "24h") Duration sessionTtl,
-        @Bindable(defaultValue = "15m") Duration signTtl) {}
+        @Bindable(defaultValue = "15m") Duration signTtl,
+        // streaming: {provider: mux, playback-policy: public|signed, cors-origin: URL, timeout: 1h}
+        @Nullable Map<String, String> streaming) {}

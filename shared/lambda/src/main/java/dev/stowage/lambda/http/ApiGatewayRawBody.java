@@ -22,6 +22,19 @@ public class ApiGatewayRawBody implements RawBody {
         return ApiGatewayEvents.of(request).map(ApiGatewayRawBody::bodyOf).orElseGet(() -> fallback.of(request));
     }
 
+    @Override
+    public byte[] bytesOf(HttpRequest<?> request) {
+        return ApiGatewayEvents.of(request).map(ApiGatewayRawBody::bytesOf).orElseGet(() -> fallback.bytesOf(request));
+    }
+
+    private static byte[] bytesOf(APIGatewayV2HTTPEvent event) {
+        if (event.getBody() == null) {
+            return new byte[0];
+        }
+        return event.getIsBase64Encoded() ? Base64.getDecoder().decode(event.getBody())
+                : event.getBody().getBytes(StandardCharsets.UTF_8);
+    }
+
     private static String bodyOf(APIGatewayV2HTTPEvent event) {
         if (event.getBody() == null) {
             return "";

@@ -26,7 +26,9 @@ public final class Problems {
             case NOT_FOUND -> HttpStatus.NOT_FOUND;
             case CONFLICT -> HttpStatus.CONFLICT;
             case METHOD_NOT_ALLOWED -> HttpStatus.METHOD_NOT_ALLOWED;
+            case RATE_LIMITED -> HttpStatus.TOO_MANY_REQUESTS;
             case UNAVAILABLE -> HttpStatus.SERVICE_UNAVAILABLE;
+            case UPSTREAM -> HttpStatus.BAD_GATEWAY;
             case INTERNAL -> HttpStatus.INTERNAL_SERVER_ERROR;
         };
     }

@@ -16,10 +16,21 @@ public interface RawBody {
 
     String of(HttpRequest<?> request);
 
+    /** The exact bytes, for a signature over them (a webhook's). */
+    default byte[] bytesOf(HttpRequest<?> request) {
+        return of(request).getBytes(StandardCharsets.UTF_8);
+    }
+
     /** On an HTTP server: the bytes a filter buffered, else whatever the framework holds. */
     @Singleton
     @Secondary
     class FromServer implements RawBody {
+        @Override
+        public byte[] bytesOf(HttpRequest<?> request) {
+            return request.getAttribute(ATTRIBUTE, byte[].class)
+                    .orElseGet(() -> RawBody.super.bytesOf(request));
+        }
+
         @Override
         public String of(HttpRequest<?> request) {
             return request.getAttribute(ATTRIBUTE, byte[].class)

@@ -143,10 +143,11 @@ public class LifecycleFactory {
                                                 MultipartStore multipart, Clock clock, PurgeSettings settings,
                                                 LifecycleSettings lifecycle, PurgeDetachedAssets detached,
                                                 RequeueStarvedVariants starved, PurgeStagedFiles stagedFiles,
-                                                dev.stowage.domain.export.PurgeExpiredExports exports) {
+                                                dev.stowage.domain.export.PurgeExpiredExports exports,
+                                                dev.stowage.domain.streaming.ExpireProviderUploads streaming) {
         return new PurgeAbandonedUploads(sessions, assets, store, verify, promote, lifecycle.lease(), residue,
                 multipart, clock, settings.batchSize(), settings.orphanGrace(), detached, starved, stagedFiles,
-                exports);
+                exports, streaming);
     }
 
     @Singleton

@@ -62,7 +62,7 @@ class ProfileParserTest {
 
         ProfileSettings bound() {
             return new ProfileSettings("image", types, maxBytes, variants, delivery, deliveryTtl, stalePolicy,
-                    sessionTtl, signTtl);
+                    sessionTtl, signTtl, null);
         }
     }
 
@@ -175,5 +175,29 @@ class ProfileParserTest {
     void aProfileAllowingNoContentTypeNamesTheSetting() {
         refused(Settings.valid().types(List.of()), AT + "allowed-content-types");
         refused(Settings.valid().types(null), AT + "allowed-content-types");
+    }
+
+    @Test
+    void aStreamingProfileNamesItsProviderPolicyOriginAndTimeout() {
+        var streaming = ProfileParser.streaming("stowage.profiles.stream.streaming", Map.of("provider", "mux",
+                "playback-policy", "signed", "cors-origin", "https://app.example.com", "timeout", "2h"));
+
+        assertEquals(new dev.stowage.domain.profile.Streaming("mux",
+                dev.stowage.domain.profile.Streaming.PlaybackPolicy.SIGNED,
+                java.util.Optional.of("https://app.example.com"), Duration.ofHours(2)), streaming);
+    }
+
+    @Test
+    void aStreamingProfileWithAnUnknownProviderOrAnOutOfRangeTimeoutStopsStartUp() {
+        String at = "stowage.profiles.stream.streaming";
+        var unknown = assertThrows(IllegalArgumentException.class,
+                () -> ProfileParser.streaming(at, Map.of("provider", "vimeo")));
+        assertTrue(unknown.getMessage().contains(at + ".provider"), unknown.getMessage());
+        var tooLong = assertThrows(IllegalArgumentException.class,
+                () -> ProfileParser.streaming(at, Map.of("provider", "mux", "timeout", "30d")));
+        assertTrue(tooLong.getMessage().contains(at + ".timeout"), tooLong.getMessage());
+        var origin = assertThrows(IllegalArgumentException.class,
+                () -> ProfileParser.streaming(at, Map.of("provider", "mux", "cors-origin", "app.example.com/x")));
+        assertTrue(origin.getMessage().contains(at + ".cors-origin"), origin.getMessage());
     }
 }

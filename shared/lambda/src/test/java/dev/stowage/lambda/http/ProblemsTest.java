@@ -30,7 +30,9 @@ class ProblemsTest {
             Map.entry(ErrorCode.Kind.NOT_FOUND, HttpStatus.NOT_FOUND),
             Map.entry(ErrorCode.Kind.CONFLICT, HttpStatus.CONFLICT),
             Map.entry(ErrorCode.Kind.METHOD_NOT_ALLOWED, HttpStatus.METHOD_NOT_ALLOWED),
+            Map.entry(ErrorCode.Kind.RATE_LIMITED, HttpStatus.TOO_MANY_REQUESTS),
             Map.entry(ErrorCode.Kind.UNAVAILABLE, HttpStatus.SERVICE_UNAVAILABLE),
+            Map.entry(ErrorCode.Kind.UPSTREAM, HttpStatus.BAD_GATEWAY),
             Map.entry(ErrorCode.Kind.INTERNAL, HttpStatus.INTERNAL_SERVER_ERROR)));
     static final String SECRET = "jdbc:postgresql://db.internal:5432/stowage password=hunter2";
 

@@ -1,0 +1,62 @@
+package dev.stowage.domain.port;
+
+import dev.stowage.domain.Result;
+import dev.stowage.domain.profile.Streaming;
+import dev.stowage.domain.streaming.ProviderEvent;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * A streaming provider that takes a browser's bytes directly (Mux): direct uploads and their webhooks.
+ * Its credentials and handles stay behind this port; callers see upload URLs and ids only.
+ */
+public interface StreamingProvider {
+
+    /** Its name in routes, profiles and rows: {@code mux}. */
+    String name();
+
+    /** Whether credentials are configured; without them every call would be refused. */
+    boolean configured();
+
+    /**
+     * A one-time upload URL for one file. {@code passthrough} (the asset id) is echoed in the provider's
+     * events. Throws {@link Failure} when the provider refuses or cannot be reached.
+     */
+    DirectUpload createDirectUpload(UUID passthrough, Streaming settings);
+
+    /** The provider's view of an upload; throws {@link Failure}. */
+    UploadStatus upload(String uploadId);
+
+    /** Cancels an upload still waiting for its bytes; one the provider already ended is not an error. */
+    CancelOutcome cancelUpload(String uploadId);
+
+    /**
+     * Checks a webhook's signature over its exact bytes, then decodes it: {@code unauthenticated} for a
+     * missing, forged or stale signature, {@code too_large} or {@code malformed_request} for a body it
+     * cannot read.
+     */
+    Result<ProviderEvent> readWebhook(Optional<String> signature, byte[] body);
+
+    record DirectUpload(String uploadId, String uploadUrl) {}
+
+    /** {@code status} in the provider's words (Mux: waiting, asset_created, errored, cancelled, timed_out). */
+    record UploadStatus(String uploadId, String status, Optional<String> providerAssetId) {}
+
+    enum CancelOutcome { CANCELLED, ALREADY_ENDED }
+
+    /** The provider refused (quota) or could not be reached after the adapter's retry. */
+    final class Failure extends RuntimeException {
+        public enum Kind { QUOTA_EXCEEDED, UNAVAILABLE }
+
+        private final Kind kind;
+
+        public Failure(Kind kind, String message, Throwable cause) {
+            super(message, cause);
+            this.kind = kind;
+        }
+
+        public Kind kind() {
+            return kind;
+        }
+    }
+}

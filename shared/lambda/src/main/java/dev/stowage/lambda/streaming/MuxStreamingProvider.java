@@ -1,0 +1,225 @@
+package dev.stowage.lambda.streaming;
+
+import dev.stowage.domain.ErrorCode;
+import dev.stowage.domain.Result;
+import dev.stowage.domain.port.StreamingProvider;
+import dev.stowage.domain.profile.Streaming;
+import dev.stowage.domain.streaming.ProviderEvent;
+import io.micronaut.core.type.Argument;
+import io.micronaut.json.JsonMapper;
+import jakarta.inject.Singleton;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@link StreamingProvider} over Mux's Video API with the JDK HTTP client: {@code POST /video/v1/uploads},
+ * {@code GET /video/v1/uploads/{id}}, {@code PUT /video/v1/uploads/{id}/cancel}, basic auth with the access
+ * token. A 5xx or a connection failure is retried once after a jittered pause (a create only when the
+ * request cannot have arrived, so a retry never leaves a second upload behind); Mux's 429 is the quota.
+ * Locally the base URL names the Mux emulator: there is no other code path.
+ */
+@Singleton
+public class MuxStreamingProvider implements StreamingProvider {
+    private static final Logger LOG = LoggerFactory.getLogger(MuxStreamingProvider.class);
+    private static final Argument<Map<String, Object>> OBJECT = Argument.mapOf(String.class, Object.class);
+    /** The pause before the one retry: this, plus up to as much again at random. */
+    private static final long RETRY_PAUSE_MILLIS = 150;
+    /** What a Mux id looks like; anything else never becomes a path segment. */
+    private static final String ID = "[A-Za-z0-9_-]{1,128}";
+
+    private final MuxSettings settings;
+    private final MuxCredentials credentials;
+    private final JsonMapper json;
+    private final Clock clock;
+    private final HttpClient http;
+    private final URI base;
+
+    public MuxStreamingProvider(MuxSettings settings, MuxCredentials credentials, JsonMapper json, Clock clock) {
+        this.settings = settings;
+        this.credentials = credentials;
+        this.json = json;
+        this.clock = clock;
+        this.http = HttpClient.newBuilder().connectTimeout(settings.connectTimeout()).build();
+        this.base = URI.create(settings.baseUrl().endsWith("/") ? settings.baseUrl() : settings.baseUrl() + "/");
+    }
+
+    @Override
+    public String name() {
+        return "mux";
+    }
+
+    @Override
+    public boolean configured() {
+        return credentials.token().isPresent();
+    }
+
+    @Override
+    public DirectUpload createDirectUpload(UUID passthrough, Streaming streaming) {
+        Map<String, Object> assetSettings = new LinkedHashMap<>();
+        assetSettings.put("playback_policy", List.of(streaming.playbackPolicy().name().toLowerCase(Locale.ROOT)));
+        assetSettings.put("passthrough", passthrough.toString());
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("new_asset_settings", assetSettings);
+        body.put("cors_origin", streaming.corsOrigin().orElse("*"));
+        body.put("timeout", streaming.timeout().toSeconds());
+        Map<String, Object> data = data(call("POST", "video/v1/uploads", write(body), false));
+        String id = text(data, "id");
+        String url = text(data, "url");
+        if (id == null || !id.matches(ID) || url == null || !url.startsWith("http")) {
+            throw new Failure(Failure.Kind.UNAVAILABLE, "Mux answered a create without a usable id or url", null);
+        }
+        return new DirectUpload(id, url);
+    }
+
+    @Override
+    public UploadStatus upload(String uploadId) {
+        Map<String, Object> data = data(call("GET", "video/v1/uploads/" + segment(uploadId), null, true));
+        return new UploadStatus(uploadId, String.valueOf(data.get("status")), Optional.ofNullable(text(data, "asset_id")));
+    }
+
+    @Override
+    public CancelOutcome cancelUpload(String uploadId) {
+        try {
+            call("PUT", "video/v1/uploads/" + segment(uploadId) + "/cancel", new byte[0], true);
+            return CancelOutcome.CANCELLED;
+        } catch (Refused r) {
+            // Mux refuses to cancel an upload that already has an asset, errored or was cancelled: it is over.
+            return CancelOutcome.ALREADY_ENDED;
+        }
+    }
+
+    @Override
+    public Result<ProviderEvent> readWebhook(Optional<String> signature, byte[] body) {
+        if (body.length > settings.webhookMaxBytes()) {
+            return Result.err(ErrorCode.TOO_LARGE, "a webhook body is at most " + settings.webhookMaxBytes() + " bytes");
+        }
+        Optional<String> secret = credentials.webhookSecret();
+        if (secret.isEmpty()) {
+            LOG.warn("Mux webhook refused: stowage.streaming.mux.webhook-secret is not configured");
+            return Result.err(ErrorCode.UNAUTHENTICATED, "webhook signature not accepted");
+        }
+        MuxSignature.Verdict verdict = MuxSignature.verify(signature, body, secret.get().getBytes(StandardCharsets.UTF_8),
+                clock.instant(), settings.webhookTolerance());
+        if (verdict != MuxSignature.Verdict.VALID) {
+            LOG.info("Mux webhook refused: signature {}", verdict.name().toLowerCase(Locale.ROOT));
+            return Result.err(ErrorCode.UNAUTHENTICATED, "webhook signature not accepted");
+        }
+        try {
+            return MuxEvents.decode(json.readValue(body, OBJECT));
+        } catch (IOException | RuntimeException e) {
+            return Result.err(ErrorCode.MALFORMED_REQUEST, "the webhook body is not a Mux event");
+        }
+    }
+
+    /** A 4xx other than 429: Mux understood and said no. */
+    private static final class Refused extends RuntimeException {
+        Refused(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    private byte[] call(String method, String path, byte[] body, boolean idempotent) {
+        MuxCredentials.Token token = credentials.token()
+                .orElseThrow(() -> new Failure(Failure.Kind.UNAVAILABLE, "no Mux access token configured", null));
+        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path))
+                .timeout(settings.requestTimeout())
+                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
+                        (token.id() + ":" + token.secret()).getBytes(StandardCharsets.UTF_8)))
+                .header("Accept", "application/json")
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofByteArray(body));
+        if (body != null) {
+            request.header("Content-Type", "application/json");
+        }
+        for (int attempt = 1; ; attempt++) {
+            boolean last = attempt == 2;
+            try {
+                HttpResponse<byte[]> response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+                int status = response.statusCode();
+                if (status / 100 == 2) {
+                    return response.body();
+                }
+                if (status == 429) {
+                    throw new Failure(Failure.Kind.QUOTA_EXCEEDED, "Mux answered 429 to " + method + " " + path, null);
+                }
+                if (status >= 500 && !last) {
+                    pause();
+                    continue;
+                }
+                if (status >= 500 || status == 401 || status == 403) {
+                    LOG.warn("Mux answered {} to {} {}", status, method, path);
+                    throw new Failure(Failure.Kind.UNAVAILABLE, "Mux answered " + status + " to " + method + " " + path,
+                            null);
+                }
+                throw new Refused("Mux answered " + status + " to " + method + " " + path);
+            } catch (IOException e) {
+                // A create is retried only when it cannot have reached Mux: a second one would leave an orphan.
+                if (last || !(idempotent || e instanceof ConnectException || e instanceof HttpConnectTimeoutException)) {
+                    throw new Failure(Failure.Kind.UNAVAILABLE, "Mux unreachable: " + e, e);
+                }
+                pause();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new Failure(Failure.Kind.UNAVAILABLE, "interrupted calling Mux", e);
+            }
+        }
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(RETRY_PAUSE_MILLIS + ThreadLocalRandom.current().nextLong(RETRY_PAUSE_MILLIS + 1));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private byte[] write(Object body) {
+        try {
+            return json.writeValueAsBytes(body);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> data(byte[] answer) {
+        try {
+            Object data = json.readValue(answer, OBJECT).get("data");
+            if (data instanceof Map<?, ?> map) {
+                return (Map<String, Object>) map;
+            }
+        } catch (IOException | RuntimeException e) {
+            // below
+        }
+        throw new Failure(Failure.Kind.UNAVAILABLE, "Mux answered something that is not {\"data\": {...}}", null);
+    }
+
+    private static String text(Map<String, Object> map, String key) {
+        return map.get(key) instanceof String s && !s.isBlank() ? s : null;
+    }
+
+    /** Upload ids are Mux's own, but a path segment is never trusted to be one. */
+    private static String segment(String id) {
+        if (!id.matches(ID)) {
+            throw new IllegalArgumentException("not a Mux id: " + id);
+        }
+        return id;
+    }
+}
