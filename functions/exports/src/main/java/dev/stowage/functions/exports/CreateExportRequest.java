@@ -1,5 +1,7 @@
 package dev.stowage.functions.exports;
 
+import dev.stowage.domain.ErrorCode;
+import dev.stowage.domain.Result;
 import dev.stowage.domain.export.CreateExport;
 import dev.stowage.domain.port.AssetInventory;
 import io.micronaut.core.annotation.Nullable;
@@ -33,9 +35,9 @@ public record CreateExportRequest(@Nullable String filename, @Nullable String fo
     }
 
     /** The command, or why the body names no source, two, or one that cannot be read. */
-    public Decoded decode() {
+    public Result<CreateExport.Command> decode() {
         if (content != null && (generator != null || filters != null)) {
-            return new Decoded(null, "give either content or generator, not both");
+            return Result.err(ErrorCode.INVALID_FIELD, "give either content or generator, not both");
         }
         CreateExport.Source source = null;
         if (content != null) {
@@ -44,7 +46,7 @@ public record CreateExportRequest(@Nullable String filename, @Nullable String fo
                 try {
                     bytes = java.util.Base64.getDecoder().decode(content);
                 } catch (IllegalArgumentException e) {
-                    return new Decoded(null, "content is not base64");
+                    return Result.err(ErrorCode.INVALID_FIELD, "content is not base64");
                 }
             } else {
                 bytes = content.getBytes(java.nio.charset.StandardCharsets.UTF_8);
@@ -52,17 +54,14 @@ public record CreateExportRequest(@Nullable String filename, @Nullable String fo
             source = new CreateExport.Source.Inline(bytes);
         } else if (generator != null) {
             if (!ASSET_INVENTORY.equals(generator)) {
-                return new Decoded(null, "generator must be " + ASSET_INVENTORY);
+                return Result.err(ErrorCode.UNKNOWN_GENERATOR, "generator must be " + ASSET_INVENTORY);
             }
             source = new CreateExport.Source.Inventory(filters == null ? AssetInventory.Filter.none()
                     : filters.toFilter());
         } else if (filters != null) {
-            return new Decoded(null, "filters need a generator");
+            return Result.err(ErrorCode.INVALID_FIELD, "filters need a generator");
         }
-        return new Decoded(new CreateExport.Command(filename, format, contentType, ttlSeconds, workflowId, requestId,
-                labels, source, async), null);
+        return Result.ok(new CreateExport.Command(filename, format, contentType, ttlSeconds, workflowId, requestId,
+                labels, source, async));
     }
-
-    /** A command, or the problem with the request. */
-    public record Decoded(@Nullable CreateExport.Command command, @Nullable String problem) {}
 }

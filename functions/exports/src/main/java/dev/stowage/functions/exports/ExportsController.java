@@ -60,12 +60,10 @@ public class ExportsController {
             content = @Content(schema = @Schema(implementation = ExportView.class)))
     @Operation(operationId = "createExport")
     public HttpResponse<?> create(Principal caller, @Body CreateExportRequest request) {
-        var decoded = request.decode();
-        if (decoded.problem() != null) {
-            return Problems.problem(decoded.problem().startsWith("generator must")
-                    ? ErrorCode.UNKNOWN_GENERATOR : ErrorCode.INVALID_FIELD, decoded.problem());
-        }
-        Result<GetExport.Found> made = create.execute(caller, decoded.command())
+        // Links must be signable before anything is created: a 503 after the row exists would make the
+        // client's retry a second export.
+        Result<GetExport.Found> made = request.decode()
+                .flatMap(command -> get.signer().flatMap(signer -> create.execute(caller, command)))
                 .flatMap(e -> get.execute(caller, e.id()));
         if (made instanceof Result.Ok<GetExport.Found>(GetExport.Found found)
                 && found.export().state() == ExportState.PENDING) {

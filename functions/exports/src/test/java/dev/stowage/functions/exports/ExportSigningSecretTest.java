@@ -1,6 +1,7 @@
 package dev.stowage.functions.exports;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -64,6 +65,7 @@ class ExportSigningSecretTest {
     static APIGatewayV2HTTPEventFunction function;
     static ApiGatewayClient api;
     final String alice = "alice-" + UUID.randomUUID();
+    final String carol = "carol-" + UUID.randomUUID();
 
     @BeforeAll
     static void start() throws IOException {
@@ -178,8 +180,11 @@ class ExportSigningSecretTest {
                 Answer.value("{\"current\":\"" + NEW + "\",\"previous\":\"" + OLD + "\"}"))) {
             CLOCK.advance(Duration.ofHours(1));
             answer = broken;
+            // A create is refused before anything is written: a retry after the 503 must not make a second export.
+            var refusedCreate = api.call(carol, "POST", "/v1/exports", "{\"filename\":\"c.csv\",\"format\":\"csv\","
+                    + "\"contentType\":\"text/csv\",\"content\":\"id\\n1\\n\"}");
             for (var reply : List.of(download(link), api.call(alice, "GET", "/v1/exports/" + id, ""),
-                    api.call(alice, "GET", "/v1/exports", ""))) {
+                    api.call(alice, "GET", "/v1/exports", ""), refusedCreate)) {
                 assertEquals(503, reply.status(), broken + ": " + reply.body());
                 assertEquals("signing_unavailable", reply.string("code"), broken.toString());
                 assertEquals("5", header(reply, "Retry-After"), broken.toString());
@@ -192,6 +197,9 @@ class ExportSigningSecretTest {
         assertEquals(503, download(link).status(), "a failed read is kept for the Retry-After it announced");
         CLOCK.advance(Duration.ofSeconds(1));
         assertEquals(200, download(link).status(), "and then the secret is read again");
+        var carols = api.call(carol, "GET", "/v1/exports", "");
+        assertEquals(200, carols.status(), carols.body());
+        assertFalse(carols.body().contains("c.csv"), "a create answered 503 left an export: " + carols.body());
     }
 
     /** A clock the tests move. */

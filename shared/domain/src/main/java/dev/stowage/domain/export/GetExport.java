@@ -20,6 +20,11 @@ public final class GetExport {
         this.clock = clock;
     }
 
+    /** Whether links can be signed now (the keys are readable), checked before an export is created. */
+    public Result<ExportTokens.Signer> signer() {
+        return tokens.signer();
+    }
+
     /** The export and, when ready, the token its download link carries. */
     public record Found(Export export, Optional<String> token) {}
 
