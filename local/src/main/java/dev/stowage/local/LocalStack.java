@@ -111,8 +111,21 @@ public final class LocalStack implements AutoCloseable {
 
     public static LocalStack start(Options options) {
         LocalPostgres postgres = LocalPostgres.start(options.dataDir().map(d -> d.resolve("postgres")), 0);
-        LocalS3Server s3 = LocalS3Server.start(options.dataDir().map(d -> d.resolve("s3")), 0,
-                LocalS3Server.DEFAULT_BUCKET);
+        LocalS3Server s3;
+        try {
+            s3 = LocalS3Server.start(options.dataDir().map(d -> d.resolve("s3")), 0, LocalS3Server.DEFAULT_BUCKET);
+        } catch (RuntimeException e) {
+            postgres.close();
+            throw e;
+        }
+        return start(options, postgres, s3);
+    }
+
+    /**
+     * The stack over servers the caller chose (tests: a database and a bucket of their own on the test kit's
+     * servers); they are closed with the stack, which stops nothing for a server someone else runs.
+     */
+    public static LocalStack start(Options options, LocalPostgres postgres, LocalS3Server s3) {
         // The front must exist before the API (presigned URLs name it); the API must exist before events
         // can be delivered. Events that arrive in between wait in the queue for the handler.
         AtomicReference<UploadEventsHandler> handler = new AtomicReference<>();

@@ -1,5 +1,7 @@
 package dev.stowage.local;
 
+import dev.stowage.testkit.TestStack;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -39,7 +41,8 @@ class ApiDocsTest {
 
     @BeforeAll
     static void start() throws Exception {
-        stack = LocalStack.start(new LocalStack.Options(0, Optional.empty(), SECRET));
+        TestStack.Isolated servers = TestStack.get().isolated();
+        stack = LocalStack.start(new LocalStack.Options(0, Optional.empty(), SECRET), servers.postgres(), servers.s3());
         document = new Yaml().load(get("/openapi.yml").body());
     }
 

@@ -1,5 +1,7 @@
 package dev.stowage.local;
 
+import dev.stowage.testkit.TestStack;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -31,7 +33,8 @@ class LocalStackTest {
 
     @BeforeAll
     static void start() {
-        stack = LocalStack.start(new LocalStack.Options(0, Optional.empty(), SECRET));
+        TestStack.Isolated servers = TestStack.get().isolated();
+        stack = LocalStack.start(new LocalStack.Options(0, Optional.empty(), SECRET), servers.postgres(), servers.s3());
         json = stack.context().getBean(JsonMapper.class);
     }
 

@@ -216,15 +216,18 @@ class TemplateTest {
         assertEquals(Map.of("Ref", "ExportsSecretParameterName"), asMap(asMap(exports.get("Environment"))
                 .get("Variables")).get("STOWAGE_EXPORTS_SIGNING_PARAMETER"));
         assertFalse(TEXT.contains("NOT YET READ"), "template.yaml still says the parameter is not read");
-        // GetParameter on exactly that parameter, by the exports function and no other.
+        // GetParameter on exactly its own parameters, by the functions that read one and no other.
+        Map<String, List<String>> readers = Map.of(
+                "ExportsFunction", List.of("ExportsSecretParameterName"),
+                "StreamingFunction", List.of("MuxTokenParameterName", "MuxWebhookSigningParameterName"));
         functions(any -> true).forEach((name, properties) -> {
             List<Map<String, Object>> ssm = statements(name).stream()
                     .filter(st -> actions(st).stream().anyMatch(a -> a.startsWith("ssm:"))).toList();
-            if (name.equals("ExportsFunction")) {
+            if (readers.containsKey(name)) {
                 assertEquals(1, ssm.size(), ssm.toString());
                 assertEquals(List.of("ssm:GetParameter"), actions(ssm.getFirst()));
-                assertEquals(List.of("arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter"
-                        + "${ExportsSecretParameterName}"), resources(ssm.getFirst()));
+                assertEquals(readers.get(name).stream().map(parameter -> "arn:${AWS::Partition}:ssm:${AWS::Region}:"
+                        + "${AWS::AccountId}:parameter${" + parameter + "}").toList(), resources(ssm.getFirst()));
             } else {
                 assertEquals(List.of(), ssm, name + " may read SSM parameters");
             }

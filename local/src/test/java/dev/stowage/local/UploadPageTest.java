@@ -1,5 +1,7 @@
 package dev.stowage.local;
 
+import dev.stowage.testkit.TestStack;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -67,7 +69,8 @@ class UploadPageTest {
                         + ": apt-get install chromium chromium-driver");
         // Both take seconds; neither needs the other until the first page is opened.
         chromium = CompletableFuture.supplyAsync(UploadPageTest::startChromium);
-        stack = LocalStack.start(new LocalStack.Options(0, Optional.empty(), SECRET));
+        TestStack.Isolated servers = TestStack.get().isolated();
+        stack = LocalStack.start(new LocalStack.Options(0, Optional.empty(), SECRET), servers.postgres(), servers.s3());
         json = stack.context().getBean(JsonMapper.class);
         browser = chromium.join();
     }

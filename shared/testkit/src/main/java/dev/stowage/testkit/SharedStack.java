@@ -165,8 +165,8 @@ final class SharedStack {
         throw new IllegalStateException("The shared test stack did not start within " + START_TIMEOUT + "; see " + log);
     }
 
-    /** A database and a bucket named for this JVM, created on the shared servers. */
-    private static Servers ownPart(Servers shared) {
+    /** A database and a bucket named for this JVM, created on the given servers. */
+    static Servers ownPart(Servers shared) {
         String name = "t" + ProcessHandle.current().pid() + "x"
                 + UUID.randomUUID().toString().substring(0, 8).toLowerCase(Locale.ROOT);
         try (Connection c = DriverManager.getConnection(shared.jdbcUrl(), shared.user(), shared.password())) {

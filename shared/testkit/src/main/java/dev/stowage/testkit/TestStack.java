@@ -163,6 +163,19 @@ public final class TestStack {
         return s3.bucket();
     }
 
+    /** A database and a bucket of their own on this stack's servers. */
+    public record Isolated(LocalPostgres postgres, LocalS3Server s3) {}
+
+    /**
+     * A fresh database and bucket on the same servers, for a test that runs a whole local stack: it gets the
+     * isolation of servers of its own without starting any.
+     */
+    public Isolated isolated() {
+        SharedStack.Servers own = SharedStack.ownPart(new SharedStack.Servers(jdbcUrl(), dbUser(), dbPassword(),
+                s3.endpoint(), s3.region(), s3.accessKey(), s3.secretKey(), s3.bucket()));
+        return new Isolated(own.postgres(), own.s3());
+    }
+
     /** The export signing secret every test context gets (tests of rotation set their own). */
     public static final String EXPORT_SECRET = "test-export-secret-0123456789abcdef0123456789";
 
