@@ -211,23 +211,29 @@ class TemplateTest {
     }
 
     @Test
-    void exportsReadTheirSigningSecretFromTheNamedParameterOnlyAndDecryptWithAnOptionalCustomerKey() {
+    void secretParametersAreReadOnlyByTheirOwnFunctionAndExportsDecryptWithAnOptionalCustomerKey() {
         Map<String, Object> exports = properties("ExportsFunction");
         assertEquals(Map.of("Ref", "ExportsSecretParameterName"), asMap(asMap(exports.get("Environment"))
                 .get("Variables")).get("STOWAGE_EXPORTS_SIGNING_PARAMETER"));
-        assertFalse(TEXT.contains("NOT YET READ"), "template.yaml still says the parameter is not read");
-        // GetParameter on exactly its own parameters, by the functions that read one and no other.
-        Map<String, List<String>> readers = Map.of(
+        assertFalse(TEXT.contains("NOT YET READ"), "template.yaml still says a parameter is not read");
+        Map<String, Object> streaming = asMap(asMap(properties("StreamingFunction").get("Environment"))
+                .get("Variables"));
+        assertEquals(Map.of("Ref", "MuxTokenParameterName"), streaming.get("STOWAGE_MUX_TOKEN_PARAMETER"));
+        assertEquals(Map.of("Ref", "MuxWebhookSigningParameterName"),
+                streaming.get("STOWAGE_MUX_WEBHOOK_SIGNING_PARAMETER"));
+        // GetParameter on exactly each function's own parameters, and by no other function.
+        Map<String, List<String>> own = Map.of(
                 "ExportsFunction", List.of("ExportsSecretParameterName"),
                 "StreamingFunction", List.of("MuxTokenParameterName", "MuxWebhookSigningParameterName"));
         functions(any -> true).forEach((name, properties) -> {
             List<Map<String, Object>> ssm = statements(name).stream()
                     .filter(st -> actions(st).stream().anyMatch(a -> a.startsWith("ssm:"))).toList();
-            if (readers.containsKey(name)) {
+            if (own.containsKey(name)) {
                 assertEquals(1, ssm.size(), ssm.toString());
                 assertEquals(List.of("ssm:GetParameter"), actions(ssm.getFirst()));
-                assertEquals(readers.get(name).stream().map(parameter -> "arn:${AWS::Partition}:ssm:${AWS::Region}:"
-                        + "${AWS::AccountId}:parameter${" + parameter + "}").toList(), resources(ssm.getFirst()));
+                assertEquals(own.get(name).stream().map(parameter -> "arn:${AWS::Partition}:ssm:${AWS::Region}:"
+                        + "${AWS::AccountId}:parameter${" + parameter + "}").toList(), resources(ssm.getFirst()),
+                        name);
             } else {
                 assertEquals(List.of(), ssm, name + " may read SSM parameters");
             }

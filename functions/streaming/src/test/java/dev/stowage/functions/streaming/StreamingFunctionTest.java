@@ -370,8 +370,8 @@ class StreamingFunctionTest {
         try (var socket = new java.net.ServerSocket(0)) {
             closedPort = socket.getLocalPort();
         }
-        var settings = new MuxSettings("http://127.0.0.1:" + closedPort, "id", "secret", "whsec",
-                Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofMinutes(5), 4096);
+        var settings = new MuxSettings("http://127.0.0.1:" + closedPort, "id", "secret", "whsec", null, null,
+                Duration.ofMinutes(5), Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofMinutes(5), 4096);
         var unreachable = new MuxStreamingProvider(settings, new MuxCredentials.FromConfiguration(settings),
                 bean(io.micronaut.json.JsonMapper.class), java.time.Clock.systemUTC());
         var streaming = new dev.stowage.domain.profile.Streaming("mux",

@@ -15,8 +15,12 @@ public interface StreamingProvider {
     /** Its name in routes, profiles and rows: {@code mux}. */
     String name();
 
-    /** Whether credentials are configured; without them every call would be refused. */
-    boolean configured();
+    /**
+     * Whether calls can be made now: credentials at hand, none configured (every call would be refused), or
+     * configured but unreadable right now (a secret store down; worth a retry). Asked before anything is
+     * written, so an answer other than {@link Availability#READY} changes nothing.
+     */
+    Availability availability();
 
     /**
      * A one-time upload URL for one file. {@code passthrough} (the asset id) is echoed in the provider's
@@ -33,9 +37,12 @@ public interface StreamingProvider {
     /**
      * Checks a webhook's signature over its exact bytes, then decodes it: {@code unauthenticated} for a
      * missing, forged or stale signature, {@code too_large} or {@code malformed_request} for a body it
-     * cannot read.
+     * cannot read, {@code provider_credentials_unavailable} when its signing secret cannot be read right now
+     * (a 503: the provider retries, where a 401 would make it drop the event).
      */
     Result<ProviderEvent> readWebhook(Optional<String> signature, byte[] body);
+
+    enum Availability { READY, NOT_CONFIGURED, CREDENTIALS_UNAVAILABLE }
 
     record DirectUpload(String uploadId, String uploadUrl) {}
 

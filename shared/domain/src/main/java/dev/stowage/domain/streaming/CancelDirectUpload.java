@@ -47,8 +47,13 @@ public final class CancelDirectUpload {
                     : Result.ok(new Outcome.NotCancellable(Reason.INGEST_MODE, Optional.of(STORAGE_INGEST)));
         }
         ProviderUpload row = found.get();
-        if (!row.provider().equals(provider.name()) || !provider.configured()) {
+        StreamingProvider.Availability availability = provider.availability();
+        if (!row.provider().equals(provider.name()) || availability == StreamingProvider.Availability.NOT_CONFIGURED) {
             return Result.err(ErrorCode.STREAMING_NOT_CONFIGURED, "provider '" + row.provider() + "' is not configured");
+        }
+        if (availability == StreamingProvider.Availability.CREDENTIALS_UNAVAILABLE) {
+            // Before the compare-and-set: a cancel that cannot reach the provider is not started at all.
+            return Result.err(ErrorCode.PROVIDER_CREDENTIALS_UNAVAILABLE, CreateDirectUpload.CREDENTIALS_UNAVAILABLE);
         }
         Optional<Outcome> settled = settled(row);
         if (settled.isPresent()) {

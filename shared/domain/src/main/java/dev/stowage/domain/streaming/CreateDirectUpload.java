@@ -25,6 +25,8 @@ public final class CreateDirectUpload {
     /** What a streaming asset's claimed type is: the client names none, and the bytes never pass here. */
     public static final String CLAIMED_CONTENT_TYPE = "application/octet-stream";
     public static final String DEFAULT_FILENAME = "upload";
+    static final String CREDENTIALS_UNAVAILABLE =
+            "the streaming provider's credentials cannot be read right now; try again shortly";
 
     public record Command(String profile, Optional<String> filename) {}
 
@@ -53,9 +55,17 @@ public final class CreateDirectUpload {
             return Result.err(ErrorCode.UNKNOWN_PROFILE, "no profile named '" + command.profile() + "'");
         }
         Optional<Streaming> streaming = profile.get().streaming();
-        if (streaming.isEmpty() || !streaming.get().provider().equals(provider.name()) || !provider.configured()) {
+        if (streaming.isEmpty() || !streaming.get().provider().equals(provider.name())) {
             return Result.err(ErrorCode.STREAMING_NOT_CONFIGURED,
                     "profile '" + profile.get().name() + "' has no configured streaming provider");
+        }
+        StreamingProvider.Availability availability = provider.availability();
+        if (availability == StreamingProvider.Availability.NOT_CONFIGURED) {
+            return Result.err(ErrorCode.STREAMING_NOT_CONFIGURED,
+                    "profile '" + profile.get().name() + "' has no configured streaming provider");
+        }
+        if (availability == StreamingProvider.Availability.CREDENTIALS_UNAVAILABLE) {
+            return Result.err(ErrorCode.PROVIDER_CREDENTIALS_UNAVAILABLE, CREDENTIALS_UNAVAILABLE);
         }
         String filename = command.filename().orElse(DEFAULT_FILENAME);
         Optional<String> bad = Filenames.problemWith(filename);

@@ -57,8 +57,13 @@ public final class ExpireProviderUploads {
                     continue; // a webhook or a cancel got there first
                 }
                 expired++;
+                StreamingProvider.Availability availability = provider.availability();
                 if (row.providerUploadId().isEmpty() || !row.provider().equals(provider.name())
-                        || !provider.configured()) {
+                        || availability == StreamingProvider.Availability.NOT_CONFIGURED) {
+                    continue;
+                }
+                if (availability == StreamingProvider.Availability.CREDENTIALS_UNAVAILABLE) {
+                    failed++; // the provider times its upload out by itself
                     continue;
                 }
                 try {

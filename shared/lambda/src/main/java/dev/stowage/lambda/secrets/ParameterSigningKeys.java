@@ -12,73 +12,32 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Map;
 import java.util.Optional;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
- * The export signing keys from one SSM parameter, read on the first token operation (not at start-up) and
- * kept for {@code ttl}, so a rotation reaches warm functions within that time. The value is either the
- * secret alone, or during a rotation a JSON object
+ * The export signing keys from one SSM parameter, read and cached by {@link CachedParameter} (first token
+ * operation, then for {@code ttl}; a failure for {@code failureTtl}). The value is either the secret alone,
+ * or during a rotation a JSON object
  * {@code {"current": "...", "previous": "...", "previousValidUntil": "2026-01-01T00:00:00Z"}}: one
  * parameter, so the new secret and the old one's window change together. A read that fails, or a value
- * that is not a usable secret, is {@code signing_unavailable} (a 503 to retry) and is itself kept for
- * {@code failureTtl} so a flood of retries does not hammer SSM; nothing is ever signed with a short or
- * empty key.
+ * that is not a usable secret, is {@code signing_unavailable} (a 503 to retry); nothing is ever signed with
+ * a short or empty key.
  */
 public final class ParameterSigningKeys implements SigningKeys {
-    private static final Logger LOG = Logger.getLogger(ParameterSigningKeys.class.getName());
     static final String UNAVAILABLE = "the export signing secret is unavailable; try again shortly";
 
-    /** Reads a parameter's decrypted value; {@link SsmParameterStore} on AWS. */
-    @FunctionalInterface
-    public interface Source {
-        String read(String name) throws SsmParameterStore.Unavailable;
-    }
-
-    private final Source source;
-    private final String name;
     private final JsonMapper json;
-    private final Clock clock;
-    private final Duration ttl;
-    private final Duration failureTtl;
-    private Result<Keys> cached;
-    private Instant cachedUntil = Instant.MIN;
+    private final CachedParameter<Keys> parameter;
 
-    public ParameterSigningKeys(Source source, String name, JsonMapper json, Clock clock, Duration ttl,
-                                Duration failureTtl) {
-        this.source = source;
-        this.name = name;
+    public ParameterSigningKeys(CachedParameter.Source source, String name, JsonMapper json, Clock clock,
+                                Duration ttl, Duration failureTtl) {
         this.json = json;
-        this.clock = clock;
-        this.ttl = ttl;
-        this.failureTtl = failureTtl;
+        this.parameter = new CachedParameter<>("export signing keys", source, name, this::parse,
+                ErrorCode.SIGNING_UNAVAILABLE, UNAVAILABLE, clock, ttl, failureTtl);
     }
 
     @Override
-    public synchronized Result<Keys> keys() {
-        Instant now = clock.instant();
-        if (cached == null || !now.isBefore(cachedUntil)) {
-            cached = fetch();
-            cachedUntil = now.plus(cached instanceof Result.Ok<Keys> ? ttl : failureTtl);
-        }
-        return cached;
-    }
-
-    private Result<Keys> fetch() {
-        String value;
-        try {
-            value = source.read(name);
-        } catch (SsmParameterStore.Unavailable e) {
-            LOG.log(Level.WARNING, "export signing keys: " + e.getMessage());
-            return Result.err(ErrorCode.SIGNING_UNAVAILABLE, UNAVAILABLE);
-        }
-        try {
-            return Result.ok(parse(value));
-        } catch (IllegalArgumentException e) {
-            // The reason names the field, never the value.
-            LOG.log(Level.SEVERE, "export signing keys: parameter " + name + " " + e.getMessage());
-            return Result.err(ErrorCode.SIGNING_UNAVAILABLE, UNAVAILABLE);
-        }
+    public Result<Keys> keys() {
+        return parameter.get();
     }
 
     Keys parse(String value) {

@@ -29,8 +29,9 @@ import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
  * because the SDK's {@code ssm} module is not served at the SDK version the project is on (2.31.66).
  * micronaut-aws-sdk-v2 is not used for the same reason SqsWorkQueue builds its own client: on the
  * classpath of this shared module, Lambda's eager singletons would build its SqsClient, HTTP client and a
- * second S3Client in every function at start-up. Nothing here is built until the first read: most
- * invocations never sign. Settings are the ones
+ * second S3Client in every function at start-up. One instance per context (SecretsFactory), shared by
+ * every secret read from SSM; nothing here is built until the first read: most invocations read none.
+ * Settings are the ones
  * micronaut-aws-sdk-v2 would read, so swapping in its {@code SsmClient} later changes no configuration:
  * {@code aws.region} (on Lambda from {@code AWS_REGION}), {@code aws.services.ssm.endpoint-override},
  * and credentials from {@code aws.accessKeyId}/{@code aws.secretKey} when set (tests), else the default

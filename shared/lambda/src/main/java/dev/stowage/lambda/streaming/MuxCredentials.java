@@ -1,22 +1,24 @@
 package dev.stowage.lambda.streaming;
 
+import dev.stowage.domain.Result;
 import io.micronaut.context.annotation.Secondary;
 import jakarta.inject.Singleton;
 import java.util.Optional;
 
 /**
- * Where the Mux access token and webhook secret come from. The seam for AWS: there they live in SSM
- * SecureStrings (the template's Mux*ParameterName parameters), and a reader of those replaces
- * {@link FromConfiguration} (a {@code @Primary} bean built on the shared SSM parameter reader, not yet on this
- * branch). Until then they are configuration properties, which is what the local stack and tests set.
+ * Where the Mux access token and webhook secret come from: configuration ({@link FromConfiguration}, what the
+ * local stack and tests set) or, on AWS, SSM SecureStrings ({@link ParameterMuxCredentials}, the {@code @Primary}
+ * bean when the parameters are named). Each answer is one of three: the credential, empty when none is
+ * configured (creates answer {@code streaming_not_configured}), or an error when one is configured but cannot
+ * be read right now ({@code provider_credentials_unavailable}, a 503 to retry).
  */
 public interface MuxCredentials {
 
-    /** The access token (HTTP basic auth), if one is configured. */
-    Optional<Token> token();
+    /** The access token (HTTP basic auth). */
+    Result<Optional<Token>> token();
 
-    /** The webhook signing secret, if one is configured. */
-    Optional<String> webhookSecret();
+    /** The webhook signing secret. */
+    Result<Optional<String>> webhookSecret();
 
     record Token(String id, String secret) {}
 
@@ -31,17 +33,21 @@ public interface MuxCredentials {
         }
 
         @Override
-        public Optional<Token> token() {
+        public Result<Optional<Token>> token() {
+            return Result.ok(configuredToken(settings));
+        }
+
+        @Override
+        public Result<Optional<String>> webhookSecret() {
+            return Result.ok(present(settings.webhookSecret()));
+        }
+
+        static Optional<Token> configuredToken(MuxSettings settings) {
             return present(settings.tokenId()).isPresent() && present(settings.tokenSecret()).isPresent()
                     ? Optional.of(new Token(settings.tokenId(), settings.tokenSecret())) : Optional.empty();
         }
 
-        @Override
-        public Optional<String> webhookSecret() {
-            return present(settings.webhookSecret());
-        }
-
-        private static Optional<String> present(String value) {
+        static Optional<String> present(String value) {
             return Optional.ofNullable(value).filter(v -> !v.isBlank());
         }
     }

@@ -11,8 +11,9 @@ import java.time.Duration;
 
 /**
  * Mux's Video API: where it is (the local emulator's URL locally), the access token and the webhook signing
- * secret (locally set by the launcher; on AWS read from SSM, see {@link MuxCredentials}), the HTTP client's
- * timeouts, how old a webhook's signature may be, and how large a webhook body is read at all.
+ * secret (locally set by the launcher), or on AWS the names of the SSM parameters holding them and how long a
+ * read of them is kept (see {@link MuxCredentials}), the HTTP client's timeouts, how old a webhook's
+ * signature may be, and how large a webhook body is read at all.
  */
 @Context
 @ConfigurationProperties("stowage.streaming.mux")
@@ -21,6 +22,9 @@ public record MuxSettings(
         @Nullable String tokenId,
         @Nullable String tokenSecret,
         @Nullable String webhookSecret,
+        @Nullable String tokenParameter,
+        @Nullable String webhookSigningParameter,
+        @Bindable(defaultValue = "5m") Duration credentialsCacheTtl,
         @Bindable(defaultValue = "3s") Duration connectTimeout,
         @Bindable(defaultValue = "10s") Duration requestTimeout,
         @Bindable(defaultValue = "5m") Duration webhookTolerance,
@@ -37,6 +41,10 @@ public record MuxSettings(
         }
         if (!connectTimeout.isPositive() || !requestTimeout.isPositive()) {
             throw Invalid.setting("stowage.streaming.mux.request-timeout", "timeouts must be positive");
+        }
+        if (!credentialsCacheTtl.isPositive()) {
+            throw Invalid.setting("stowage.streaming.mux.credentials-cache-ttl", "must be positive, got "
+                    + credentialsCacheTtl);
         }
         if (!webhookTolerance.isPositive()) {
             throw Invalid.setting("stowage.streaming.mux.webhook-tolerance", "must be positive, got " + webhookTolerance);

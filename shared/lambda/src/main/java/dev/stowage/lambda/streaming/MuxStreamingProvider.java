@@ -66,8 +66,12 @@ public class MuxStreamingProvider implements StreamingProvider {
     }
 
     @Override
-    public boolean configured() {
-        return credentials.token().isPresent();
+    public Availability availability() {
+        return switch (credentials.token()) {
+            case Result.Ok<Optional<MuxCredentials.Token>>(var token) ->
+                    token.isPresent() ? Availability.READY : Availability.NOT_CONFIGURED;
+            case Result.Err<Optional<MuxCredentials.Token>> err -> Availability.CREDENTIALS_UNAVAILABLE;
+        };
     }
 
     @Override
@@ -110,9 +114,17 @@ public class MuxStreamingProvider implements StreamingProvider {
         if (body.length > settings.webhookMaxBytes()) {
             return Result.err(ErrorCode.TOO_LARGE, "a webhook body is at most " + settings.webhookMaxBytes() + " bytes");
         }
-        Optional<String> secret = credentials.webhookSecret();
+        Optional<String> secret;
+        switch (credentials.webhookSecret()) {
+            case Result.Ok<Optional<String>>(var configured) -> secret = configured;
+            // Unreadable right now: a 503, which Mux retries; a 401 would make it drop the event.
+            case Result.Err<Optional<String>> err -> {
+                return Result.err(err.code(), err.detail());
+            }
+        }
         if (secret.isEmpty()) {
-            LOG.warn("Mux webhook refused: stowage.streaming.mux.webhook-secret is not configured");
+            LOG.warn("Mux webhook refused: no webhook secret is configured (stowage.streaming.mux.webhook-secret "
+                    + "or webhook-signing-parameter)");
             return Result.err(ErrorCode.UNAUTHENTICATED, "webhook signature not accepted");
         }
         MuxSignature.Verdict verdict = MuxSignature.verify(signature, body, secret.get().getBytes(StandardCharsets.UTF_8),
@@ -136,8 +148,14 @@ public class MuxStreamingProvider implements StreamingProvider {
     }
 
     private byte[] call(String method, String path, byte[] body, boolean idempotent) {
-        MuxCredentials.Token token = credentials.token()
-                .orElseThrow(() -> new Failure(Failure.Kind.UNAVAILABLE, "no Mux access token configured", null));
+        // availability() was asked first; this is the rare case of the cache running out in between.
+        MuxCredentials.Token token = switch (credentials.token()) {
+            case Result.Ok<Optional<MuxCredentials.Token>>(var t) when t.isPresent() -> t.get();
+            case Result.Ok<Optional<MuxCredentials.Token>> none ->
+                    throw new Failure(Failure.Kind.UNAVAILABLE, "no Mux access token configured", null);
+            case Result.Err<Optional<MuxCredentials.Token>> err ->
+                    throw new Failure(Failure.Kind.UNAVAILABLE, "the Mux access token cannot be read", null);
+        };
         HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path))
                 .timeout(settings.requestTimeout())
                 .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(

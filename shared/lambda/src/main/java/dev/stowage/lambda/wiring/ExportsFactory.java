@@ -23,17 +23,15 @@ import dev.stowage.lambda.http.Problems;
 import dev.stowage.lambda.secrets.ParameterSigningKeys;
 import dev.stowage.lambda.secrets.SsmParameterStore;
 import io.micronaut.context.annotation.Factory;
-import io.micronaut.context.annotation.Value;
 import io.micronaut.json.JsonMapper;
+import jakarta.inject.Provider;
 import jakarta.inject.Singleton;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.logging.Logger;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 
 /**
  * Builds the export use cases and where their signing keys come from. The export-worker builds
@@ -50,11 +48,7 @@ public class ExportsFactory {
      * bean too and must still start.
      */
     @Singleton
-    SigningKeys signingKeys(ExportSettings settings, Clock clock, JsonMapper json,
-                            @Value("${aws.region:}") String region,
-                            @Value("${aws.services.ssm.endpoint-override:}") String ssmEndpoint,
-                            @Value("${aws.accessKeyId:}") String accessKeyId,
-                            @Value("${aws.secretKey:}") String secretKey) {
+    SigningKeys signingKeys(ExportSettings settings, Clock clock, JsonMapper json, Provider<SsmParameterStore> ssm) {
         if (settings.secret() != null && !settings.secret().isEmpty()) {
             if (settings.secret().getBytes(StandardCharsets.UTF_8).length < ExportTokens.MIN_SECRET_BYTES) {
                 throw Invalid.setting("stowage.exports.secret", "must be at least " + ExportTokens.MIN_SECRET_BYTES
@@ -76,12 +70,8 @@ public class ExportsFactory {
             return () -> Result.err(ErrorCode.SIGNING_UNAVAILABLE, "no export signing secret is configured "
                     + "(stowage.exports.secret, or stowage.exports.signing-parameter naming an SSM parameter)");
         }
-        var ssm = new SsmParameterStore(json, region,
-                ssmEndpoint.isBlank() ? Optional.empty() : Optional.of(URI.create(ssmEndpoint)),
-                accessKeyId.isBlank() || secretKey.isBlank() ? Optional.empty()
-                        : Optional.of(AwsBasicCredentials.create(accessKeyId, secretKey)));
-        return new ParameterSigningKeys(ssm::secureString, settings.signingParameter(), json, clock,
-                settings.signingCacheTtl(), Duration.ofSeconds(Problems.RETRY_AFTER_SECONDS));
+        return new ParameterSigningKeys(name -> ssm.get().secureString(name), settings.signingParameter(), json,
+                clock, settings.signingCacheTtl(), Duration.ofSeconds(Problems.RETRY_AFTER_SECONDS));
     }
 
     @Singleton
