@@ -13,6 +13,7 @@ import dev.stowage.domain.port.MultipartStore;
 import dev.stowage.domain.port.MultipartStore.PendingUpload;
 import dev.stowage.domain.port.ObjectStore;
 import dev.stowage.domain.port.UploadSessions;
+import dev.stowage.domain.storage.ScanStorageDrift;
 import dev.stowage.domain.upload.CancelUpload;
 import dev.stowage.domain.upload.InitiateUpload;
 import dev.stowage.domain.upload.PurgeAbandonedUploads;
@@ -135,7 +136,8 @@ class PurgerHandlerTest {
                 context.getBean(dev.stowage.domain.variant.RequeueStarvedVariants.class),
                 context.getBean(dev.stowage.domain.stagedfile.PurgeStagedFiles.class),
                 context.getBean(dev.stowage.domain.export.PurgeExpiredExports.class),
-                context.getBean(dev.stowage.domain.streaming.ExpireProviderUploads.class));
+                context.getBean(dev.stowage.domain.streaming.ExpireProviderUploads.class),
+                context.getBean(ScanStorageDrift.class));
     }
 
     @Test
