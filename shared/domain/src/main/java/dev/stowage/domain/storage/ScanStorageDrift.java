@@ -63,8 +63,11 @@ public final class ScanStorageDrift {
         }
     }
 
-    /** What a run did: keys looked at, steps saved, the tally, whether a pass completed, and each finding. */
-    public record Report(int keysScanned, int steps, Tally found, boolean passCompleted, List<Finding> findings) {}
+    /**
+     * What a run did: keys listed, rows read, steps saved, the tally, whether a pass completed, each finding.
+     */
+    public record Report(int keysListed, int rowsRead, int steps, Tally found, boolean passCompleted,
+                         List<Finding> findings) {}
 
     private final StorageDrift drift;
     private final ObjectStore store;
@@ -75,7 +78,7 @@ public final class ScanStorageDrift {
 
     /**
      * @param margin     how old an object or a row's last change must be before it counts as drift
-     * @param keysPerRun objects and rows looked at per run, at most
+     * @param keysPerRun objects listed per run, at most, and rows read per run, at most
      * @param pageSize   objects (and rows) per step; at most {@code keysPerRun} and {@value #MAX_PAGE} are used
      */
     public ScanStorageDrift(StorageDrift drift, ObjectStore store, Clock clock, Duration margin, int keysPerRun,
@@ -93,19 +96,22 @@ public final class ScanStorageDrift {
 
     public Report run() {
         DriftScan scan = drift.load();
-        int scanned = 0;
+        int listed = 0;
+        int read = 0;
         int steps = 0;
         Tally found = Tally.NONE;
         List<Finding> findings = new ArrayList<>();
         boolean completed = false;
-        while (scanned < keysPerRun && !completed) {
-            int page = Math.min(pageSize, keysPerRun - scanned);
+        while (Math.max(listed, read) < keysPerRun && !completed) {
+            int page = Math.min(pageSize, keysPerRun - Math.max(listed, read));
             Instant now = clock.instant();
             DriftPage step;
             List<Finding> stepFindings;
+            List<Listed> objects;
+            List<StoredRow> rows;
             try {
-                List<Listed> objects = store.list(scan.prefix().value(), scan.cursor(), page);
-                List<StoredRow> rows = drift.rowsAfter(scan.prefix(), scan.cursor(), page);
+                objects = store.list(scan.prefix().value(), scan.cursor(), page);
+                rows = drift.rowsAfter(scan.prefix(), scan.cursor(), page);
                 step = DriftPage.compare(objects, rows, page);
                 stepFindings = act(step, now);
             } catch (RuntimeException e) {
@@ -120,12 +126,13 @@ public final class ScanStorageDrift {
             }
             completed = next.passJustCompleted(scan);
             scan = drift.load();
-            scanned += Math.max(1, step.covered());
+            listed += objects.size();
+            read += rows.size();
             steps++;
             found = found.plus(tally);
             findings.addAll(stepFindings);
         }
-        return new Report(scanned, steps, found, completed, List.copyOf(findings));
+        return new Report(listed, read, steps, found, completed, List.copyOf(findings));
     }
 
     private List<Finding> act(DriftPage step, Instant now) {

@@ -140,7 +140,7 @@ public final class PurgeAbandonedUploads {
                 detachedPurged, requeued, staged.entriesExpired(),
                 staged.objectsDeleted() + staged.orphanObjectsDeleted(), exported.abandonedFailed(),
                 exported.expiredDeleted(), exported.requeued(), streaming.expired(), streaming.providerCancelled(),
-                streaming.providerCancelFailed(), dryRun ? 0 : scanned.keysScanned(), (int) tally.orphanObjects(),
+                streaming.providerCancelFailed(), dryRun ? 0 : scanned.keysListed(), (int) tally.orphanObjects(),
                 (int) tally.orphansDeleted(), (int) tally.missingAssetObjects(), (int) tally.variantsMarkedMissing());
     }
 
