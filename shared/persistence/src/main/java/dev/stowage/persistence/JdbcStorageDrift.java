@@ -84,14 +84,43 @@ public class JdbcStorageDrift implements StorageDrift {
         });
     }
 
-    @Override
-    public List<StoredRow> rowsAfter(Prefix prefix, Optional<String> after, int limit) {
+    private static String rowsAfterSql(Prefix prefix) {
         // Every asset's storage key is under assets/ and every variant's under variants/ (StorageKeys).
-        String sql = switch (prefix) {
+        return switch (prefix) {
             case ASSETS -> "SELECT storage_key, id, state, updated_at FROM assets";
             case VARIANTS -> "SELECT storage_key, id, state, updated_at FROM variants";
         } + " WHERE storage_key IS NOT NULL AND storage_key COLLATE \"C\" > ? ORDER BY storage_key COLLATE \"C\""
                 + " LIMIT ?";
+    }
+
+    /** The plan of each prefix's range query with sequential scans off, by prefix: for the test that pins its index. */
+    public java.util.Map<Prefix, String> plans(String after, int limit) {
+        java.util.Map<Prefix, String> plans = new java.util.EnumMap<>(Prefix.class);
+        for (Prefix prefix : Prefix.values()) {
+            plans.put(prefix, tx.executeRead(status -> {
+                Connection c = status.getConnection();
+                try (var off = c.createStatement()) {
+                    off.execute("SET LOCAL enable_seqscan = off");
+                }
+                try (PreparedStatement s = c.prepareStatement("EXPLAIN " + rowsAfterSql(prefix))) {
+                    s.setString(1, after);
+                    s.setInt(2, limit);
+                    StringBuilder plan = new StringBuilder();
+                    try (ResultSet r = s.executeQuery()) {
+                        while (r.next()) {
+                            plan.append(r.getString(1)).append('\n');
+                        }
+                    }
+                    return plan.toString();
+                }
+            }));
+        }
+        return plans;
+    }
+
+    @Override
+    public List<StoredRow> rowsAfter(Prefix prefix, Optional<String> after, int limit) {
+        String sql = rowsAfterSql(prefix);
         StoredRow.Kind kind = prefix == Prefix.ASSETS ? StoredRow.Kind.ASSET : StoredRow.Kind.VARIANT;
         return tx.executeRead(status -> {
             try (PreparedStatement s = status.getConnection().prepareStatement(sql)) {

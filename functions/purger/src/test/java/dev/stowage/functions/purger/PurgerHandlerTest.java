@@ -14,6 +14,7 @@ import dev.stowage.domain.port.MultipartStore.PendingUpload;
 import dev.stowage.domain.port.ObjectStore;
 import dev.stowage.domain.port.UploadSessions;
 import dev.stowage.domain.port.StorageDrift;
+import dev.stowage.domain.storage.DriftScan;
 import dev.stowage.domain.storage.ScanStorageDrift;
 import dev.stowage.domain.upload.CancelUpload;
 import dev.stowage.domain.upload.InitiateUpload;
@@ -524,6 +525,13 @@ class PurgerHandlerTest {
                 "VARIANT_MARKED_MISSING " + lostVariant)), found);
         assertTrue(store().head(goneOriginal).isEmpty() && store().head(goneVariant).isEmpty());
         assertTrue(store().head(oldRecipe).isPresent(), "an object of a living asset is only reported");
+
+        // Each step's row query is a range of V11's "C" index, not a scan of the table.
+        var plans = context.getBean(dev.stowage.persistence.JdbcStorageDrift.class).plans("variants/" + live, 3);
+        assertTrue(plans.get(DriftScan.Prefix.ASSETS).contains("assets_storage_key_c_idx"), plans.toString());
+        assertTrue(plans.get(DriftScan.Prefix.VARIANTS).contains("variants_storage_key_c_idx"), plans.toString());
+        assertTrue(plans.values().stream().allMatch(p -> p.contains("Index Cond") && !p.contains("Sort")),
+                plans.toString());
 
         var last = context.getBean(StorageDrift.class).load().last().orElseThrow();
         assertTrue(last.tally().orphanObjects() >= 1 && last.tally().missingObjects() >= 1, last.toString());
