@@ -7,6 +7,8 @@ import dev.stowage.domain.ops.Check;
 import dev.stowage.domain.ops.RuntimeReport;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
+import dev.stowage.domain.storage.DriftScan;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,7 +17,8 @@ import java.util.UUID;
 
 /** The operator report as JSON: filters, totals of findings, and one entry per lifecycle table. */
 @Serdeable
-public record OpsReportView(Instant generatedAt, Filters filters, Summary summary, Map<String, Group> groups) {
+public record OpsReportView(Instant generatedAt, Filters filters, Summary summary, Map<String, Group> groups,
+                            Storage storage) {
 
     @Serdeable
     public record Filters(@JsonInclude(ALWAYS) @Nullable String profile, String olderThan, int limit, String format) {}
@@ -41,6 +44,31 @@ public record OpsReportView(Instant generatedAt, Filters filters, Summary summar
     @Serdeable
     public record Example(UUID id, String state, long ageSeconds, String reason) {}
 
+    /**
+     * The purger's storage-drift scan: the last completed pass (null age and counts before the first one ends),
+     * with up to a few example keys, each prefixed with its finding; and where the pass in progress stands.
+     */
+    @Serdeable
+    public record Storage(@JsonInclude(ALWAYS) @Nullable Long lastPassCompletedAgeSeconds,
+                          @JsonInclude(ALWAYS) @Nullable Long orphanObjects,
+                          @JsonInclude(ALWAYS) @Nullable Long orphansDeleted,
+                          @JsonInclude(ALWAYS) @Nullable Long missingObjects,
+                          @JsonInclude(ALWAYS) @Nullable Long missingAssetObjects,
+                          @JsonInclude(ALWAYS) @Nullable Long variantsMarkedMissing,
+                          @JsonInclude(ALWAYS) List<String> examples, String scanning,
+                          long inProgressOrphanObjects, long inProgressMissingObjects) {
+        static Storage of(RuntimeReport.Storage s) {
+            var t = s.lastPass().map(p -> p.tally());
+            return new Storage(s.lastPassAge().map(Duration::toSeconds).orElse(null),
+                    t.map(DriftScan.Tally::orphanObjects).orElse(null), t.map(DriftScan.Tally::orphansDeleted).orElse(null),
+                    t.map(DriftScan.Tally::missingObjects).orElse(null),
+                    t.map(DriftScan.Tally::missingAssetObjects).orElse(null),
+                    t.map(DriftScan.Tally::variantsMarkedMissing).orElse(null),
+                    t.map(DriftScan.Tally::examples).orElse(List.of()), s.position(),
+                    s.inProgress().orphanObjects(), s.inProgress().missingObjects());
+        }
+    }
+
     public static OpsReportView of(RuntimeReport report) {
         Map<String, Group> groups = new LinkedHashMap<>();
         for (RuntimeReport.Group g : report.groups()) {
@@ -54,7 +82,7 @@ public record OpsReportView(Instant generatedAt, Filters filters, Summary summar
         return new OpsReportView(report.generatedAt(),
                 new Filters(f.profile().orElse(null), f.olderThan().toString(), f.limit(), f.format().wire()),
                 new Summary(report.count(Check.Category.DRIFT), report.count(Check.Category.STUCK),
-                        report.count(Check.Category.RESIDUE)), groups);
+                        report.count(Check.Category.RESIDUE)), groups, Storage.of(report.storage()));
     }
 
     private static List<Finding> findings(RuntimeReport.Group group, Check.Category category) {

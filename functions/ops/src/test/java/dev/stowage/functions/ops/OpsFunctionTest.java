@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -30,6 +31,8 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import dev.stowage.domain.port.StorageDrift;
+import dev.stowage.domain.storage.DriftScan;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -371,6 +374,39 @@ class OpsFunctionTest {
         assertTrue(text.contains("uploads: 8 total"), text);
         assertTrue(text.contains("exports: ") && text.contains("(all profiles)"), text);
         assertFalse(text.contains("{"), "not JSON: " + text);
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void theStorageGroupShowsTheLastCompletedDriftPass() {
+        // The purger's scan (PurgerHandlerTest drives it over real objects) saves its findings in V11's row;
+        // here a completed pass is saved through the same port, ten minutes ago, and the report reads it back.
+        var drift = function.getApplicationContext().getBean(StorageDrift.class);
+        Instant ended = Instant.now().minus(Duration.ofMinutes(10));
+        var found = new DriftScan.Tally(3, 2, 1, 4, List.of("orphan_kept variants/x/thumb-old.jpg"));
+        DriftScan before = drift.load();
+        assertEquals(DriftScan.initial().prefix(), before.prefix(), "no scan runs in this module's tests");
+        DriftScan pass = before.advance(Optional.empty(), found, ended.minusSeconds(5)) // assets/ done
+                .advance(Optional.empty(), DriftScan.Tally.NONE, ended);                // variants/ done
+        assertEquals(found, pass.last().orElseThrow().tally());
+        assertTrue(drift.save(before, pass));
+        assertFalse(drift.save(before, pass), "a save from a stale state is refused: another run moved it");
+
+        var reply = report("profile=" + PROFILE);
+        assertEquals(200, reply.status(), reply.body());
+        Map<String, Object> storage = (Map<String, Object>) reply.map().get("storage");
+        long age = ((Number) storage.get("lastPassCompletedAgeSeconds")).longValue();
+        assertTrue(age >= 600 && age < 1200, "last pass age: " + age);
+        assertEquals(3, ((Number) storage.get("orphanObjects")).intValue());
+        assertEquals(2, ((Number) storage.get("orphansDeleted")).intValue());
+        assertEquals(5, ((Number) storage.get("missingObjects")).intValue());
+        assertEquals(4, ((Number) storage.get("variantsMarkedMissing")).intValue());
+        assertEquals(List.of("orphan_kept variants/x/thumb-old.jpg"), storage.get("examples"));
+        assertEquals("assets/", storage.get("scanning"), "a new pass starts at the beginning of assets/");
+
+        String text = report("profile=" + PROFILE + "&format=text").body();
+        assertTrue(text.contains("storage: last drift pass ended 10m"), text);
+        assertTrue(text.contains("3 orphan objects (2 deleted), 5 missing objects; scanning at assets/"), text);
     }
 
     @Test

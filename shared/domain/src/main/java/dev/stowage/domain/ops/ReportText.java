@@ -46,7 +46,22 @@ public final class ReportText {
                 }
             }
         }
+        storage(out, report.storage());
         return out.toString();
+    }
+
+    private static void storage(StringBuilder out, RuntimeReport.Storage storage) {
+        out.append("\nstorage: ");
+        if (storage.lastPass().isEmpty()) {
+            out.append("no completed drift pass yet");
+        } else {
+            var t = storage.lastPass().get().tally();
+            out.append("last drift pass ended ").append(age(storage.lastPassAge().orElseThrow())).append(" ago: ")
+                    .append(t.orphanObjects()).append(" orphan objects (").append(t.orphansDeleted())
+                    .append(" deleted), ").append(t.missingObjects()).append(" missing objects");
+        }
+        out.append("; scanning at ").append(storage.position()).append('\n');
+        storage.lastPass().ifPresent(p -> p.tally().examples().forEach(e -> out.append("    ").append(e).append('\n')));
     }
 
     /** {@code 3d4h}, {@code 2h5m}, {@code 2h}, {@code 15m}, {@code 42s}: the two largest units, a zero second one left out. */

@@ -1,5 +1,6 @@
 package dev.stowage.domain.ops;
 
+import dev.stowage.domain.storage.DriftScan;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -7,8 +8,18 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
-/** The operator report (Rindle's {@code runtime_status}): one {@link Group} per lifecycle table. */
-public record RuntimeReport(Instant generatedAt, ReportFilters filters, List<Group> groups) {
+/**
+ * The operator report (Rindle's {@code runtime_status}): one {@link Group} per lifecycle table, and the
+ * {@link Storage} group of the purger's bucket-versus-rows scan.
+ */
+public record RuntimeReport(Instant generatedAt, ReportFilters filters, List<Group> groups, Storage storage) {
+
+    /**
+     * What the storage-drift scan found: its last completed pass (how long ago it ended, its findings), and
+     * where the pass in progress stands with its findings so far. Not narrowed by a profile filter.
+     */
+    public record Storage(Optional<DriftScan.CompletedPass> lastPass, Optional<Duration> lastPassAge,
+                          String position, DriftScan.Tally inProgress) {}
 
     /**
      * One table: exact counts by state, the age of the oldest row in each transient state that has one, and

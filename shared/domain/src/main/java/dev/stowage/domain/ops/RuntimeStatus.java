@@ -3,6 +3,8 @@ package dev.stowage.domain.ops;
 import dev.stowage.domain.Result;
 import dev.stowage.domain.port.Metrics;
 import dev.stowage.domain.port.OpsReport;
+import dev.stowage.domain.port.StorageDrift;
+import dev.stowage.domain.storage.DriftScan;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,10 +28,15 @@ public final class RuntimeStatus {
     private final Metrics metrics;
     private final Clock clock;
     private final Duration detachedGrace;
+    private final StorageDrift drift;
 
-    /** @param detachedGrace the purger's grace for detached assets: older ones are overdue residue */
-    public RuntimeStatus(OpsReport report, Metrics metrics, Clock clock, Duration detachedGrace) {
+    /**
+     * @param detachedGrace the purger's grace for detached assets: older ones are overdue residue
+     * @param drift         where the purger's storage-drift scan keeps its findings
+     */
+    public RuntimeStatus(OpsReport report, Metrics metrics, Clock clock, Duration detachedGrace, StorageDrift drift) {
         this.report = report;
+        this.drift = drift;
         this.metrics = metrics;
         this.clock = clock;
         this.detachedGrace = detachedGrace;
@@ -64,7 +71,7 @@ public final class RuntimeStatus {
             groups.add(new RuntimeReport.Group(group, group.profiled() && profile.isPresent(), counts, oldest,
                     findings));
         }
-        RuntimeReport result = new RuntimeReport(now, filters, List.copyOf(groups));
+        RuntimeReport result = new RuntimeReport(now, filters, List.copyOf(groups), storage(now));
         metrics.gauges(Map.of("Source", "ops-report", "Profile", filters.profile().orElse("all")), gauges(result));
         return result;
     }
@@ -78,6 +85,12 @@ public final class RuntimeStatus {
         return new RuntimeReport.Finding(check, Math.min(count, COUNT_CAP), count > COUNT_CAP, examples);
     }
 
+    private RuntimeReport.Storage storage(Instant now) {
+        DriftScan scan = drift.load();
+        return new RuntimeReport.Storage(scan.last(), scan.last().map(p -> age(p.completedAt(), now)),
+                scan.prefix().value() + scan.cursor().orElse(""), scan.current());
+    }
+
     private static Duration age(Instant since, Instant now) {
         Duration d = Duration.between(since, now);
         return d.isNegative() ? Duration.ZERO : d;
@@ -85,7 +98,9 @@ public final class RuntimeStatus {
 
     /**
      * The report's key gauges by metric name: {@code <group>.<state>} counts, {@code <group>.drift|stuck|residue}
-     * totals and one {@code check.<code>} per check. Names are stable: alarms refer to them.
+     * totals and one {@code check.<code>} per check; once a storage-drift pass has completed,
+     * {@code storage.orphanObjects}, {@code storage.missingObjects} and {@code storage.lastPassAgeSeconds}.
+     * Names are stable: alarms refer to them.
      */
     public static Map<String, Long> gauges(RuntimeReport report) {
         Map<String, Long> values = new LinkedHashMap<>();
@@ -96,6 +111,12 @@ public final class RuntimeStatus {
             }
             g.findings().forEach(f -> values.put("check." + f.check().code(), f.count()));
         }
+        RuntimeReport.Storage storage = report.storage();
+        storage.lastPass().ifPresent(pass -> {
+            values.put("storage.orphanObjects", pass.tally().orphanObjects());
+            values.put("storage.missingObjects", pass.tally().missingObjects());
+        });
+        storage.lastPassAge().ifPresent(age -> values.put("storage.lastPassAgeSeconds", age.toSeconds()));
         return values;
     }
 }

@@ -13,6 +13,8 @@ import dev.stowage.domain.port.MultipartStore;
 import dev.stowage.domain.port.ObjectStore;
 import dev.stowage.domain.port.UploadSessions;
 import dev.stowage.domain.stagedfile.PurgeStagedFiles;
+import dev.stowage.domain.storage.DriftScan;
+import dev.stowage.domain.storage.ScanStorageDrift;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,7 +34,8 @@ import java.util.logging.Logger;
  * S3 event was lost), which is verified instead; ended sessions' residue (multipart upload, staged object,
  * staged asset) is removed; and multipart uploads under {@code staging/} that no session knows are
  * aborted; assets detached from their last attachment are purged; variant work that starved (a lost
- * message, a dead worker) is sent again, and so is starved export work; expired staged files and unreferenced staged-file objects go. Works in batches so memory stays flat;
+ * message, a dead worker) is sent again, and so is starved export work; expired staged files and unreferenced staged-file objects go; and a bounded step of the storage-drift scan
+ * ({@link ScanStorageDrift}) compares the bucket with the rows. Works in batches so memory stays flat;
  * a second run finds nothing to do. A dry run only counts.
  */
 public final class PurgeAbandonedUploads {
@@ -48,7 +51,9 @@ public final class PurgeAbandonedUploads {
                          int orphanMultipartAborted, int orphanStagedAssetsDeleted, int detachedAssetsPurged,
                          int variantsRequeued, int stagedFilesExpired, int stagedFileObjectsDeleted,
                          int exportsFailed, int exportsDeleted, int exportsRequeued, int providerUploadsExpired,
-                         int providerCancelsSent, int providerCancelsFailed) {}
+                         int providerCancelsSent, int providerCancelsFailed, int driftKeysScanned,
+                         int orphanObjectsFound, int orphanObjectsDeleted, int missingAssetObjects,
+                         int variantsMarkedMissing) {}
 
     private final UploadSessions sessions;
     private final Assets assets;
@@ -66,6 +71,7 @@ public final class PurgeAbandonedUploads {
     private final PurgeStagedFiles stagedFiles;
     private final PurgeExpiredExports exports;
     private final ExpireProviderUploads providerUploads;
+    private final ScanStorageDrift drift;
 
     /**
      * @param orphanGrace how old an unknown multipart upload must be before it is aborted: a session
@@ -77,7 +83,7 @@ public final class PurgeAbandonedUploads {
                                  MultipartStore multipart, Clock clock, int batchSize, Duration orphanGrace,
                                  PurgeDetachedAssets detached, RequeueStarvedVariants starved,
                                  PurgeStagedFiles stagedFiles, PurgeExpiredExports exports,
-                                 ExpireProviderUploads providerUploads) {
+                                 ExpireProviderUploads providerUploads, ScanStorageDrift drift) {
         this.sessions = sessions;
         this.assets = assets;
         this.store = store;
@@ -94,6 +100,7 @@ public final class PurgeAbandonedUploads {
         this.stagedFiles = stagedFiles;
         this.exports = exports;
         this.providerUploads = providerUploads;
+        this.drift = drift;
     }
 
     public Report run(boolean dryRun) {
@@ -125,12 +132,16 @@ public final class PurgeAbandonedUploads {
         PurgeStagedFiles.Report staged = dryRun ? new PurgeStagedFiles.Report(0, 0, 0) : stagedFiles.run();
         PurgeExpiredExports.Report exported = dryRun ? new PurgeExpiredExports.Report(0, 0, 0) : exports.execute();
         ExpireProviderUploads.Report streaming = providerUploads.run(dryRun);
+        // A dry run leaves the scan where it is: its position and findings are state, not a count.
+        ScanStorageDrift.Report scanned = dryRun ? null : drift.run();
+        DriftScan.Tally tally = dryRun ? DriftScan.Tally.NONE : scanned.found();
         return new Report(dryRun, resumed, expiredOrVerified[1], expiredOrVerified[0], residueSessions,
                 cleaned.multipartAborted(), cleaned.objectsDeleted(), cleaned.assetsDeleted(), orphans, orphanAssets,
                 detachedPurged, requeued, staged.entriesExpired(),
                 staged.objectsDeleted() + staged.orphanObjectsDeleted(), exported.abandonedFailed(),
                 exported.expiredDeleted(), exported.requeued(), streaming.expired(), streaming.providerCancelled(),
-                streaming.providerCancelFailed());
+                streaming.providerCancelFailed(), dryRun ? 0 : scanned.keysListed(), (int) tally.orphanObjects(),
+                (int) tally.orphansDeleted(), (int) tally.missingAssetObjects(), (int) tally.variantsMarkedMissing());
     }
 
     /** Finishes the lanes whose holder died; a lane that fails again is left for the next run. */

@@ -8,14 +8,16 @@ import java.time.Duration;
 /**
  * The purger's pace: rows per batch (memory stays flat whatever the backlog), and how old an
  * unknown multipart upload must be before it counts as an orphan, and how long an asset that lost its
- * last attachment is kept (an undo window) before it is deleted.
+ * last attachment is kept (an undo window) before it is deleted, and how many bucket keys (and rows) the
+ * storage-drift scan looks at per run (it resumes where the last run stopped).
  */
 @Context // built as the context starts, so a bad value stops start-up instead of failing the first run
 @ConfigurationProperties("stowage.purge")
 public record PurgeSettings(
         @Bindable(defaultValue = "500") int batchSize,
         @Bindable(defaultValue = "1h") Duration orphanGrace,
-        @Bindable(defaultValue = "5m") Duration detachedGrace) {
+        @Bindable(defaultValue = "5m") Duration detachedGrace,
+        @Bindable(defaultValue = "1000") int driftKeysPerRun) {
 
     public PurgeSettings {
         if (batchSize < 1 || batchSize > 10_000) {
@@ -27,6 +29,9 @@ public record PurgeSettings(
         }
         if (detachedGrace.isNegative()) {
             throw Invalid.setting("stowage.purge.detached-grace", "must not be negative, got " + detachedGrace);
+        }
+        if (driftKeysPerRun < 1 || driftKeysPerRun > 100_000) {
+            throw Invalid.setting("stowage.purge.drift-keys-per-run", "must be 1..100000, got " + driftKeysPerRun);
         }
     }
 }

@@ -15,6 +15,8 @@ import dev.stowage.domain.port.UploadSessions;
 import dev.stowage.domain.port.Variants;
 import dev.stowage.domain.port.WorkQueue;
 import dev.stowage.domain.port.StagedFiles;
+import dev.stowage.domain.port.StorageDrift;
+import dev.stowage.domain.storage.ScanStorageDrift;
 import dev.stowage.domain.profile.Profiles;
 import dev.stowage.domain.stagedfile.ConfirmStagedFile;
 import dev.stowage.domain.stagedfile.FindStagedFiles;
@@ -144,10 +146,19 @@ public class LifecycleFactory {
                                                 LifecycleSettings lifecycle, PurgeDetachedAssets detached,
                                                 RequeueStarvedVariants starved, PurgeStagedFiles stagedFiles,
                                                 dev.stowage.domain.export.PurgeExpiredExports exports,
-                                                dev.stowage.domain.streaming.ExpireProviderUploads streaming) {
+                                                dev.stowage.domain.streaming.ExpireProviderUploads streaming,
+                                                ScanStorageDrift drift) {
         return new PurgeAbandonedUploads(sessions, assets, store, verify, promote, lifecycle.lease(), residue,
                 multipart, clock, settings.batchSize(), settings.orphanGrace(), detached, starved, stagedFiles,
-                exports, streaming);
+                exports, streaming, drift);
+    }
+
+    // The orphan grace is the drift scan's safety margin too: an object younger than it may be a promotion's
+    // or a render's whose row has not committed yet.
+    @Singleton
+    ScanStorageDrift scanStorageDrift(StorageDrift drift, ObjectStore store, Clock clock, PurgeSettings settings) {
+        return new ScanStorageDrift(drift, store, clock, settings.orphanGrace(), settings.driftKeysPerRun(),
+                settings.batchSize());
     }
 
     @Singleton
