@@ -115,14 +115,21 @@ class LocalS3ServerTest {
     }
 
     @Test
-    void dataSurvivesRestartOnSameBaseDirectory(@TempDir Path baseDir) {
+    void dataSurvivesRestartOnSameBaseDirectoryAndTheRestartMapsTheClassArchive(@TempDir Path baseDir)
+            throws Exception {
         try (LocalS3Server s3 = LocalS3Server.start(Optional.of(baseDir), 0, "media", NO_ENV);
              S3Client client = S3Clients.client(s3)) {
             client.putObject(b -> b.bucket("media").key("kept"), RequestBody.fromString("still here"));
         }
+        // Written at the latest by the child just stopped (or by an earlier one), whole, under its final name.
+        Path archive = LocalS3Server.ClassArchive.of(S3ProxyJar.locate(NO_ENV)).archive();
+        assertTrue(Files.size(archive) > 0, "no class archive at " + archive);
         try (LocalS3Server s3 = LocalS3Server.start(Optional.of(baseDir), 0, "media", NO_ENV);
              S3Client client = S3Clients.client(s3)) {
             assertEquals("still here", client.getObjectAsBytes(b -> b.bucket("media").key("kept")).asUtf8String());
+            long pid = Long.parseLong(Files.readString(baseDir.resolve(LocalS3Server.PID_FILE)).strip());
+            List<String> arguments = List.of(ProcessHandle.of(pid).orElseThrow().info().arguments().orElseThrow());
+            assertTrue(arguments.contains("-XX:SharedArchiveFile=" + archive), arguments.toString());
         }
     }
 
