@@ -224,7 +224,8 @@ class TemplateTest {
         // GetParameter on exactly each function's own parameters, and by no other function.
         Map<String, List<String>> own = Map.of(
                 "ExportsFunction", List.of("ExportsSecretParameterName"),
-                "StreamingFunction", List.of("MuxTokenParameterName", "MuxWebhookSigningParameterName"));
+                "StreamingFunction", List.of("MuxTokenParameterName", "MuxWebhookSigningParameterName"),
+                "PurgerFunction", List.of("MuxTokenParameterName"));
         functions(any -> true).forEach((name, properties) -> {
             List<Map<String, Object>> ssm = statements(name).stream()
                     .filter(st -> actions(st).stream().anyMatch(a -> a.startsWith("ssm:"))).toList();
