@@ -25,12 +25,13 @@ mvn=(./mvnw -B -q -o)
 uploads_built="functions/uploads/target/stowage-function-uploads-0.1.0-SNAPSHOT-lambda.jar"
 if [[ "$what" != lifecycle && "$what" != render && "$what" != worker && ! -f "$uploads_built" ]]; then
   echo "[bench] building the uploads function's shaded jar" >&2
-  "${mvn[@]}" -pl functions/uploads package -DskipTests
+  "${mvn[@]}" -pl functions/uploads -am package -DskipTests
 fi
 
+# In the reactor, so the bench runs this tree's modules, never older copies installed in ~/.m2.
+# maven.test.skip, not skipTests: the latter also shades every function jar (profile lambda-jars).
 echo "[bench] building bench/" >&2
-"${mvn[@]}" -f bench/pom.xml package -DskipTests
-"${mvn[@]}" -f bench/pom.xml dependency:build-classpath -DincludeScope=runtime \
+"${mvn[@]}" -pl bench -am package dependency:build-classpath -Dmaven.test.skip=true -DincludeScope=runtime \
   -Dmdep.outputFile=target/runtime.classpath
 bench_jar="$root/bench/target/stowage-bench-0.1.0-SNAPSHOT.jar"
 cp_file="$root/bench/target/runtime.classpath"
