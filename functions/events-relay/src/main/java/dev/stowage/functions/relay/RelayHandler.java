@@ -37,7 +37,9 @@ public class RelayHandler implements RequestStreamHandler {
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
         input.readAllBytes(); // the scheduled event says nothing the relay needs
         RelayEvents.Outcome outcome = relay.execute();
-        LOG.info("relay {}", outcome);
+        if (outcome.published() + outcome.refused() > 0) {
+            LOG.info("relay {}", outcome);
+        }
         json.writeValue(output, outcome);
     }
 }
