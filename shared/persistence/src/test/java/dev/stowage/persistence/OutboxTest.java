@@ -20,6 +20,9 @@ import dev.stowage.testkit.TestStack;
 import io.micronaut.context.ApplicationContext;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -137,6 +140,42 @@ class OutboxTest {
         assertTrue(outbox.ofPrincipal(alice, rest.getLast().seq(), 10).isEmpty());
         assertEquals(List.of(theirs.id()), outbox.ofPrincipal(bob, 0, 10).stream()
                 .map(e -> e.sessionId().orElseThrow()).toList());
+    }
+
+    @Test
+    void variantExportAndProviderOutcomesAreEventsToo() throws Exception {
+        UploadSession s = verifyingSession(alice);
+        UUID asset = s.requireAssetId();
+        UUID variant = UUID.randomUUID();
+        UUID export = UUID.randomUUID();
+        UUID provider = UUID.randomUUID();
+        TestStack stack = TestStack.get();
+        try (Connection c = DriverManager.getConnection(stack.jdbcUrl(), stack.dbUser(), stack.dbPassword());
+             Statement sql = c.createStatement()) {
+            sql.executeUpdate("INSERT INTO variants (id, asset_id, name, state) VALUES ('" + variant + "', '" + asset
+                    + "', 'thumb', 'processing')");
+            sql.executeUpdate("UPDATE variants SET state = 'failed', failure_reason = 'decoder' WHERE id = '"
+                    + variant + "'");
+            sql.executeUpdate("INSERT INTO exports (id, principal, kind, filename, content_type, state, byte_size,"
+                    + " content, checksum_sha256, format, expires_at) VALUES ('" + export + "', '" + alice.id()
+                    + "', 'inline', 'x.csv', 'text/csv', 'ready', 1, 'a', 'abc', 'csv', now() + interval '1 day')");
+            sql.executeUpdate("INSERT INTO provider_uploads (id, asset_id, principal, provider, state) VALUES ('"
+                    + provider + "', '" + asset + "', '" + alice.id() + "', 'mux', 'pending')");
+            for (String state : List.of("uploading", "processing", "ready", "errored")) {
+                sql.executeUpdate("UPDATE provider_uploads SET state = '" + state + "', error = 'gone' WHERE id = '"
+                        + provider + "'");
+            }
+        }
+        List<LifecycleEvent> events = outbox.ofPrincipal(alice, 0, 100);
+        assertEquals(List.of("variant.failed", "export.ready", "provider_upload.ready", "provider_upload.errored"),
+                events.stream().map(LifecycleEvent::type).toList());
+        assertEquals(Optional.of("thumb"), events.get(0).variantName());
+        assertEquals(Optional.of("decoder"), events.get(0).reason());
+        assertEquals(variant, events.get(0).subjectId());
+        assertEquals(export, events.get(1).subjectId());
+        assertEquals(Optional.empty(), events.get(2).reason(), "only an errored upload says why");
+        assertEquals(Optional.of("gone"), events.get(3).reason());
+        assertEquals(Optional.of(asset), events.get(3).assetId());
     }
 
     /** Accepts everything except the ids it is told to refuse; records what it was handed of one principal's. */
