@@ -3,6 +3,7 @@ package dev.stowage.local;
 import dev.stowage.domain.port.ObjectStore;
 import dev.stowage.functions.exportworker.ExportWorkerHandler;
 import dev.stowage.functions.purger.PurgerHandler;
+import dev.stowage.functions.relay.RelayHandler;
 import dev.stowage.functions.uploadevents.UploadEventsHandler;
 import dev.stowage.functions.variantworker.VariantWorkerHandler;
 import dev.stowage.localstack.LocalPostgres;
@@ -85,7 +86,9 @@ public final class LocalStack implements AutoCloseable {
         this.devToken = devToken;
     }
 
-    /** The purger's EventBridge schedule: the same handler, fed the same scheduled event. */
+    private static final Duration RELAY_EVERY = Duration.ofSeconds(2);
+
+    /** The purger's and the events relay's EventBridge schedules: the same handlers, fed the same scheduled event. */
     private static ScheduledExecutorService schedulePurges(ApplicationContext context, Options options) {
         PurgerHandler purger = new PurgerHandler(context);
         ScheduledExecutorService schedule = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -102,6 +105,16 @@ public final class LocalStack implements AutoCloseable {
                 LOG.warn("purger run failed; the next one retries", e);
             }
         }, options.purgeEvery().toSeconds(), options.purgeEvery().toSeconds(), TimeUnit.SECONDS);
+        // The events relay's schedule, tighter than AWS's minute: its publisher here logs each event and posts
+        // it to stowage.events.webhook-url when that is set (EventsFactory).
+        RelayHandler relay = new RelayHandler(context);
+        schedule.scheduleWithFixedDelay(() -> {
+            try {
+                relay.handleRequest(new ByteArrayInputStream(SCHEDULED_EVENT), new ByteArrayOutputStream(), null);
+            } catch (Exception e) {
+                LOG.warn("events relay run failed; the next one retries", e);
+            }
+        }, RELAY_EVERY.toMillis(), RELAY_EVERY.toMillis(), TimeUnit.MILLISECONDS);
         return schedule;
     }
 

@@ -415,7 +415,7 @@ class TemplateTest {
     @Test
     void everyFunctionHasReservedConcurrencyJsonLogsAndActiveTracing() {
         Map<String, Map<String, Object>> all = functions(name -> true);
-        assertEquals(17, all.size(), "functions: " + all.keySet());
+        assertEquals(18, all.size(), "functions: " + all.keySet());
         all.forEach((name, properties) -> {
             assertNotNull(properties.get("ReservedConcurrentExecutions"), name + " has no reserved concurrency");
             Map<String, Object> logging = asMap(properties.get("LoggingConfig"));
