@@ -20,7 +20,8 @@ import java.util.function.Function;
 /**
  * The outbox (V12). Rows are written by V12's triggers in the state change's own transaction; here they are
  * read for their principal (by digest: the raw principal is not stored) and claimed for the relay with
- * {@code FOR UPDATE SKIP LOCKED}, so overlapping relay runs never hold the same event.
+ * {@code FOR UPDATE SKIP LOCKED}, so overlapping relay runs never hold the same event. The purger deletes
+ * published rows past their retention, a bounded batch per statement (V13's index).
  */
 @Singleton
 public class JdbcOutbox implements Outbox {
@@ -68,6 +69,22 @@ public class JdbcOutbox implements Outbox {
                     + " WHERE event_id = ANY(?) AND published_at IS NULL")) {
                 Array ids = c.createArrayOf("uuid", accepted.toArray());
                 s.setArray(1, ids);
+                return s.executeUpdate();
+            }
+        });
+    }
+
+    @Override
+    public int deletePublishedBefore(java.time.Instant cutoff, int limit) {
+        // SKIP LOCKED: a row a relay holds right now is not one to wait for; the next batch or run takes it.
+        return tx.executeWrite(status -> {
+            try (PreparedStatement s = status.getConnection().prepareStatement("""
+                    DELETE FROM outbox_events WHERE seq IN (
+                        SELECT seq FROM outbox_events
+                         WHERE published_at IS NOT NULL AND published_at < ?
+                         ORDER BY published_at LIMIT ? FOR UPDATE SKIP LOCKED)""")) {
+                s.setTimestamp(1, java.sql.Timestamp.from(cutoff));
+                s.setInt(2, limit);
                 return s.executeUpdate();
             }
         });

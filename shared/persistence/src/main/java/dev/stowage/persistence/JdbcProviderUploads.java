@@ -99,6 +99,14 @@ public class JdbcProviderUploads implements ProviderUploads {
     }
 
     @Override
+    public Optional<ProviderUpload> findByPassthrough(String provider, UUID assetId) {
+        return one("SELECT " + COLUMNS + " FROM provider_uploads p WHERE p.provider = ? AND p.asset_id = ?", s -> {
+            s.setString(1, provider);
+            s.setObject(2, assetId);
+        });
+    }
+
+    @Override
     public boolean recordUploadId(UUID id, String providerUploadId) {
         return write(c -> run(c, """
                 UPDATE provider_uploads SET provider_upload_id = ?, state = 'uploading'
@@ -124,9 +132,15 @@ public class JdbcProviderUploads implements ProviderUploads {
     }
 
     @Override
-    public boolean markProcessing(UUID id, String providerAssetId) {
+    public boolean markProcessing(UUID id, String providerUploadId, String providerAssetId) {
         return write(c -> {
-            move(c, id, "pending", "uploading");
+            run(c, """
+                    UPDATE provider_uploads SET state = 'uploading',
+                           provider_upload_id = coalesce(provider_upload_id, ?)
+                     WHERE id = ? AND state = 'pending'""", s -> {
+                s.setString(1, providerUploadId);
+                s.setObject(2, id);
+            });
             return run(c, """
                     UPDATE provider_uploads SET state = 'processing',
                            provider_asset_id = coalesce(provider_asset_id, ?)
@@ -181,6 +195,18 @@ public class JdbcProviderUploads implements ProviderUploads {
         return query("SELECT " + COLUMNS + """
                  FROM provider_uploads p JOIN assets a ON a.id = p.asset_id
                 WHERE p.state IN ('pending', 'uploading') AND p.created_at < ? AND a.profile = ?
+                ORDER BY p.created_at LIMIT ?""", s -> {
+            s.setTimestamp(1, Timestamp.from(before));
+            s.setString(2, profile);
+            s.setInt(3, limit);
+        });
+    }
+
+    @Override
+    public List<ProviderUpload> findPending(String profile, Instant before, int limit) {
+        return query("SELECT " + COLUMNS + """
+                 FROM provider_uploads p JOIN assets a ON a.id = p.asset_id
+                WHERE p.state = 'pending' AND p.provider_upload_id IS NULL AND p.created_at < ? AND a.profile = ?
                 ORDER BY p.created_at LIMIT ?""", s -> {
             s.setTimestamp(1, Timestamp.from(before));
             s.setString(2, profile);

@@ -231,4 +231,43 @@ class OutboxTest {
         assertEquals(mine.get(3), bus.seen.stream().filter(e -> e.id().equals(refused)).toList().getLast(),
                 "the retry sends the same event, same id and seq");
     }
+
+    @Test
+    void deletingPublishedEventsTakesABoundedBatchOfThoseOlderThanTheCutoffAndNeverAnUnpublishedOne() throws Exception {
+        // Far in the past, so no other test's event is old enough to count.
+        Instant cutoff = Instant.now().minus(1000, ChronoUnit.DAYS);
+        List<UUID> old = new ArrayList<>();
+        UUID newer = UUID.randomUUID();
+        UUID unpublished = UUID.randomUUID();
+        var stack = TestStack.get();
+        try (Connection c = DriverManager.getConnection(stack.jdbcUrl(), stack.dbUser(), stack.dbPassword());
+             var insert = c.prepareStatement("INSERT INTO outbox_events (event_id, type, principal_digest, subject_id,"
+                     + " occurred_at, published_at) VALUES (?, 'asset.ready', principal_digest(?), gen_random_uuid(),"
+                     + " now() - interval '2000 days', now() - ?::interval)")) {
+            for (int i = 0; i < 3; i++) {
+                old.add(UUID.randomUUID());
+            }
+            for (UUID id : old) {
+                insert.setObject(1, id);
+                insert.setString(2, alice.id());
+                insert.setString(3, "1001 days");
+                insert.executeUpdate();
+            }
+            insert.setObject(1, newer);
+            insert.setString(2, alice.id());
+            insert.setString(3, "999 days");
+            insert.executeUpdate();
+            insert.setObject(1, unpublished);
+            insert.setString(2, alice.id());
+            insert.setString(3, null);
+            insert.executeUpdate();
+        }
+
+        assertEquals(2, outbox.deletePublishedBefore(cutoff, 2), "one batch is at most the limit");
+        assertEquals(1, outbox.deletePublishedBefore(cutoff, 2));
+        assertEquals(0, outbox.deletePublishedBefore(cutoff, 2));
+
+        Set<UUID> left = outbox.ofPrincipal(alice, 0, 100).stream().map(LifecycleEvent::id).collect(Collectors.toSet());
+        assertEquals(Set.of(newer, unpublished), left);
+    }
 }

@@ -139,6 +139,7 @@ class PurgerHandlerTest {
                 context.getBean(dev.stowage.domain.stagedfile.PurgeStagedFiles.class),
                 context.getBean(dev.stowage.domain.export.PurgeExpiredExports.class),
                 context.getBean(dev.stowage.domain.streaming.ExpireProviderUploads.class),
+                context.getBean(dev.stowage.domain.event.PruneOutbox.class),
                 context.getBean(ScanStorageDrift.class));
     }
 
@@ -247,6 +248,9 @@ class PurgerHandlerTest {
         assertEquals(List.of("purger", "ops-report"), lines.stream().map(l -> l.get("Source")).toList());
         assertEquals(report.sessionsExpired(), ((Number) lines.getFirst().get("sessionsExpired")).intValue());
         assertEquals(report.exportsDeleted(), ((Number) lines.getFirst().get("exportsDeleted")).intValue());
+        assertEquals(report.outboxEventsPruned(), ((Number) lines.getFirst().get("outboxEventsPruned")).intValue());
+        assertEquals(report.providerUploadsReconciled(),
+                ((Number) lines.getFirst().get("providerUploadsReconciled")).intValue());
         assertEquals("all", lines.get(1).get("Profile"));
         assertTrue(lines.get(1).get("uploads.stuck") instanceof Number, "the report's stuck gauge: " + lines.get(1));
     }
@@ -467,6 +471,55 @@ class PurgerHandlerTest {
                 + " width, height) VALUES (gen_random_uuid(), ?::uuid, ?, 'ready', 'd1', ?, 'image/jpeg', 10, 200,"
                 + " 150)", asset.toString(), name, key);
         return key;
+    }
+
+    /** An outbox event of a made-up asset, published {@code publishedAgo} ago (null: not yet published). */
+    static String outboxEvent(String occurredAgo, String publishedAgo) throws Exception {
+        String id = UUID.randomUUID().toString();
+        sql("INSERT INTO outbox_events (event_id, type, principal_digest, subject_id, occurred_at, published_at)"
+                + " VALUES (?::uuid, 'asset.ready', principal_digest(?), gen_random_uuid(), now() - ?::interval,"
+                + " now() - ?::interval)", id, ALICE.id(), occurredAgo, publishedAgo);
+        return id;
+    }
+
+    static List<String> outboxEventsAmong(List<String> ids) throws Exception {
+        var stack = TestStack.get();
+        try (var c = DriverManager.getConnection(stack.jdbcUrl(), stack.dbUser(), stack.dbPassword());
+             var s = c.prepareStatement("SELECT event_id::text FROM outbox_events WHERE event_id::text = ANY(?)")) {
+            s.setArray(1, c.createArrayOf("text", ids.toArray()));
+            List<String> found = new ArrayList<>();
+            try (var r = s.executeQuery()) {
+                while (r.next()) {
+                    found.add(r.getString(1));
+                }
+            }
+            return found;
+        }
+    }
+
+    @Test
+    void publishedOutboxEventsPastTheRetentionAreDeletedInBatchesAndUnpublishedOnesNever() throws Exception {
+        List<String> old = new ArrayList<>();
+        for (int i = 0; i < 2 * BATCH + 1; i++) { // several batches
+            old.add(outboxEvent("9 days", "8 days"));
+        }
+        String recent = outboxEvent("9 days", "6 days");       // published within the retention
+        String unpublished = outboxEvent("30 days", null);     // the relay still owes it to the bus
+        List<String> all = new ArrayList<>(old);
+        all.add(recent);
+        all.add(unpublished);
+
+        var dry = purge("{\"dryRun\": true}");
+        assertEquals(0, dry.outboxEventsPruned());
+        assertEquals(all.size(), outboxEventsAmong(all).size(), "a dry run deletes nothing");
+
+        var report = purge("{}");
+
+        assertTrue(report.outboxEventsPruned() >= old.size(), report.toString());
+        assertEquals(java.util.Set.of(recent, unpublished), java.util.Set.copyOf(outboxEventsAmong(all)));
+        purge("{}");
+        assertEquals(java.util.Set.of(recent, unpublished), java.util.Set.copyOf(outboxEventsAmong(all)),
+                "a second run keeps them too");
     }
 
     static void sql(String statement, String... params) throws Exception {

@@ -434,4 +434,93 @@ class StreamingFunctionTest {
         assertEquals("uploading", column(fresh.assetId(), "state"));
         assertEquals(Optional.of("waiting"), mux.status(fresh.uploadId()));
     }
+
+    // --- a create whose answer was lost ------------------------------------------------------------------------
+
+    /** A create the emulator carries out and then answers 500: the row stays pending, the upload exists. */
+    UUID lostCreate(String owner) {
+        int before = mux.apiCalls();
+        mux.loseNextCreateAnswers(1);
+        var reply = create(owner, "{\"profile\":\"stream\"}");
+        assertEquals(502, reply.status(), reply.body());
+        assertEquals("provider_sync_failed", reply.string("code"));
+        assertEquals(before + 1, mux.apiCalls(), "a create's 500 is not retried: the upload may have been made");
+        UUID assetId = UUID.fromString(query("SELECT asset_id FROM provider_uploads WHERE principal = '" + owner
+                + "' AND state = 'pending' ORDER BY created_at DESC LIMIT 1"));
+        assertEquals(null, column(assetId, "provider_upload_id"));
+        assertTrue(mux.uploadFor(assetId.toString()).isPresent(), "the emulator made the upload");
+        return assetId;
+    }
+
+    static void age(UUID assetId, String interval) {
+        execute("UPDATE provider_uploads SET created_at = now() - interval '" + interval + "' WHERE asset_id = '"
+                + assetId + "'");
+    }
+
+    @Test
+    void thePurgerFindsALostCreatesUploadByPassthroughRecordsItAndCancelsOnePastItsTimeout() {
+        UUID young = lostCreate(alice);   // within the grace: its create may still be waiting for the answer
+        UUID lost = lostCreate(alice);    // past the grace, within the timeout: recorded, goes on
+        UUID stale = lostCreate(alice);   // past the timeout: recorded, then expired and cancelled at Mux
+        age(lost, "5 minutes");
+        age(stale, "2 hours");
+
+        ExpireProviderUploads.Report report = bean(ExpireProviderUploads.class).run(false);
+
+        assertTrue(report.reconciled() >= 2, report.toString());
+        String lostUpload = mux.uploadFor(lost.toString()).orElseThrow();
+        assertEquals("uploading", column(lost, "state"));
+        assertEquals(lostUpload, column(lost, "provider_upload_id"));
+        assertEquals(Optional.of("waiting"), mux.status(lostUpload));
+        String staleUpload = mux.uploadFor(stale.toString()).orElseThrow();
+        assertEquals(staleUpload, column(stale, "provider_upload_id"));
+        assertEquals("errored", column(stale, "state"));
+        assertEquals("timed_out", column(stale, "error"));
+        assertEquals(Optional.of("cancelled"), mux.status(staleUpload), "no upload left that no row knows");
+        assertEquals("pending", column(young, "state"));
+        assertEquals(null, column(young, "provider_upload_id"));
+    }
+
+    @Test
+    void aPendingRowWhoseUploadMuxNeverMadeExpiresAtItsTimeoutWithNothingToCancel() {
+        int before = mux.apiCalls();
+        mux.failNext(503, 2);
+        var outage = create(alice, "{\"profile\":\"stream\"}");
+        assertEquals(502, outage.status(), outage.body());
+        assertEquals(before + 2, mux.apiCalls(), "a 503 says nothing was made: retried once");
+        UUID assetId = UUID.fromString(query("SELECT asset_id FROM provider_uploads WHERE principal = '" + alice
+                + "' AND state = 'pending'"));
+        age(assetId, "5 minutes");
+
+        bean(ExpireProviderUploads.class).run(false);
+        assertEquals("pending", column(assetId, "state"), "not found, not yet timed out: it waits");
+
+        age(assetId, "2 hours");
+        ExpireProviderUploads.Report report = bean(ExpireProviderUploads.class).run(false);
+
+        assertTrue(report.expired() >= 1, report.toString());
+        assertEquals("errored", column(assetId, "state"));
+        assertEquals("timed_out", column(assetId, "error"));
+        assertEquals(null, column(assetId, "provider_upload_id"));
+        assertTrue(mux.uploadFor(assetId.toString()).isEmpty());
+    }
+
+    @Test
+    void anAssetCreatedForAPendingRowThatNeverLearntItsUploadIdIsMatchedByPassthrough() throws Exception {
+        UUID assetId = lostCreate(alice);
+        String uploadId = mux.uploadFor(assetId.toString()).orElseThrow();
+        // Someone holds the URL after all (the answer was lost on the way back): the bytes arrive.
+        assertEquals(200, put(mux.endpoint() + "/upload/" + uploadId, new byte[200_000]));
+        List<Webhook> sent = webhooks(uploadId, 3);
+        assertEquals("video.upload.asset_created", sent.getFirst().type());
+
+        assertEquals(200, deliver(sent.getFirst()).status());
+        assertEquals("processing", column(assetId, "state"));
+        assertEquals(uploadId, column(assetId, "provider_upload_id"), "the upload id is learnt from the event");
+        for (Webhook w : sent.subList(1, sent.size())) {
+            assertEquals(200, deliver(w).status());
+        }
+        assertEquals("ready", column(assetId, "state"));
+        assertEquals("ready", assetState(assetId));
+    }
 }

@@ -316,6 +316,7 @@ class ClaimsAndResidueTest {
                 context.getBean(dev.stowage.domain.stagedfile.PurgeStagedFiles.class),
                 context.getBean(dev.stowage.domain.export.PurgeExpiredExports.class),
                 context.getBean(dev.stowage.domain.streaming.ExpireProviderUploads.class),
+                context.getBean(dev.stowage.domain.event.PruneOutbox.class),
                 context.getBean(dev.stowage.domain.storage.ScanStorageDrift.class));
 
         var report = purger.run(false);

@@ -22,4 +22,10 @@ public interface Outbox {
      * unpublished (under the same id) for the next run. The number marked published.
      */
     int publishNext(int limit, Function<List<LifecycleEvent>, Set<UUID>> publish);
+
+    /**
+     * Deletes up to {@code limit} events published before {@code cutoff}, oldest first, in one statement; an
+     * unpublished event is never deleted. The number deleted.
+     */
+    int deletePublishedBefore(java.time.Instant cutoff, int limit);
 }

@@ -24,6 +24,9 @@ public interface ProviderUploads {
 
     Optional<ProviderUpload> findByProviderAsset(String provider, String providerAssetId);
 
+    /** The row of {@code assetId} (the passthrough a create sends), whoever owns it. */
+    Optional<ProviderUpload> findByPassthrough(String provider, UUID assetId);
+
     /** pending → uploading, storing the provider's upload id; false if the row left pending meanwhile. */
     boolean recordUploadId(UUID id, String providerUploadId);
 
@@ -33,8 +36,11 @@ public interface ProviderUploads {
     /** pending | uploading → errored (an upload that failed or timed out). */
     boolean failUpload(UUID id, String error);
 
-    /** pending | uploading → processing, storing the provider's asset id. */
-    boolean markProcessing(UUID id, String providerAssetId);
+    /**
+     * pending | uploading → processing, storing the provider's asset id, and its upload id when the row has
+     * none yet (a create whose answer was lost).
+     */
+    boolean markProcessing(UUID id, String providerUploadId, String providerAssetId);
 
     /**
      * pending | uploading | processing → ready with the playback id, and the asset staged → ready, in one
@@ -47,4 +53,10 @@ public interface ProviderUploads {
 
     /** Rows of {@code profile}'s assets still pending or uploading, created before {@code before}, oldest first. */
     List<ProviderUpload> findOpen(String profile, Instant before, int limit);
+
+    /**
+     * Rows of {@code profile}'s assets still pending with no provider upload id, created before {@code before},
+     * oldest first: creates whose answer was lost.
+     */
+    List<ProviderUpload> findPending(String profile, Instant before, int limit);
 }

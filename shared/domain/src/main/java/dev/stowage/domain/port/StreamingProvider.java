@@ -31,6 +31,14 @@ public interface StreamingProvider {
     /** The provider's view of an upload; throws {@link Failure}. */
     UploadStatus upload(String uploadId);
 
+    /**
+     * The uploads the provider still lists whose passthrough is one of {@code passthroughs}, newest first: how
+     * a create whose answer was lost finds its upload. Reads at most {@code maxPages} pages of the provider's
+     * list (newest first), fewer once every passthrough was seen; an older upload is not found. Throws
+     * {@link Failure}.
+     */
+    java.util.List<UploadStatus> findByPassthrough(java.util.Set<String> passthroughs, int maxPages);
+
     /** Cancels an upload still waiting for its bytes; one the provider already ended is not an error. */
     CancelOutcome cancelUpload(String uploadId);
 
@@ -46,8 +54,16 @@ public interface StreamingProvider {
 
     record DirectUpload(String uploadId, String uploadUrl) {}
 
-    /** {@code status} in the provider's words (Mux: waiting, asset_created, errored, cancelled, timed_out). */
-    record UploadStatus(String uploadId, String status, Optional<String> providerAssetId) {}
+    /**
+     * {@code status} in the provider's words (Mux: waiting, asset_created, errored, cancelled, timed_out);
+     * {@code passthrough} is what the create sent (the asset id).
+     */
+    record UploadStatus(String uploadId, String status, Optional<String> providerAssetId,
+                        Optional<String> passthrough) {
+        /** The provider's word for an upload still waiting for its bytes. */
+        public static final String WAITING = "waiting";
+        public static final String ASSET_CREATED = "asset_created";
+    }
 
     enum CancelOutcome { CANCELLED, ALREADY_ENDED }
 

@@ -36,8 +36,8 @@ public final class ApplyProviderWebhook {
         String name = provider.name();
         return switch (event) {
             case ProviderEvent.UploadAssetCreated e -> new Applied("upload_asset_created", uploads
-                    .findByUploadId(name, e.uploadId()).map(r -> uploads.markProcessing(r.id(), e.providerAssetId()))
-                    .orElse(false));
+                    .findByUploadId(name, e.uploadId()).or(() -> byPassthrough(e.passthrough()))
+                    .map(r -> uploads.markProcessing(r.id(), e.uploadId(), e.providerAssetId())).orElse(false));
             case ProviderEvent.UploadCancelled e -> new Applied("upload_cancelled", uploads
                     .findByUploadId(name, e.uploadId()).map(r -> uploads.cancel(r.id())).orElse(false));
             case ProviderEvent.UploadErrored e -> new Applied("upload_errored", uploads
@@ -50,6 +50,21 @@ public final class ApplyProviderWebhook {
                     .map(r -> uploads.failAsset(r.id(), e.providerAssetId(), e.message())).orElse(false));
             case ProviderEvent.Ignored e -> new Applied(e.type(), false);
         };
+    }
+
+    /** A row still pending whose create lost the provider's answer knows only the passthrough (its asset id). */
+    private Optional<ProviderUpload> byPassthrough(Optional<String> passthrough) {
+        return passthrough.flatMap(ApplyProviderWebhook::uuid)
+                .flatMap(assetId -> uploads.findByPassthrough(provider.name(), assetId))
+                .filter(r -> r.providerUploadId().isEmpty());
+    }
+
+    static Optional<java.util.UUID> uuid(String text) {
+        try {
+            return Optional.of(java.util.UUID.fromString(text));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
     }
 
     private Optional<ProviderUpload> row(Optional<String> uploadId, String providerAssetId) {

@@ -9,8 +9,12 @@ import java.util.Optional;
  */
 public sealed interface ProviderEvent {
 
-    /** The bytes arrived and the provider made an asset of them, which it is now processing. */
-    record UploadAssetCreated(String uploadId, String providerAssetId) implements ProviderEvent {}
+    /**
+     * The bytes arrived and the provider made an asset of them, which it is now processing. {@code passthrough}
+     * (the asset id the create sent) finds a row whose create never learnt the upload id.
+     */
+    record UploadAssetCreated(String uploadId, String providerAssetId, Optional<String> passthrough)
+            implements ProviderEvent {}
 
     record UploadCancelled(String uploadId) implements ProviderEvent {}
 

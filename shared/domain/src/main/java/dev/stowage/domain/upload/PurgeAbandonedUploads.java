@@ -5,6 +5,7 @@ import dev.stowage.domain.asset.Asset;
 import dev.stowage.domain.attachment.PurgeDetachedAssets;
 import dev.stowage.domain.variant.RequeueStarvedVariants;
 import dev.stowage.domain.asset.PromoteAsset;
+import dev.stowage.domain.event.PruneOutbox;
 import dev.stowage.domain.export.PurgeExpiredExports;
 import dev.stowage.domain.streaming.ExpireProviderUploads;
 import dev.stowage.domain.port.Assets;
@@ -34,8 +35,11 @@ import java.util.logging.Logger;
  * S3 event was lost), which is verified instead; ended sessions' residue (multipart upload, staged object,
  * staged asset) is removed; and multipart uploads under {@code staging/} that no session knows are
  * aborted; assets detached from their last attachment are purged; variant work that starved (a lost
- * message, a dead worker) is sent again, and so is starved export work; expired staged files and unreferenced staged-file objects go; and a bounded step of the storage-drift scan
- * ({@link ScanStorageDrift}) compares the bucket with the rows. Works in batches so memory stays flat;
+ * message, a dead worker) is sent again, and so is starved export work; expired staged files and unreferenced staged-file objects go;
+ * streaming uploads whose create lost its answer are found at the provider, and open ones past their timeout
+ * expire ({@link ExpireProviderUploads}); published outbox events past their retention are deleted
+ * ({@link PruneOutbox}); and a bounded step of the storage-drift scan ({@link ScanStorageDrift}) compares the
+ * bucket with the rows. Works in batches so memory stays flat;
  * a second run finds nothing to do. A dry run only counts.
  */
 public final class PurgeAbandonedUploads {
@@ -51,7 +55,8 @@ public final class PurgeAbandonedUploads {
                          int orphanMultipartAborted, int orphanStagedAssetsDeleted, int detachedAssetsPurged,
                          int variantsRequeued, int stagedFilesExpired, int stagedFileObjectsDeleted,
                          int exportsFailed, int exportsDeleted, int exportsRequeued, int providerUploadsExpired,
-                         int providerCancelsSent, int providerCancelsFailed, int driftKeysScanned,
+                         int providerCancelsSent, int providerCancelsFailed, int providerUploadsReconciled,
+                         int providerLookupsFailed, int outboxEventsPruned, int driftKeysScanned,
                          int orphanObjectsFound, int orphanObjectsDeleted, int missingAssetObjects,
                          int variantsMarkedMissing) {}
 
@@ -71,6 +76,7 @@ public final class PurgeAbandonedUploads {
     private final PurgeStagedFiles stagedFiles;
     private final PurgeExpiredExports exports;
     private final ExpireProviderUploads providerUploads;
+    private final PruneOutbox outbox;
     private final ScanStorageDrift drift;
 
     /**
@@ -83,7 +89,7 @@ public final class PurgeAbandonedUploads {
                                  MultipartStore multipart, Clock clock, int batchSize, Duration orphanGrace,
                                  PurgeDetachedAssets detached, RequeueStarvedVariants starved,
                                  PurgeStagedFiles stagedFiles, PurgeExpiredExports exports,
-                                 ExpireProviderUploads providerUploads, ScanStorageDrift drift) {
+                                 ExpireProviderUploads providerUploads, PruneOutbox outbox, ScanStorageDrift drift) {
         this.sessions = sessions;
         this.assets = assets;
         this.store = store;
@@ -100,6 +106,7 @@ public final class PurgeAbandonedUploads {
         this.stagedFiles = stagedFiles;
         this.exports = exports;
         this.providerUploads = providerUploads;
+        this.outbox = outbox;
         this.drift = drift;
     }
 
@@ -132,6 +139,7 @@ public final class PurgeAbandonedUploads {
         PurgeStagedFiles.Report staged = dryRun ? new PurgeStagedFiles.Report(0, 0, 0) : stagedFiles.run();
         PurgeExpiredExports.Report exported = dryRun ? new PurgeExpiredExports.Report(0, 0, 0) : exports.execute();
         ExpireProviderUploads.Report streaming = providerUploads.run(dryRun);
+        int pruned = dryRun ? 0 : outbox.run();
         // A dry run leaves the scan where it is: its position and findings are state, not a count.
         ScanStorageDrift.Report scanned = dryRun ? null : drift.run();
         DriftScan.Tally tally = dryRun ? DriftScan.Tally.NONE : scanned.found();
@@ -140,7 +148,7 @@ public final class PurgeAbandonedUploads {
                 detachedPurged, requeued, staged.entriesExpired(),
                 staged.objectsDeleted() + staged.orphanObjectsDeleted(), exported.abandonedFailed(),
                 exported.expiredDeleted(), exported.requeued(), streaming.expired(), streaming.providerCancelled(),
-                streaming.providerCancelFailed(), dryRun ? 0 : scanned.keysListed(), (int) tally.orphanObjects(),
+                streaming.providerCancelFailed(), streaming.reconciled(), streaming.lookupsFailed(), pruned, dryRun ? 0 : scanned.keysListed(), (int) tally.orphanObjects(),
                 (int) tally.orphansDeleted(), (int) tally.missingAssetObjects(), (int) tally.variantsMarkedMissing());
     }
 

@@ -9,7 +9,7 @@ import java.util.Optional;
 
 /**
  * Mux's webhook JSON, {@code {type, data: {...}}}, as a {@link ProviderEvent}. Upload events carry the upload
- * object ({@code id}, {@code asset_id}, {@code error}); asset events the asset object ({@code id},
+ * object ({@code id}, {@code asset_id}, {@code error}, {@code new_asset_settings.passthrough}); asset events the asset object ({@code id},
  * {@code upload_id}, {@code playback_ids}, {@code duration}, {@code errors}).
  */
 final class MuxEvents {
@@ -23,7 +23,9 @@ final class MuxEvents {
         return switch (type) {
             case "video.upload.asset_created" -> id.isEmpty() || text(data, "asset_id").isEmpty()
                     ? malformed("an upload's asset_created names the upload and its asset")
-                    : Result.ok(new ProviderEvent.UploadAssetCreated(id.get(), text(data, "asset_id").get()));
+                    : Result.ok(new ProviderEvent.UploadAssetCreated(id.get(), text(data, "asset_id").get(),
+                    data.get("new_asset_settings") instanceof Map<?, ?> settings ? text(settings, "passthrough")
+                            : Optional.empty()));
             case "video.upload.cancelled" -> id.isEmpty() ? malformed("the upload id is required")
                     : Result.ok(new ProviderEvent.UploadCancelled(id.get()));
             case "video.upload.errored" -> id.isEmpty() ? malformed("the upload id is required")

@@ -30,9 +30,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@link StreamingProvider} over Mux's Video API with the JDK HTTP client: {@code POST /video/v1/uploads},
+ * {@code GET /video/v1/uploads} (paged, newest first: the purger's search by passthrough),
  * {@code GET /video/v1/uploads/{id}}, {@code PUT /video/v1/uploads/{id}/cancel}, basic auth with the access
- * token. A 5xx or a connection failure is retried once after a jittered pause (a create only when the
- * request cannot have arrived, so a retry never leaves a second upload behind); Mux's 429 is the quota.
+ * token. A 5xx or a connection failure is retried once after a jittered pause; a create only when the request
+ * cannot have been acted on (a refused connection, a 503), so a retry rarely leaves a second upload behind,
+ * and the purger cancels one that it does find. Mux's 429 is the quota.
  * Locally the base URL names the Mux emulator: there is no other code path.
  */
 @Singleton
@@ -43,6 +45,8 @@ public class MuxStreamingProvider implements StreamingProvider {
     private static final long RETRY_PAUSE_MILLIS = 150;
     /** What a Mux id looks like; anything else never becomes a path segment. */
     private static final String ID = "[A-Za-z0-9_-]{1,128}";
+    /** Uploads per page of Mux's list: its largest page. */
+    static final int LIST_PAGE = 100;
 
     private final MuxSettings settings;
     private final MuxCredentials credentials;
@@ -95,7 +99,47 @@ public class MuxStreamingProvider implements StreamingProvider {
     @Override
     public UploadStatus upload(String uploadId) {
         Map<String, Object> data = data(call("GET", "video/v1/uploads/" + segment(uploadId), null, true));
-        return new UploadStatus(uploadId, String.valueOf(data.get("status")), Optional.ofNullable(text(data, "asset_id")));
+        return status(uploadId, data);
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public List<UploadStatus> findByPassthrough(java.util.Set<String> passthroughs, int maxPages) {
+        List<UploadStatus> found = new java.util.ArrayList<>();
+        java.util.Set<String> unseen = new java.util.HashSet<>(passthroughs);
+        for (int page = 1; page <= maxPages && !unseen.isEmpty(); page++) {
+            byte[] answer = call("GET", "video/v1/uploads?limit=" + LIST_PAGE + "&page=" + page, null, true);
+            List<Object> items;
+            try {
+                items = json.readValue(answer, OBJECT).get("data") instanceof List<?> list ? (List<Object>) list : null;
+            } catch (IOException | RuntimeException e) {
+                items = null;
+            }
+            if (items == null) {
+                throw new Failure(Failure.Kind.UNAVAILABLE, "Mux answered a list that is not {\"data\": [...]}", null);
+            }
+            for (Object item : items) {
+                if (item instanceof Map<?, ?> upload && text((Map<String, Object>) upload, "id") instanceof String id
+                        && id.matches(ID)) {
+                    UploadStatus status = status(id, (Map<String, Object>) upload);
+                    if (status.passthrough().filter(passthroughs::contains).isPresent()) {
+                        found.add(status);
+                        unseen.remove(status.passthrough().get());
+                    }
+                }
+            }
+            if (items.size() < LIST_PAGE) {
+                break; // the last page
+            }
+        }
+        return found;
+    }
+
+    private static UploadStatus status(String uploadId, Map<String, Object> data) {
+        Optional<String> passthrough = data.get("new_asset_settings") instanceof Map<?, ?> settings
+                && settings.get("passthrough") instanceof String p && !p.isBlank() ? Optional.of(p) : Optional.empty();
+        return new UploadStatus(uploadId, String.valueOf(data.get("status")), Optional.ofNullable(text(data, "asset_id")),
+                passthrough);
     }
 
     @Override
@@ -177,7 +221,8 @@ public class MuxStreamingProvider implements StreamingProvider {
                 if (status == 429) {
                     throw new Failure(Failure.Kind.QUOTA_EXCEEDED, "Mux answered 429 to " + method + " " + path, null);
                 }
-                if (status >= 500 && !last) {
+                // A create's 500, 502 or 504 may come after Mux made the upload: only a 503 says it did not.
+                if (status >= 500 && !last && (idempotent || status == 503)) {
                     pause();
                     continue;
                 }

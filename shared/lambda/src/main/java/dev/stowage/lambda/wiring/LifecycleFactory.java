@@ -147,10 +147,17 @@ public class LifecycleFactory {
                                                 RequeueStarvedVariants starved, PurgeStagedFiles stagedFiles,
                                                 dev.stowage.domain.export.PurgeExpiredExports exports,
                                                 dev.stowage.domain.streaming.ExpireProviderUploads streaming,
-                                                ScanStorageDrift drift) {
+                                                dev.stowage.domain.event.PruneOutbox outbox, ScanStorageDrift drift) {
         return new PurgeAbandonedUploads(sessions, assets, store, verify, promote, lifecycle.lease(), residue,
                 multipart, clock, settings.batchSize(), settings.orphanGrace(), detached, starved, stagedFiles,
-                exports, streaming, drift);
+                exports, streaming, outbox, drift);
+    }
+
+    @Singleton
+    dev.stowage.domain.event.PruneOutbox pruneOutbox(dev.stowage.domain.port.Outbox outbox, Clock clock,
+                                                     PurgeSettings settings) {
+        return new dev.stowage.domain.event.PruneOutbox(outbox, clock, settings.outboxRetention(),
+                settings.batchSize());
     }
 
     // The orphan grace is the drift scan's safety margin too: an object younger than it may be a promotion's

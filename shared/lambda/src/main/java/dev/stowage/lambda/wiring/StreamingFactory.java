@@ -36,6 +36,7 @@ public class StreamingFactory {
     @Singleton
     ExpireProviderUploads expireProviderUploads(ProviderUploads uploads, StreamingProvider provider, Profiles profiles,
                                                 Clock clock, PurgeSettings purge) {
-        return new ExpireProviderUploads(uploads, provider, profiles, clock, purge.batchSize());
+        return new ExpireProviderUploads(uploads, provider, profiles, clock, purge.batchSize(),
+                purge.providerPendingGrace(), purge.providerLookupPages());
     }
 }

@@ -33,12 +33,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Mux's Video API as far as direct uploads go, on one local port: {@code POST /video/v1/uploads},
+ * {@code GET /video/v1/uploads} (newest first, {@code limit} and {@code page} as Mux pages them),
  * {@code GET /video/v1/uploads/{id}}, {@code PUT /video/v1/uploads/{id}/cancel} (basic auth with its token),
  * and the one-time upload URL, {@code PUT /upload/{id}}, that takes the browser's bytes. When bytes land it
  * sends what Mux sends — {@code video.upload.asset_created}, {@code video.asset.created},
  * {@code video.asset.ready} — and {@code video.upload.cancelled} on a cancel, each signed as Mux signs them
  * ({@code Mux-Signature: t=…,v1=HMAC-SHA256("t.body")}), in order, from one background thread.
- * Tests can make the API answer a status for the next calls ({@link #failNext}), as Mux's 429 or an outage.
+ * Tests can make the API answer a status for the next calls ({@link #failNext}), as Mux's 429 or an outage,
+ * and make a create lose its answer after the upload was made ({@link #loseNextCreateAnswers}), as a
+ * timeout or a gateway's 5xx would.
  */
 public final class MuxEmulator implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(MuxEmulator.class);
@@ -46,6 +49,9 @@ public final class MuxEmulator implements AutoCloseable {
     private static final Pattern CANCEL = Pattern.compile("/video/v1/uploads/([A-Za-z0-9]+)/cancel");
     private static final Pattern BYTES = Pattern.compile("/upload/([A-Za-z0-9]+)");
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** Mux's default and largest page of the uploads list. */
+    static final int DEFAULT_LIMIT = 10;
+    static final int MAX_LIMIT = 100;
 
     /** Where signed webhooks go: {@code signature} is the {@code Mux-Signature} header's value. */
     @FunctionalInterface
@@ -66,6 +72,7 @@ public final class MuxEmulator implements AutoCloseable {
         final String policy;
         final String corsOrigin;
         final long timeout;
+        final long seq = created.incrementAndGet();
         String status = "waiting";
         String assetId;
 
@@ -92,6 +99,8 @@ public final class MuxEmulator implements AutoCloseable {
     private final Map<String, Upload> uploads = new ConcurrentHashMap<>();
     private final Deque<Integer> failures = new ArrayDeque<>();
     private final AtomicInteger apiCalls = new AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicLong created = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicInteger loseCreateAnswers = new AtomicInteger();
 
     private MuxEmulator(Options options, HttpServer server) {
         this.options = options;
@@ -144,6 +153,20 @@ public final class MuxEmulator implements AutoCloseable {
         }
     }
 
+    /**
+     * The next {@code times} creates make their upload and then answer 500 instead of it: the caller never
+     * learns the upload's id, which only {@code GET /video/v1/uploads} (by passthrough) still tells.
+     */
+    public void loseNextCreateAnswers(int times) {
+        loseCreateAnswers.addAndGet(times);
+    }
+
+    /** The id of the newest upload made with {@code passthrough}, if any. */
+    public Optional<String> uploadFor(String passthrough) {
+        return uploads.values().stream().filter(u -> u.passthrough.equals(passthrough))
+                .max(java.util.Comparator.comparingLong(u -> u.seq)).map(u -> u.id);
+    }
+
     /** API calls answered so far, failures included. */
     public int apiCalls() {
         return apiCalls.get();
@@ -191,6 +214,8 @@ public final class MuxEmulator implements AutoCloseable {
                 create(x);
             } else if (method.equals("PUT") && cancel.matches()) {
                 cancel(x, cancel.group(1));
+            } else if (method.equals("GET") && path.equals("/video/v1/uploads")) {
+                list(x);
             } else if (method.equals("GET") && one.matches()) {
                 Upload u = uploads.get(one.group(1));
                 answer(x, u == null ? 404 : 200, u == null ? error("not_found", "upload not found") : data(u));
@@ -216,7 +241,27 @@ public final class MuxEmulator implements AutoCloseable {
                 field(body, "\"cors_origin\"\\s*:\\s*\"([^\"]{0,255})\"").orElse("*"),
                 field(body, "\"timeout\"\\s*:\\s*(\\d{1,9})").map(Long::parseLong).orElse(3600L));
         uploads.put(u.id, u);
+        if (loseCreateAnswers.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            answer(x, 500, error("server_error", "emulated lost answer"));
+            return;
+        }
         answer(x, 201, data(u));
+    }
+
+    /** Mux's list of direct uploads: newest first, {@code limit} (1..100, default 10) per {@code page} (from 1). */
+    private void list(HttpExchange x) throws IOException {
+        String query = Optional.ofNullable(x.getRequestURI().getRawQuery()).orElse("");
+        int limit = field(query, "(?:^|&)limit=(\\d{1,3})(?:&|$)").map(Integer::parseInt).orElse(DEFAULT_LIMIT);
+        int page = field(query, "(?:^|&)page=(\\d{1,6})(?:&|$)").map(Integer::parseInt).orElse(1);
+        if (limit < 1 || limit > MAX_LIMIT || page < 1) {
+            answer(x, 400, error("invalid_parameters", "limit is 1..100 and page from 1"));
+            return;
+        }
+        String items = uploads.values().stream()
+                .sorted(java.util.Comparator.comparingLong((Upload u) -> u.seq).reversed())
+                .skip((long) (page - 1) * limit).limit(limit)
+                .map(Upload::json).collect(java.util.stream.Collectors.joining(","));
+        answer(x, 200, "{\"data\":[" + items + "]}");
     }
 
     private void cancel(HttpExchange x, String id) throws IOException {
