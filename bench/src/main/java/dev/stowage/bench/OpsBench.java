@@ -133,7 +133,7 @@ public final class OpsBench {
                                         WHEN g % 1000 < 990 THEN 'staged' WHEN g % 1000 < 993 THEN 'validating'
                                         WHEN g % 1000 < 996 THEN 'analyzing' ELSE 'promoting' END AS st
                               FROM generate_series(1, %d) g) x""".replace("%d", Integer.toString(ASSETS)));
-            // Three variants per promoted asset (975,000), a fourth for 7.5% of ready ones: 3,000,000.
+            // Three variants per promoted, unquarantined asset (970,000), a fourth for 9% of assets (all ready): 3,000,000.
             s.execute("""
                     INSERT INTO variants (id, asset_id, name, state, recipe_digest, storage_key, content_type,
                                           byte_size, width, height, failure_reason, attempts, queued_at,
@@ -147,7 +147,7 @@ public final class OpsBench {
                            CASE WHEN vst IN ('queued', 'processing', 'ready', 'failed') THEN t END,
                            CASE WHEN vst = 'processing' THEN 'worker-2' END,
                            CASE WHEN vst = 'processing' THEN
-                                CASE WHEN g % 100 = 0 THEN now() - interval '1 hour' ELSE now() + interval '5 minutes' END
+                                CASE WHEN g % 10 = 0 THEN now() - interval '1 hour' ELSE now() + interval '5 minutes' END
                            END,
                            t, t
                       FROM (SELECT g, n, (ARRAY['thumb', 'medium', 'large', 'poster'])[n] AS name,
@@ -160,7 +160,7 @@ public final class OpsBench {
                                         WHEN g % 1000 < 950 THEN (ARRAY['failed', 'ready', 'ready'])[n]
                                         ELSE 'purged' END AS vst
                               FROM generate_series(1, %d) g, generate_series(1, 4) n
-                             WHERE g % 1000 < 970 AND (n <= 3 OR g % 1000 < 75)) x"""
+                             WHERE g % 1000 < 970 AND (n <= 3 OR g % 1000 < 90)) x"""
                     .replace("%d", Integer.toString(ASSETS)));
             // Sessions are kept for the most recent 100,000 assets only (older ones taken as purged): completed,
             // with the still-open ones for assets not yet promoted.
