@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Stowage benchmarks. Usage: bench/run.sh [coldstart|lifecycle|multipart|purge|render|worker|staged|exports|all]   (default: all)
+# Stowage benchmarks. Usage: bench/run.sh [coldstart|lifecycle|multipart|purge|render|worker|staged|exports|ops|webhooks|all]   (default: all)
 #
 # Builds only this module (and the uploads function's shaded jar if it is missing), then runs the runners in
 # fresh JVMs and prints Markdown tables; they are also written to bench/target/{coldstart,lifecycle}/*.md.
@@ -12,7 +12,7 @@
 set -euo pipefail
 
 what="${1:-all}"
-case "$what" in coldstart|lifecycle|multipart|purge|render|worker|staged|exports|all) ;; *) echo "usage: $0 [coldstart|lifecycle|multipart|purge|render|worker|staged|exports|all]" >&2; exit 2 ;; esac
+case "$what" in coldstart|lifecycle|multipart|purge|render|worker|staged|exports|ops|webhooks|all) ;; *) echo "usage: $0 [coldstart|lifecycle|multipart|purge|render|worker|staged|exports|ops|webhooks|all]" >&2; exit 2 ;; esac
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -94,6 +94,23 @@ if [[ "$what" == exports || "$what" == all ]]; then
   "$java" "${log_props[@]}" -Dbench.log="$work/runner.log" -Xmx128m ${extra_opts[@]+"${extra_opts[@]}"} \
     -cp "$classpath" -Dbench.exportRows="${BENCH_EXPORT_ROWS:-1000000}" \
     dev.stowage.bench.ExportBench | tee "$work/exports.md"
+fi
+
+if [[ "$what" == ops || "$what" == all ]]; then
+  work="$root/bench/target/ops"
+  mkdir -p "$work"
+  # Seeds 1,000,000 assets and 3,000,000 variants (a few minutes), then times the report; full plans in $work.
+  "$java" "${log_props[@]}" -Dbench.log="$work/runner.log" ${extra_opts[@]+"${extra_opts[@]}"} -cp "$classpath" \
+    -Dbench.workDir="$work" -Dbench.runs="${BENCH_RUNS:-7}" -Dbench.profile="${BENCH_PROFILE:-video}" \
+    dev.stowage.bench.OpsBench | tee "$work/ops.md"
+fi
+
+if [[ "$what" == webhooks || "$what" == all ]]; then
+  work="$root/bench/target/webhooks"
+  mkdir -p "$work"
+  "$java" "${log_props[@]}" -Dbench.log="$work/runner.log" ${extra_opts[@]+"${extra_opts[@]}"} -cp "$classpath" \
+    -Dbench.webhookEvents="${BENCH_WEBHOOK_EVENTS:-2000}" -Dbench.rounds="${BENCH_ROUNDS:-3}" \
+    dev.stowage.bench.WebhookBench | tee "$work/webhooks.md"
 fi
 
 if [[ "$what" == render || "$what" == all ]]; then
