@@ -39,6 +39,8 @@ public class PageConfigController {
 
     @Get("/config.json")
     PageConfig config() {
-        return new PageConfig(devToken, profiles.all().stream().map(ProfileSummary::of).toList());
+        return new PageConfig(devToken, profiles.all().stream()
+                // A streaming profile's bytes go to the provider, not through this page's bucket uploads.
+                .filter(profile -> profile.streaming().isEmpty()).map(ProfileSummary::of).toList());
     }
 }

@@ -34,6 +34,12 @@ public final class UploadAdmission {
             return Result.err(ErrorCode.UNKNOWN_PROFILE, "no profile named '" + d.profile() + "'");
         }
         Profile profile = found.get();
+        if (profile.streaming().isPresent()) {
+            // Its bytes go to the streaming provider, never the bucket: an upload here would make an asset the
+            // provider knows nothing of.
+            return Result.err(ErrorCode.INVALID_FIELD, "profile '" + profile.name()
+                    + "' takes streaming uploads only: POST /v1/streaming/uploads");
+        }
         Optional<String> badName = Filenames.problemWith(d.filename());
         if (badName.isPresent()) {
             return Result.err(ErrorCode.INVALID_FILENAME, badName.get());

@@ -1,6 +1,7 @@
 package dev.stowage.domain.upload;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
 import dev.stowage.domain.ErrorCode;
@@ -55,6 +56,21 @@ class UploadAdmissionTest {
     @ValueSource(strings = {"../etc/passwd", "a/b.jpg", "a\\b.jpg", "..", ".", "a\u0000.jpg", "line\nbreak.jpg", " lead.jpg", ""})
     void filenamesThatCouldBePathsOrCarryControlCharactersAreRefused(String name) {
         assertEquals(ErrorCode.INVALID_FILENAME, refusal(new UploadAdmission.Declared("image", name, "image/jpeg", 1L, null)));
+    }
+
+    @Test
+    void aStreamingProfileTakesNoBucketUpload() {
+        var stream = new dev.stowage.domain.profile.Profile("stream", java.util.Set.of("video/*"), 1_000,
+                java.util.List.of(), TestProfiles.IMAGE.delivery(), TestProfiles.IMAGE.stalePolicy(),
+                java.time.Duration.ofHours(1), java.time.Duration.ofMinutes(15),
+                java.util.Optional.of(new dev.stowage.domain.profile.Streaming("mux",
+                        dev.stowage.domain.profile.Streaming.PlaybackPolicy.PUBLIC, java.util.Optional.empty(),
+                        java.time.Duration.ofHours(1))));
+        var refused = new UploadAdmission(new Profiles(List.of(TestProfiles.IMAGE, stream)))
+                .admit(new UploadAdmission.Declared("stream", "clip.mp4", "video/mp4", 100L, null));
+        var err = assertInstanceOf(Result.Err.class, refused);
+        assertEquals(ErrorCode.INVALID_FIELD, err.code());
+        assertTrue(err.detail().contains("/v1/streaming/uploads"), err.detail());
     }
 
     @Test
