@@ -598,7 +598,7 @@ class PurgerHandlerTest {
         // The scheduled purge runs a step of the scan too, and its report (and EMF line) carries the counts.
         var report = purge(Events.text("scheduled-purge.json"));
         assertTrue(report.driftKeysScanned() >= 1, report.toString());
-        assertTrue(PurgerHandler.counts(report).keySet().containsAll(List.of("driftKeysScanned",
+        assertTrue(dev.stowage.domain.upload.ScheduledPurge.counts(report).keySet().containsAll(List.of("driftKeysScanned",
                 "orphanObjectsFound", "orphanObjectsDeleted", "missingAssetObjects", "variantsMarkedMissing")));
     }
 

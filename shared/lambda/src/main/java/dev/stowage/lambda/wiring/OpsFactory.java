@@ -4,12 +4,15 @@ import dev.stowage.domain.ops.RuntimeStatus;
 import dev.stowage.domain.port.Metrics;
 import dev.stowage.domain.port.OpsReport;
 import dev.stowage.domain.port.StorageDrift;
+import dev.stowage.domain.upload.PurgeAbandonedUploads;
+import dev.stowage.domain.upload.ScheduledPurge;
 import dev.stowage.lambda.config.PurgeSettings;
+import dev.stowage.lambda.metrics.EmfMetrics;
 import io.micronaut.context.annotation.Factory;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 
-/** Builds the operator report's use case. */
+/** Builds the operator report's use case, and the purge schedule's run that ends with it. */
 @Factory
 public class OpsFactory {
 
@@ -17,5 +20,10 @@ public class OpsFactory {
     RuntimeStatus runtimeStatus(OpsReport report, Metrics metrics, Clock clock, PurgeSettings purge,
                                 StorageDrift drift) {
         return new RuntimeStatus(report, metrics, clock, purge.detachedGrace(), drift);
+    }
+
+    @Singleton
+    ScheduledPurge scheduledPurge(PurgeAbandonedUploads purge, RuntimeStatus status, EmfMetrics metrics) {
+        return new ScheduledPurge(purge, status, metrics, metrics.enabled());
     }
 }
