@@ -1,6 +1,5 @@
 package dev.stowage.functions.exports;
 
-import dev.stowage.domain.ErrorCode;
 import dev.stowage.domain.Principal;
 import dev.stowage.domain.Result;
 import dev.stowage.domain.export.CreateExport;
@@ -26,7 +25,6 @@ import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
-import java.util.Optional;
 import java.util.UUID;
 
 /** Exports over HTTP: each route decodes, calls one use case, encodes. */
@@ -102,17 +100,15 @@ public class ExportsController {
 
     /**
      * No caller: the token is the authentication (API Gateway's route has no authorizer). Every refusal is
-     * the same 404. The id is a string here so a malformed one is that same 404 too, not a 400.
+     * the same 404. The id is a string here so a malformed one is that same 404 too (the use case decides), not a
+     * 400.
      */
     @Get("/{id}/download")
     @ApiResponse(responseCode = "200", description = "The bytes (kept in the database)")
     @ApiResponse(responseCode = "303", description = "A presigned storage URL (kept in the bucket)")
     @Operation(operationId = "downloadExport")
     public HttpResponse<?> download(String id, @Nullable @QueryValue String token) {
-        Optional<UUID> uuid = parse(id);
-        Result<DownloadExport.Download> result = uuid.isEmpty()
-                ? Result.err(ErrorCode.NOT_FOUND, "not found") : download.execute(uuid.get(), token);
-        MutableHttpResponse<?> answer = switch (result) {
+        MutableHttpResponse<?> answer = switch (download.execute(id, token)) {
             case Result.Ok<DownloadExport.Download>(DownloadExport.Download.Bytes b) -> HttpResponse.ok(b.bytes())
                     .contentType(b.contentType())
                     .header(HttpHeaders.CONTENT_DISPOSITION, b.contentDisposition());
@@ -121,13 +117,5 @@ public class ExportsController {
             case Result.Err<DownloadExport.Download> err -> Problems.problem(err.code(), err.detail());
         };
         return answer.header(HttpHeaders.CACHE_CONTROL, NO_STORE).header("X-Content-Type-Options", "nosniff");
-    }
-
-    private static Optional<UUID> parse(String id) {
-        try {
-            return Optional.of(UUID.fromString(id)).filter(u -> u.toString().equals(id));
-        } catch (IllegalArgumentException e) {
-            return Optional.empty();
-        }
     }
 }

@@ -43,10 +43,24 @@ public final class DownloadExport {
         record Redirect(URI url, Instant expiresAt) implements Download {}
     }
 
-    public Result<Download> execute(UUID id, String token) {
+    /**
+     * The id as the link carries it: a malformed one is the same refusal as any other, so every wrong link
+     * answers alike.
+     */
+    public Result<Download> execute(String id, String token) {
         // The keys first, whatever the id: an outage answers every download alike, so it tells no one which
         // exports exist.
-        return tokens.signer().flatMap(signer -> execute(id, token, signer));
+        return tokens.signer().flatMap(signer -> parse(id).map(uuid -> execute(uuid, token, signer))
+                .orElseGet(() -> Result.err(ErrorCode.NOT_FOUND, REFUSED)));
+    }
+
+    /** Only the canonical spelling: another spelling of the same UUID is not a link anyone was given. */
+    private static Optional<UUID> parse(String id) {
+        try {
+            return Optional.of(UUID.fromString(id)).filter(u -> u.toString().equals(id));
+        } catch (IllegalArgumentException | NullPointerException e) {
+            return Optional.empty();
+        }
     }
 
     private Result<Download> execute(UUID id, String token, ExportTokens.Signer signer) {
