@@ -9,6 +9,7 @@
 # BENCH_ONLY (run only the cold-start variants whose name contains this text, e.g. "plain"),
 # BENCH_JAVA_OPTS (extra options for the runner JVMs, e.g. -Dmicronaut.server.thread-selection=BLOCKING),
 # BENCH_UPLOADS (worker: uploads per batch, 100), BENCH_UPLOADERS (worker: concurrent uploading clients, 4).
+# BENCH_OPS_DATA (ops: a directory that keeps the seeded database for the next run).
 set -euo pipefail
 
 what="${1:-all}"
@@ -100,8 +101,10 @@ if [[ "$what" == ops || "$what" == all ]]; then
   work="$root/bench/target/ops"
   mkdir -p "$work"
   # Seeds 1,000,000 assets and 3,000,000 variants (a few minutes), then times the report; full plans in $work.
+  # BENCH_OPS_DATA=DIR keeps the seeded database there, and a later run with the same DIR reuses it.
   "$java" "${log_props[@]}" -Dbench.log="$work/runner.log" ${extra_opts[@]+"${extra_opts[@]}"} -cp "$classpath" \
     -Dbench.workDir="$work" -Dbench.runs="${BENCH_RUNS:-7}" -Dbench.profile="${BENCH_PROFILE:-video}" \
+    -Dbench.dataDir="${BENCH_OPS_DATA:-}" \
     dev.stowage.bench.OpsBench | tee "$work/ops.md"
 fi
 

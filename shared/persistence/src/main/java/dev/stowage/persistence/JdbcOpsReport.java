@@ -21,8 +21,9 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * The operator report's queries in plain SQL, read-only. Each check selects {@code id, state, since, detail}
- * ordered by {@code since} through an index (V1..V9; the plans are checked in OpsFunctionTest) and is run
+ * The operator report's queries in plain SQL, read-only. Counts by state are read from the totals V14's
+ * triggers keep, never counted from the tables. Each check selects {@code id, state, since, detail} ordered by
+ * {@code since}, every table reached through an index (the plans are checked in OpsFunctionTest), and is run
  * with a LIMIT; a profile condition is added last, on the asset or session that carries the profile.
  */
 @Singleton
@@ -41,30 +42,44 @@ public class JdbcOpsReport implements OpsReport {
     /** A statement with its parameters, the profile's (if any) last. */
     private record Query(String sql, List<Object> params) {}
 
-    /** Where a group's rows live: the FROM clause, the state and age columns, and the alias carrying the profile. */
-    private record Table(String from, String state, String since, String profileAlias) {}
+    /**
+     * Where a group's rows live: the FROM clause, the state and age columns, the alias carrying the profile, and
+     * the machine its counts are kept under in {@code state_counts} (V14).
+     */
+    private record Table(String from, String state, String since, String profileAlias, String machine) {}
 
     private static Table table(ReportGroup group, boolean profiled) {
         return switch (group) {
-            case UPLOADS -> new Table("upload_sessions s", "s.state", "s.updated_at", "s");
-            case ASSETS -> new Table("assets a", "a.state", "a.updated_at", "a");
+            case UPLOADS -> new Table("upload_sessions s", "s.state", "s.updated_at", "s", "upload");
+            case ASSETS -> new Table("assets a", "a.state", "a.updated_at", "a", "asset");
             case VARIANTS -> new Table(profiled ? "variants v JOIN assets a ON a.id = v.asset_id" : "variants v",
-                    "v.state", "v.updated_at", "a");
+                    "v.state", "v.updated_at", "a", "variant");
             case PROVIDER_UPLOADS -> new Table(profiled ? "provider_uploads p JOIN assets a ON a.id = p.asset_id"
-                    : "provider_uploads p", "p.state", "p.updated_at", "a");
-            case EXPORTS -> new Table("exports e", "e.state", "e.created_at", null);
-            case STAGED_FILES -> new Table("staged_files f", "f.state", "f.updated_at", null);
+                    : "provider_uploads p", "p.state", "p.updated_at", "a", "provider_upload");
+            case EXPORTS -> new Table("exports e", "e.state", "e.created_at", null, "export");
+            case STAGED_FILES -> new Table("staged_files f", "f.state", "f.updated_at", null, "staged_file");
         };
     }
 
+    /** The kept totals plus the changes not folded yet, summed in one statement (one snapshot). */
     @Override
     public Map<String, Long> countByState(ReportGroup group, Optional<String> profile) {
-        Table t = table(group, profile.isPresent());
-        Query q = withProfile(profile, t.profileAlias(),
-                "SELECT " + t.state() + ", count(*) FROM " + t.from() + " WHERE true %s GROUP BY " + t.state());
         Map<String, Long> counts = new HashMap<>();
-        run(q, r -> counts.put(r.getString(1), r.getLong(2)));
+        run(countQuery(group, profile), r -> counts.put(r.getString(1), r.getLong(2)));
         return counts;
+    }
+
+    private static Query countQuery(ReportGroup group, Optional<String> profile) {
+        String machine = table(group, false).machine();
+        String narrow = profile.isPresent() ? " AND profile = ?" : "";
+        List<Object> params = new ArrayList<>();
+        params.add(machine);
+        profile.ifPresent(params::add);
+        params.add(machine);
+        profile.ifPresent(params::add);
+        return new Query("SELECT state, sum(n)::bigint FROM (SELECT state, n FROM state_counts WHERE machine = ?"
+                + narrow + " UNION ALL SELECT state, delta FROM state_count_changes WHERE machine = ?" + narrow
+                + ") kept GROUP BY state HAVING sum(n) <> 0", params);
     }
 
     @Override
@@ -106,8 +121,7 @@ public class JdbcOpsReport implements OpsReport {
         Map<String, Query> queries = new LinkedHashMap<>();
         for (ReportGroup group : ReportGroup.values()) {
             Table t = table(group, criteria.profile().isPresent());
-            queries.put("count " + group.key(), withProfile(criteria.profile(), t.profileAlias(), "SELECT " + t.state()
-                    + ", count(*) FROM " + t.from() + " WHERE true %s GROUP BY " + t.state()));
+            queries.put("count " + group.key(), countQuery(group, criteria.profile()));
             queries.put("oldest " + group.key(), withProfile(criteria.profile(), t.profileAlias(), "SELECT "
                     + t.since() + " FROM " + t.from() + " WHERE " + t.state() + " = ? %s ORDER BY " + t.since()
                     + " LIMIT 1", group.transientStates().getFirst()));
@@ -132,10 +146,14 @@ public class JdbcOpsReport implements OpsReport {
         Timestamp stuck = Timestamp.from(c.stuckBefore());
         Timestamp detached = Timestamp.from(c.detachedBefore());
         return switch (check) {
+            // Drift checks start from the side that stays small (staged, unpromoted or unfinished rows), which a
+            // MATERIALIZED CTE keeps the planner to: walking the big side (completed sessions, ready assets) by
+            // its index until LIMIT matches read hundreds of thousands of rows on a large database (bench (j)).
             case COMPLETED_SESSION_ASSET_STAGED -> withProfile(p, "a", """
+                    WITH a AS MATERIALIZED (SELECT a.id FROM assets a WHERE a.state = 'staged' %s)
                     SELECT s.id, s.state, s.updated_at, 'asset ' || a.id || ' is staged'
-                      FROM assets a JOIN upload_sessions s ON s.asset_id = a.id
-                     WHERE a.state = 'staged' AND s.state = 'completed' %s ORDER BY s.updated_at""");
+                      FROM a JOIN upload_sessions s ON s.asset_id = a.id
+                     WHERE s.state = 'completed' ORDER BY s.updated_at""");
             case OPEN_SESSION_PAST_EXPIRY -> withProfile(p, "s", """
                     SELECT s.id, s.state, s.expires_at, 'open past its expiry (' || s.strategy || ')'
                       FROM upload_sessions s
@@ -150,10 +168,11 @@ public class JdbcOpsReport implements OpsReport {
                      WHERE s.state IN ('aborted', 'expired', 'failed') AND s.asset_id IS NOT NULL AND s.updated_at < ?
                            %s ORDER BY s.updated_at""", stuck);
             case READY_ASSET_VARIANT_NOT_READY -> withProfile(p, "a", """
+                    WITH v AS MATERIALIZED (SELECT v.asset_id, v.name, v.state FROM variants v
+                                             WHERE v.state IN ('planned', 'queued', 'processing', 'failed', 'cancelled'))
                     SELECT a.id, a.state, a.updated_at, 'variant ' || v.name || ' is ' || v.state
-                      FROM variants v JOIN assets a ON a.id = v.asset_id
-                     WHERE v.state IN ('planned', 'queued', 'processing', 'failed', 'cancelled') AND a.state = 'ready'
-                           %s ORDER BY a.updated_at""");
+                      FROM v JOIN assets a ON a.id = v.asset_id
+                     WHERE a.state = 'ready' %s ORDER BY a.updated_at""");
             case PROCESSING_ASSET_WITHOUT_WORK -> withProfile(p, "a", """
                     SELECT a.id, a.state, a.updated_at, 'no planned, queued or processing variant'
                       FROM assets a
@@ -182,9 +201,10 @@ public class JdbcOpsReport implements OpsReport {
                     SELECT a.id, a.state, a.updated_at, 'deleted, row and objects not removed'
                       FROM assets a WHERE a.state = 'deleted' AND a.updated_at < ? %s ORDER BY a.updated_at""", stuck);
             case VARIANT_OF_UNPROMOTED_ASSET -> withProfile(p, "a", """
+                    WITH a AS MATERIALIZED (SELECT a.id, a.state FROM assets a
+                                             WHERE a.state IN ('staged', 'validating', 'analyzing', 'promoting') %s)
                     SELECT v.id, v.state, v.updated_at, 'variant ' || v.name || ' of asset ' || a.id || ', ' || a.state
-                      FROM assets a JOIN variants v ON v.asset_id = a.id
-                     WHERE a.state IN ('staged', 'validating', 'analyzing', 'promoting') %s ORDER BY v.updated_at""");
+                      FROM a JOIN variants v ON v.asset_id = a.id ORDER BY v.updated_at""");
             case STUCK_VARIANTS -> withProfile(p, "a", "SELECT v.id, v.state, v.updated_at, 'variant ' || v.name"
                     + " || ', ' || v.attempts || ' attempt(s), ' || " + VARIANT_LEASE + " FROM variants v"
                     + (p.isPresent() ? " JOIN assets a ON a.id = v.asset_id" : "")

@@ -461,7 +461,10 @@ class OpsFunctionTest {
             var criteria = new OpsReport.Criteria(profile, now, now.minusSeconds(900), now.minusSeconds(1200));
             report.plans(criteria, 10).forEach((label, plan) -> {
                 String where = label + (profile.isPresent() ? " (profile)" : "") + ":\n" + plan;
-                if (plan.contains("Seq Scan")) {
+                // The state-count log is the one table read whole: unindexed on purpose (writers only append to
+                // it) and kept short by the purger's fold.
+                if (plan.lines().anyMatch(line -> line.contains("Seq Scan")
+                        && !line.contains("Seq Scan on state_count_changes"))) {
                     unindexed.add(where);
                 }
                 List<String> lines = plan.lines().toList();

@@ -3,6 +3,7 @@ package dev.stowage.lambda.wiring;
 import dev.stowage.domain.ops.RuntimeStatus;
 import dev.stowage.domain.port.Metrics;
 import dev.stowage.domain.port.OpsReport;
+import dev.stowage.domain.port.StateCounts;
 import dev.stowage.domain.port.StorageDrift;
 import dev.stowage.domain.upload.PurgeAbandonedUploads;
 import dev.stowage.domain.upload.ScheduledPurge;
@@ -23,7 +24,8 @@ public class OpsFactory {
     }
 
     @Singleton
-    ScheduledPurge scheduledPurge(PurgeAbandonedUploads purge, RuntimeStatus status, EmfMetrics metrics) {
-        return new ScheduledPurge(purge, status, metrics, metrics.enabled());
+    ScheduledPurge scheduledPurge(PurgeAbandonedUploads purge, StateCounts counts, RuntimeStatus status,
+                                  EmfMetrics metrics) {
+        return new ScheduledPurge(purge, counts, status, metrics, metrics.enabled());
     }
 }
