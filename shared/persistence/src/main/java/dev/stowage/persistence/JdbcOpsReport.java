@@ -2,6 +2,7 @@ package dev.stowage.persistence;
 
 import dev.stowage.domain.ops.Check;
 import dev.stowage.domain.ops.ReportGroup;
+import dev.stowage.domain.ops.RuntimeStatus;
 import dev.stowage.domain.port.OpsReport;
 import io.micronaut.transaction.TransactionOperations;
 import jakarta.inject.Singleton;
@@ -39,8 +40,8 @@ public class JdbcOpsReport implements OpsReport {
         this.tx = tx;
     }
 
-    /** A statement with its parameters, the profile's (if any) last. */
-    private record Query(String sql, List<Object> params) {}
+    /** A statement with its parameters, the profile's (if any) last; a {@code String[]} binds as a text array. */
+    public record Query(String sql, List<Object> params) {}
 
     /**
      * Where a group's rows live: the FROM clause, the state and age columns, the alias carrying the profile, and
@@ -84,33 +85,56 @@ public class JdbcOpsReport implements OpsReport {
 
     @Override
     public Optional<Instant> oldest(ReportGroup group, String state, Optional<String> profile) {
-        Table t = table(group, profile.isPresent());
-        Query q = withProfile(profile, t.profileAlias(), "SELECT " + t.since() + " FROM " + t.from() + " WHERE "
-                + t.state() + " = ? %s ORDER BY " + t.since() + " LIMIT 1", state);
         List<Instant> found = new ArrayList<>();
-        run(q, r -> found.add(r.getTimestamp(1).toInstant()));
+        run(oldestQuery(group, state, profile), r -> found.add(r.getTimestamp(1).toInstant()));
         return found.stream().findFirst();
     }
 
-    @Override
-    public List<Row> find(Check check, Criteria criteria, int limit) {
-        Query q = query(check, criteria);
-        List<Object> params = new ArrayList<>(q.params());
-        params.add(limit);
-        List<Row> rows = new ArrayList<>();
-        run(new Query(q.sql() + " LIMIT ?", params), r -> rows.add(new Row(r.getObject(1, UUID.class),
-                r.getString(2), r.getTimestamp(3).toInstant(), r.getString(4))));
-        return rows;
+    private static Query oldestQuery(ReportGroup group, String state, Optional<String> profile) {
+        Table t = table(group, profile.isPresent());
+        return withProfile(profile, t.profileAlias(), "SELECT " + t.since() + " FROM " + t.from() + " WHERE "
+                + t.state() + " = ? %s ORDER BY " + t.since() + " LIMIT 1", state);
     }
 
     @Override
-    public long count(Check check, Criteria criteria, int cap) {
+    public Found find(Check check, Criteria criteria, int limit, int cap) {
+        List<Row> rows = new ArrayList<>();
+        long[] count = {0};
+        run(findQuery(check, criteria, limit, cap), r -> {
+            rows.add(new Row(r.getObject(1, UUID.class), r.getString(2), r.getTimestamp(3).toInstant(),
+                    r.getString(4)));
+            count[0] = r.getLong(5);
+        });
+        return new Found(rows, count[0]);
+    }
+
+    /** The first {@code limit} of the check's rows, each with how many it finds up to {@code cap}: one walk. */
+    private static Query findQuery(Check check, Criteria criteria, int limit, int cap) {
         Query q = query(check, criteria);
         List<Object> params = new ArrayList<>(q.params());
         params.add(cap);
-        long[] count = {0};
-        run(new Query("SELECT count(*) FROM (" + q.sql() + " LIMIT ?) found", params), r -> count[0] = r.getLong(1));
-        return count[0];
+        params.add(limit);
+        return new Query("SELECT f.*, count(*) OVER () FROM (" + q.sql() + " LIMIT ?) AS f(id, state, since, detail)"
+                + " ORDER BY f.since LIMIT ?", params);
+    }
+
+    /**
+     * Every statement the report runs for these criteria, by label (the oldest-row lookups for each group's
+     * first transient state), with its parameters bound as the report binds them: what {@link #plans} explains,
+     * and what the benchmark explains with ANALYZE on real volumes.
+     */
+    public Map<String, Query> queries(Criteria criteria, int limit) {
+        Map<String, Query> queries = new LinkedHashMap<>();
+        for (ReportGroup group : ReportGroup.values()) {
+            Optional<String> profile = group.profiled() ? criteria.profile() : Optional.empty();
+            String state = group.transientStates().getFirst();
+            queries.put("count " + group.key(), countQuery(group, profile));
+            queries.put("oldest " + group.key() + " (" + state + ")", oldestQuery(group, state, profile));
+        }
+        for (Check check : Check.values()) {
+            queries.put(check.code(), findQuery(check, criteria, limit, RuntimeStatus.COUNT_CAP + 1));
+        }
+        return queries;
     }
 
     /**
@@ -118,20 +142,7 @@ public class JdbcOpsReport implements OpsReport {
      * plan that still scans a table sequentially has no index to use (OpsFunctionTest; bench on real volumes).
      */
     public Map<String, String> plans(Criteria criteria, int limit) {
-        Map<String, Query> queries = new LinkedHashMap<>();
-        for (ReportGroup group : ReportGroup.values()) {
-            Table t = table(group, criteria.profile().isPresent());
-            queries.put("count " + group.key(), countQuery(group, criteria.profile()));
-            queries.put("oldest " + group.key(), withProfile(criteria.profile(), t.profileAlias(), "SELECT "
-                    + t.since() + " FROM " + t.from() + " WHERE " + t.state() + " = ? %s ORDER BY " + t.since()
-                    + " LIMIT 1", group.transientStates().getFirst()));
-        }
-        for (Check check : Check.values()) {
-            Query q = query(check, criteria);
-            List<Object> params = new ArrayList<>(q.params());
-            params.add(limit);
-            queries.put(check.code(), new Query(q.sql() + " LIMIT ?", params));
-        }
+        Map<String, Query> queries = queries(criteria, limit);
         Map<String, String> plans = new LinkedHashMap<>();
         queries.forEach((label, q) -> {
             StringBuilder plan = new StringBuilder();
@@ -147,13 +158,16 @@ public class JdbcOpsReport implements OpsReport {
         Timestamp detached = Timestamp.from(c.detachedBefore());
         return switch (check) {
             // Drift checks start from the side that stays small (staged, unpromoted or unfinished rows), which a
-            // MATERIALIZED CTE keeps the planner to: walking the big side (completed sessions, ready assets) by
-            // its index until LIMIT matches read hundreds of thousands of rows on a large database (bench (j)).
+            // LATERAL subquery (OFFSET 0 keeps the planner from flattening it into a join it may hash) or a
+            // MATERIALIZED CTE holds the planner to: walking the big side (completed sessions,
+            // ready assets) by its index until LIMIT matches, or hashing all of it, read hundreds of thousands of
+            // rows on a large database (bench (j)).
             case COMPLETED_SESSION_ASSET_STAGED -> withProfile(p, "a", """
-                    WITH a AS MATERIALIZED (SELECT a.id FROM assets a WHERE a.state = 'staged' %s)
                     SELECT s.id, s.state, s.updated_at, 'asset ' || a.id || ' is staged'
-                      FROM a JOIN upload_sessions s ON s.asset_id = a.id
-                     WHERE s.state = 'completed' ORDER BY s.updated_at""");
+                      FROM assets a CROSS JOIN LATERAL (SELECT s.id, s.state, s.updated_at FROM upload_sessions s
+                                                         WHERE s.asset_id = a.id AND s.state = 'completed'
+                                                        OFFSET 0) s
+                     WHERE a.state = 'staged' %s ORDER BY s.updated_at""");
             case OPEN_SESSION_PAST_EXPIRY -> withProfile(p, "s", """
                     SELECT s.id, s.state, s.expires_at, 'open past its expiry (' || s.strategy || ')'
                       FROM upload_sessions s
@@ -201,13 +215,15 @@ public class JdbcOpsReport implements OpsReport {
                     SELECT a.id, a.state, a.updated_at, 'deleted, row and objects not removed'
                       FROM assets a WHERE a.state = 'deleted' AND a.updated_at < ? %s ORDER BY a.updated_at""", stuck);
             case VARIANT_OF_UNPROMOTED_ASSET -> withProfile(p, "a", """
-                    WITH a AS MATERIALIZED (SELECT a.id, a.state FROM assets a
-                                             WHERE a.state IN ('staged', 'validating', 'analyzing', 'promoting') %s)
                     SELECT v.id, v.state, v.updated_at, 'variant ' || v.name || ' of asset ' || a.id || ', ' || a.state
-                      FROM a JOIN variants v ON v.asset_id = a.id ORDER BY v.updated_at""");
+                      FROM assets a CROSS JOIN LATERAL (SELECT v.id, v.name, v.state, v.updated_at FROM variants v
+                                                         WHERE v.asset_id = a.id OFFSET 0) v
+                     WHERE a.state IN ('staged', 'validating', 'analyzing', 'promoting') %s ORDER BY v.updated_at""");
             case STUCK_VARIANTS -> withProfile(p, "a", "SELECT v.id, v.state, v.updated_at, 'variant ' || v.name"
                     + " || ', ' || v.attempts || ' attempt(s), ' || " + VARIANT_LEASE + " FROM variants v"
-                    + (p.isPresent() ? " JOIN assets a ON a.id = v.asset_id" : "")
+                    // the stuck variants first, then each one's asset: not every asset of the profile first
+                    + (p.isPresent() ? " CROSS JOIN LATERAL (SELECT a.profile FROM assets a WHERE a.id = v.asset_id"
+                            + " OFFSET 0) a" : "")
                     + " WHERE v.state = ANY(?) AND v.updated_at < ? %s ORDER BY v.updated_at", states(check), stuck);
             case PROVIDER_UPLOAD_OF_DELETED_ASSET -> withProfile(p, "a", """
                     SELECT u.id, u.state, u.updated_at, 'asset ' || a.id || ' is deleted'

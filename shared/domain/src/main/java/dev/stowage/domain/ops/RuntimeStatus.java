@@ -77,11 +77,11 @@ public final class RuntimeStatus {
     }
 
     private RuntimeReport.Finding finding(Check check, OpsReport.Criteria criteria, int limit, Instant now) {
-        List<RuntimeReport.Example> examples = report.find(check, criteria, limit).stream()
+        OpsReport.Found found = report.find(check, criteria, limit, COUNT_CAP + 1);
+        List<RuntimeReport.Example> examples = found.rows().stream()
                 .map(row -> new RuntimeReport.Example(row.id(), row.state(), age(row.since(), now), row.detail()))
                 .toList();
-        // A page that is not full is the whole answer: no second query.
-        long count = examples.size() < limit ? examples.size() : report.count(check, criteria, COUNT_CAP + 1);
+        long count = found.count();
         return new RuntimeReport.Finding(check, Math.min(count, COUNT_CAP), count > COUNT_CAP, examples);
     }
 

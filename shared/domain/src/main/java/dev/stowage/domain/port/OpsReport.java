@@ -26,9 +26,9 @@ public interface OpsReport {
     /** When the oldest row in {@code state} entered it (its last change), if any row is in it. */
     Optional<Instant> oldest(ReportGroup group, String state, Optional<String> profile);
 
-    /** Up to {@code limit} rows the check finds, oldest first. */
-    List<Row> find(Check check, Criteria criteria, int limit);
+    /** The first rows a check finds, oldest first, and how many it finds, counted no further than a cap. */
+    record Found(List<Row> rows, long count) {}
 
-    /** How many rows the check finds, counting no further than {@code cap}. */
-    long count(Check check, Criteria criteria, int cap);
+    /** Up to {@code limit} rows the check finds, oldest first, and their number counted up to {@code cap}. */
+    Found find(Check check, Criteria criteria, int limit, int cap);
 }
