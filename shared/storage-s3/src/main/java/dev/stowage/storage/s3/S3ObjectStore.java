@@ -113,7 +113,7 @@ public class S3ObjectStore implements ObjectStore {
                 copyWhole(spec);
                 return;
             }
-            // If-Match takes an entity tag, which HTTP quotes (x-amz-copy-source-if-match takes either).
+            // If-Match takes an entity tag, which HTTP quotes; the ETags this store reports are unquoted.
             long size = s3.headObject(b -> b.bucket(bucket).key(spec.sourceKey()).ifMatch(quote(spec.sourceEtag())))
                     .contentLength();
             if (size <= multipartCopyThreshold) {
