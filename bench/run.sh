@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Stowage benchmarks. Usage: bench/run.sh [coldstart|lifecycle|multipart|purge|render|worker|staged|exports|ops|webhooks|all]   (default: all)
+# Stowage benchmarks. Usage: bench/run.sh [coldstart|lifecycle|multipart|purge|promote|render|worker|staged|exports|ops|webhooks|all]   (default: all)
 #
 # Builds only this module (and the uploads function's shaded jar if it is missing), then runs the runners in
 # fresh JVMs and prints Markdown tables; they are also written to bench/target/{coldstart,lifecycle}/*.md.
@@ -13,7 +13,7 @@
 set -euo pipefail
 
 what="${1:-all}"
-case "$what" in coldstart|lifecycle|multipart|purge|render|worker|staged|exports|ops|webhooks|all) ;; *) echo "usage: $0 [coldstart|lifecycle|multipart|purge|render|worker|staged|exports|ops|webhooks|all]" >&2; exit 2 ;; esac
+case "$what" in coldstart|lifecycle|multipart|purge|promote|render|worker|staged|exports|ops|webhooks|all) ;; *) echo "usage: $0 [coldstart|lifecycle|multipart|purge|promote|render|worker|staged|exports|ops|webhooks|all]" >&2; exit 2 ;; esac
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -24,7 +24,7 @@ java="$JAVA_HOME/bin/java"
 mvn=(./mvnw -B -q -o)
 
 uploads_built="functions/uploads/target/stowage-function-uploads-0.1.0-SNAPSHOT-lambda.jar"
-if [[ "$what" != lifecycle && "$what" != render && "$what" != worker && ! -f "$uploads_built" ]]; then
+if [[ "$what" != lifecycle && "$what" != render && "$what" != worker && "$what" != promote && ! -f "$uploads_built" ]]; then
   echo "[bench] building the uploads function's shaded jar" >&2
   "${mvn[@]}" -pl functions/uploads -am package -DskipTests
 fi
@@ -78,6 +78,15 @@ if [[ "$what" == purge || "$what" == all ]]; then
   "$java" "${log_props[@]}" -Dbench.log="$work/runner.log" ${extra_opts[@]+"${extra_opts[@]}"} -cp "$classpath" \
     -Dbench.purgeSessions="${BENCH_PURGE_SESSIONS:-10000}" \
     dev.stowage.bench.PurgeBench | tee "$work/purge.md"
+fi
+
+if [[ "$what" == promote || "$what" == all ]]; then
+  work="$root/bench/target/promote"
+  mkdir -p "$work"
+  # Stages a 1 GiB object in a temporary s3proxy directory (up to ~3 GiB of disk while a copy in parts runs).
+  "$java" "${log_props[@]}" -Dbench.log="$work/runner.log" ${extra_opts[@]+"${extra_opts[@]}"} -cp "$classpath" \
+    -Dbench.rounds="${BENCH_ROUNDS:-3}" \
+    dev.stowage.bench.PromoteBench | tee "$work/promote.md"
 fi
 
 if [[ "$what" == staged || "$what" == all ]]; then

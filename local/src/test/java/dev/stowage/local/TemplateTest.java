@@ -324,6 +324,25 @@ class TemplateTest {
     }
 
     @Test
+    void promotingRolesMayAbortTheirCopyInPartsAndEveryUploadLeftOpenIsAbortedInTheEnd() {
+        // A copy above stowage.storage.multipart-copy-threshold opens an upload at assets/<id>/original and
+        // aborts it when a part fails; the purger aborts one whose function died. Without the permission S3
+        // answers 403 and the parts stay, billed, until the bucket rule below.
+        for (String function : PROMOTING_FUNCTIONS) {
+            boolean grants = statements(function).stream().anyMatch(statement ->
+                    "Allow".equals(statement.get("Effect"))
+                            && actions(statement).contains("s3:AbortMultipartUpload")
+                            && resources(statement).stream().anyMatch(resource -> resource.endsWith("/assets/*")));
+            assertTrue(grants, function + " lacks s3:AbortMultipartUpload on assets/*");
+        }
+        List<Object> rules = asList(asMap(properties("MediaBucket").get("LifecycleConfiguration")).get("Rules"));
+        assertTrue(rules.stream().map(TemplateTest::asMap).anyMatch(rule -> "Enabled".equals(rule.get("Status"))
+                        && !rule.containsKey("Prefix") && !rule.containsKey("Filter")
+                        && rule.containsKey("AbortIncompleteMultipartUpload")),
+                "a bucket-wide rule aborts incomplete multipart uploads, under assets/ too: " + rules);
+    }
+
+    @Test
     void uploadEventsComeFromSqsWithPartialBatchFailuresAndADeadLetterRedrive() {
         Map<String, Object> function = properties("UploadEventsFunction");
         Map<String, Object> events = asMap(function.get("Events"));

@@ -217,9 +217,9 @@ public abstract class ObjectStoreContract {
         store().put(source, bytes, "image/gif");
         String etag = store().head(source).orElseThrow().etag();
 
-        store().copy(new CopySpec(source, etag, target, "image/png"));
+        store().copy(new CopySpec(source, etag, bytes.length, target, "image/png"));
         // Events arrive more than once: replaying the copy must be harmless.
-        store().copy(new CopySpec(source, etag, target, "image/png"));
+        store().copy(new CopySpec(source, etag, bytes.length, target, "image/png"));
 
         ObjectInfo info = store().head(target).orElseThrow(() -> new AssertionError("no target after copy"));
         assertEquals(777, info.size());
@@ -238,7 +238,7 @@ public abstract class ObjectStoreContract {
 
         store().put(source, bytes(100, 13), "image/jpeg"); // same length, other bytes: a re-PUT
 
-        assertThrows(ObjectChanged.class, () -> store().copy(new CopySpec(source, probed.etag(), target, "image/jpeg")));
+        assertThrows(ObjectChanged.class, () -> store().copy(new CopySpec(source, probed.etag(), 100, target, "image/jpeg")));
         assertEquals(Optional.empty(), store().head(target));
     }
 
@@ -257,7 +257,7 @@ public abstract class ObjectStoreContract {
                 send(store().presignGet(source, TTL), null).headers().firstValue("Content-Disposition").orElse(null),
                 "the storage server kept the uploader's header, so this test can see it dropped");
 
-        store().copy(new CopySpec(source, store().head(source).orElseThrow().etag(), target, "image/jpeg"));
+        store().copy(new CopySpec(source, store().head(source).orElseThrow().etag(), bytes.length, target, "image/jpeg"));
 
         HttpResponse<byte[]> served = send(store().presignGet(target, TTL), null);
         assertArrayEquals(bytes, served.body());
@@ -268,7 +268,7 @@ public abstract class ObjectStoreContract {
     @Test
     void copyFromAMissingSourceThrowsObjectMissingAndCreatesNothing() {
         String target = key("copy-target");
-        assertThrows(ObjectMissing.class, () -> store().copy(new CopySpec(key("missing"), "\"0\"", target, "image/png")));
+        assertThrows(ObjectMissing.class, () -> store().copy(new CopySpec(key("missing"), "\"0\"", 1, target, "image/png")));
         assertEquals(Optional.empty(), store().head(target));
     }
 
@@ -301,7 +301,7 @@ public abstract class ObjectStoreContract {
         String copy = key("copied odd+name é.jpg");
         byte[] bytes = bytes(64, 10);
         store().put(key, bytes, "image/jpeg");
-        store().copy(new CopySpec(key, store().head(key).orElseThrow().etag(), copy, "image/jpeg"));
+        store().copy(new CopySpec(key, store().head(key).orElseThrow().etag(), bytes.length, copy, "image/jpeg"));
 
         assertEquals(64, store().head(copy).orElseThrow().size());
         assertEquals(Optional.empty(), store().head(key("odd name plus%2B é 写.jpg")));

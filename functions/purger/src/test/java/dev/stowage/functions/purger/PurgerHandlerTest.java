@@ -301,6 +301,38 @@ class PurgerHandlerTest {
     }
 
     @Test
+    void aCopyInPartsLeftOpenUnderAssetsIsAbortedOnlyOnceOlderThanTheLease() {
+        // What a promotion that died mid-copy leaves: an upload at the original's key that nobody will finish.
+        String originalKey = "assets/" + UUID.randomUUID() + "/original";
+        String uploadId = multipart().create(originalKey, "video/mp4");
+        MultipartStore ours = new DelegatingMultipartStore(multipart()) {
+            @Override
+            public List<PendingUpload> listUploads(String prefix, int limit) {
+                return originalKey.startsWith(prefix) ? super.listUploads(originalKey, limit) : List.of();
+            }
+        };
+        Instant initiated = ours.listUploads("assets/", 10).getFirst().initiated();
+        Duration lease = Duration.ofMinutes(10); // what purger(...) passes; a copy outlives its function by none
+        Duration grace = Duration.ofMinutes(1);
+        VerifyUpload verify = context.getBean(VerifyUpload.class);
+        UploadResidue residue = context.getBean(UploadResidue.class);
+
+        var live = purger(store(), verify, residue, ours, at(initiated.plus(lease).minusSeconds(1)), grace).run(false);
+
+        assertEquals(0, live.orphanMultipartAborted(), "past the grace but inside a lease, the copy may be running");
+        assertEquals(List.of(uploadId), uploadIdsAt(originalKey));
+
+        var dry = purger(store(), verify, residue, ours, at(initiated.plus(lease).plusSeconds(1)), grace).run(true);
+        assertEquals(1, dry.orphanMultipartAborted(), "a dry run counts it: " + dry);
+        assertEquals(List.of(uploadId), uploadIdsAt(originalKey), "and leaves it");
+
+        var dead = purger(store(), verify, residue, ours, at(initiated.plus(lease).plusSeconds(1)), grace).run(false);
+
+        assertEquals(1, dead.orphanMultipartAborted(), "a second past the lease: " + dead);
+        assertEquals(List.of(), uploadIdsAt(originalKey));
+    }
+
+    @Test
     void aResidueBatchStorageFailsForEndsTheStepAndTheResidueWaitsForTheNextRun() throws Exception {
         List<UploadSession> ours = List.of(initiate("multipart"), initiate("multipart"), initiate("multipart"));
         for (UploadSession s : ours) {

@@ -91,7 +91,7 @@ public final class PromoteAsset {
                     .or(() -> quarantineReason(profile, analysis.recorded(), asset.byteSize()));
             if (reason.isEmpty()) {
                 try {
-                    store.copy(new ObjectStore.CopySpec(asset.stagingKey(), head.etag(),
+                    store.copy(new ObjectStore.CopySpec(asset.stagingKey(), head.etag(), asset.byteSize(),
                             StorageKeys.original(asset.id()), analysis.recorded().contentType()));
                 } catch (ObjectStore.ObjectChanged swapped) {
                     if (attempt < PROBE_ATTEMPTS) {
@@ -150,7 +150,7 @@ public final class PromoteAsset {
             // Only an asset analysed before copies were made during analysis lacks its original here.
             ObjectStore.ObjectInfo staged = store.head(asset.stagingKey())
                     .orElseThrow(() -> new ObjectStore.ObjectMissing(asset.stagingKey()));
-            store.copy(new ObjectStore.CopySpec(asset.stagingKey(), staged.etag(), originalKey,
+            store.copy(new ObjectStore.CopySpec(asset.stagingKey(), staged.etag(), staged.size(), originalKey,
                     asset.probe().map(ProbeResult::contentType).orElse("application/octet-stream")));
         }
         List<VariantSpec> specs = variantsFor(asset);

@@ -43,7 +43,8 @@ public interface ObjectStore {
      * Server-side copy of exactly the source version {@code spec.sourceEtag()} names, with the server's
      * headers instead of whatever the uploader sent (its type, disposition, caching, encoding, metadata).
      * Replaying it is harmless. Throws {@link ObjectMissing} if the source is gone, {@link ObjectChanged}
-     * if it is another version now.
+     * if it is another version now; either way no target is written. The target's ETag is the store's
+     * own and need not equal the source's (a copy made in parts gets a multipart ETag).
      */
     void copy(CopySpec spec);
 
@@ -82,8 +83,12 @@ public interface ObjectStore {
     /** Bytes read from an object and the ETag of the version they belong to. */
     record Slice(byte[] bytes, String etag) {}
 
-    /** A copy pinned to one source version; the target gets {@code contentType} and no client header. */
-    record CopySpec(String sourceKey, String sourceEtag, String targetKey, String contentType) {}
+    /**
+     * A copy pinned to one source version; the target gets {@code contentType} and no client header.
+     * {@code sourceSize} is that version's size as the caller knows it: the store picks how to copy by it
+     * (one request, or parts in parallel for a large object), never how much to copy.
+     */
+    record CopySpec(String sourceKey, String sourceEtag, long sourceSize, String targetKey, String contentType) {}
 
     /** What a HEAD tells; {@code cacheControl} is the header storage sends with the object, if any. */
     record ObjectInfo(String key, long size, String contentType, String etag, Optional<String> checksumSha256,

@@ -34,8 +34,9 @@ import java.util.logging.Logger;
  * sessions past their expiry become {@code expired}, unless storage holds their finished upload (its
  * S3 event was lost), which is verified instead; ended sessions' residue (multipart upload, staged object,
  * staged asset) is removed; and multipart uploads under {@code staging/} that no session knows are
- * aborted; assets detached from their last attachment are purged; variant work that starved (a lost
- * message, a dead worker) is sent again, and so is starved export work; expired staged files and unreferenced staged-file objects go;
+ * aborted, and so are those under {@code assets/} of a copy in parts whose function died; assets detached
+ * from their last attachment are purged; variant work that starved (a lost message, a dead worker) is sent
+ * again, and so is starved export work; expired staged files and unreferenced staged-file objects go;
  * streaming uploads whose create lost its answer are found at the provider, and open ones past their timeout
  * expire ({@link ExpireProviderUploads}); published outbox events past their retention are deleted
  * ({@link PruneOutbox}); and a bounded step of the storage-drift scan ({@link ScanStorageDrift}) compares the
@@ -226,6 +227,10 @@ public final class PurgeAbandonedUploads {
     }
 
     private int abortOrphans(Instant now, boolean dryRun) {
+        return abortUnknownUploads(now, dryRun) + abortDeadCopies(now, dryRun);
+    }
+
+    private int abortUnknownUploads(Instant now, boolean dryRun) {
         Instant cutoff = now.minus(orphanGrace);
         List<PendingUpload> pending = multipart.listUploads(StorageKeys.STAGING, ORPHAN_SCAN_LIMIT).stream()
                 .filter(u -> !u.initiated().isAfter(cutoff))
@@ -241,6 +246,26 @@ public final class PurgeAbandonedUploads {
                     }
                     aborted++;
                 }
+            }
+        }
+        return aborted;
+    }
+
+    /**
+     * Multipart uploads under {@code assets/} are only ever a copy in parts (the promotion of a large original),
+     * open while the function that copies runs, and that function aborts its own on failure. One older than a
+     * lease (and than the orphan grace) outlived its function: the copy died between opening and finishing it,
+     * and its parts are bytes nobody can read but the bucket pays for.
+     */
+    private int abortDeadCopies(Instant now, boolean dryRun) {
+        Instant cutoff = now.minus(lease.compareTo(orphanGrace) > 0 ? lease : orphanGrace);
+        int aborted = 0;
+        for (PendingUpload u : multipart.listUploads(StorageKeys.ASSETS, ORPHAN_SCAN_LIMIT)) {
+            if (!u.initiated().isAfter(cutoff)) {
+                if (!dryRun) {
+                    multipart.abort(u.key(), u.uploadId());
+                }
+                aborted++;
             }
         }
         return aborted;

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.stowage.localstack.LocalS3Server;
@@ -45,6 +46,8 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.UploadPartCopyRequest;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 /**
@@ -243,6 +246,66 @@ class S3EventFrontTest {
         assertEquals("7", node(record, "s3", "object", "size").asNumber());
         assertEquals(eTag.replace("\"", ""), text(record, "s3", "object", "eTag"));
         assertOnlyEventsAfterThisAreNew();
+    }
+
+    @Test
+    void aCopyInPartsToAssetsGoesThroughPinnedAndRangedAndIsSilent() throws Exception {
+        // What promotion does with a large original: UploadPartCopy of ranges pinned to the staged version.
+        String source = "staging/large/" + System.nanoTime() + ".mp4";
+        String target = "assets/" + System.nanoTime() + "/original";
+        byte[] body = bytes(5 * MIB + 4321, 11);
+        String eTag = direct.putObject(b -> b.bucket(s3.bucket()).key(source), RequestBody.fromBytes(body)).eTag();
+        String uploadId = viaFront.createMultipartUpload(b -> b.bucket(s3.bucket()).key(target)
+                .contentType("video/mp4")).uploadId();
+
+        var refused = assertThrows(S3Exception.class, () -> viaFront.uploadPartCopy(b -> partCopy(b, source, target,
+                uploadId, 1, "bytes=0-" + (5 * MIB - 1)).copySourceIfMatch("\"0123456789abcdef0123456789abcdef\"")));
+        assertEquals(412, refused.statusCode(), "another version than the one named");
+        List<CompletedPart> parts = new ArrayList<>();
+        for (String range : List.of("bytes=0-" + (5 * MIB - 1), "bytes=" + 5 * MIB + "-" + (body.length - 1))) {
+            int number = parts.size() + 1;
+            String partTag = viaFront.uploadPartCopy(b -> partCopy(b, source, target, uploadId, number, range)
+                    .copySourceIfMatch(eTag)).copyPartResult().eTag();
+            parts.add(CompletedPart.builder().partNumber(number).eTag(partTag).build());
+        }
+        viaFront.completeMultipartUpload(b -> b.bucket(s3.bucket()).key(target).uploadId(uploadId)
+                .multipartUpload(m -> m.parts(parts)));
+
+        assertArrayEquals(body, direct.getObjectAsBytes(b -> b.bucket(s3.bucket()).key(target)).asByteArray());
+        assertEquals("video/mp4", direct.headObject(b -> b.bucket(s3.bucket()).key(target)).contentType());
+        assertOnlyEventsAfterThisAreNew(); // assets/ is not notified, like the bucket's filters on AWS
+    }
+
+    @Test
+    void partCopiesIntoANotifiedPrefixAreNoCopiesOnlyTheirCompletionIs() throws Exception {
+        String source = "assets/part-source/" + System.nanoTime();
+        String target = "staging/parts/" + System.nanoTime() + ".bin";
+        byte[] body = bytes(5 * MIB + 10, 12);
+        String eTag = direct.putObject(b -> b.bucket(s3.bucket()).key(source), RequestBody.fromBytes(body)).eTag();
+        String uploadId = viaFront.createMultipartUpload(b -> b.bucket(s3.bucket()).key(target)).uploadId();
+        List<CompletedPart> parts = new ArrayList<>();
+        for (String range : List.of("bytes=0-" + (5 * MIB - 1), "bytes=" + 5 * MIB + "-" + (body.length - 1))) {
+            int number = parts.size() + 1;
+            String partTag = viaFront.uploadPartCopy(b -> partCopy(b, source, target, uploadId, number, range)
+                    .copySourceIfMatch(eTag)).copyPartResult().eTag();
+            parts.add(CompletedPart.builder().partNumber(number).eTag(partTag).build());
+        }
+
+        viaFront.completeMultipartUpload(b -> b.bucket(s3.bucket()).key(target).uploadId(uploadId)
+                .multipartUpload(m -> m.parts(parts)));
+
+        // Had a part copy been taken for a CopyObject, its ObjectCreated:Copy would have come first.
+        JsonNode record = record(nextEvent());
+        assertEquals("ObjectCreated:CompleteMultipartUpload", text(record, "eventName"));
+        assertEquals(target, S3Events.decodeKey(text(record, "s3", "object", "key")));
+        assertEquals(String.valueOf(body.length), node(record, "s3", "object", "size").asNumber());
+        assertOnlyEventsAfterThisAreNew();
+    }
+
+    private UploadPartCopyRequest.Builder partCopy(UploadPartCopyRequest.Builder b, String source, String target,
+                                                   String uploadId, int partNumber, String range) {
+        return b.sourceBucket(s3.bucket()).sourceKey(source).destinationBucket(s3.bucket()).destinationKey(target)
+                .uploadId(uploadId).partNumber(partNumber).copySourceRange(range);
     }
 
     @Test

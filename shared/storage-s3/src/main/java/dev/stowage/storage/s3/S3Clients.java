@@ -12,6 +12,7 @@ import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3ClientBuilder;
 import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
@@ -22,6 +23,11 @@ public class S3Clients {
     @Singleton
     @Bean(preDestroy = "close")
     S3Client s3Client(StorageSettings settings) {
+        return s3ClientBuilder(settings).build();
+    }
+
+    // Package-private for tests that watch the requests (an execution interceptor) of a client built like this one.
+    static S3ClientBuilder s3ClientBuilder(StorageSettings settings) {
         var builder = S3Client.builder()
                 .region(Region.of(settings.region()))
                 .credentialsProvider(credentials(settings))
@@ -35,7 +41,7 @@ public class S3Clients {
         if (settings.endpoint() != null) {
             builder.endpointOverride(settings.endpoint());
         }
-        return builder.build();
+        return builder;
     }
 
     @Singleton

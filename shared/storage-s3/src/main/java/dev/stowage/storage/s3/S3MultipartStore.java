@@ -100,8 +100,9 @@ public class S3MultipartStore implements MultipartStore {
     @Override
     public Optional<String> complete(String key, String uploadId, List<Part> parts) {
         requireAscending(parts);
+        // S3 documents the part ETags of CompleteMultipartUpload quoted, as UploadPart returns them.
         List<CompletedPart> completed = parts.stream()
-                .map(p -> CompletedPart.builder().partNumber(p.partNumber()).eTag(quote(p.etag())).build())
+                .map(p -> CompletedPart.builder().partNumber(p.partNumber()).eTag(S3ObjectStore.quote(p.etag())).build())
                 .toList();
         try {
             CompleteMultipartUploadResponse done = s3.completeMultipartUpload(b -> b.bucket(bucket).key(key)
@@ -185,10 +186,5 @@ public class S3MultipartStore implements MultipartStore {
     // A truncated page must move the listing on; a server that does not would otherwise loop us forever.
     private static IllegalStateException stuck(String marker) {
         return new IllegalStateException("storage listed a truncated page without a new marker: " + marker);
-    }
-
-    // S3 documents the part ETags of CompleteMultipartUpload quoted, as UploadPart returns them.
-    private static String quote(String etag) {
-        return etag == null || etag.startsWith("\"") ? etag : "\"" + etag + "\"";
     }
 }

@@ -32,11 +32,15 @@ public class S3ObjectStore implements ObjectStore {
     private final S3Client s3;
     private final S3Presigner presigner;
     private final String bucket;
+    private final long multipartCopyThreshold;
+    private final S3PartCopy partCopy;
 
     public S3ObjectStore(S3Client s3, S3Presigner presigner, StorageSettings settings) {
         this.s3 = s3;
         this.presigner = presigner;
         this.bucket = settings.bucket();
+        this.multipartCopyThreshold = settings.multipartCopyThreshold();
+        this.partCopy = new S3PartCopy(s3, settings);
     }
 
     @Override
@@ -97,22 +101,43 @@ public class S3ObjectStore implements ObjectStore {
         }
     }
 
+    /**
+     * One {@code CopyObject} up to {@code multipart-copy-threshold}; above it, a copy in parallel parts
+     * ({@link S3PartCopy}) of the size a pinned {@code HEAD} reports, so a wrong size in the spec can cost time but
+     * never bytes. Both put the same headers on the target and both fail the same way.
+     */
     @Override
     public void copy(CopySpec spec) {
         try {
-            s3.copyObject(b -> b.sourceBucket(bucket).sourceKey(spec.sourceKey())
-                    .destinationBucket(bucket).destinationKey(spec.targetKey())
-                    .copySourceIfMatch(spec.sourceEtag())
-                    // REPLACE: the uploader's Content-Disposition, Cache-Control, Content-Encoding and
-                    // x-amz-meta-* (a presigned PUT accepts unsigned ones) stay behind with its type.
-                    .metadataDirective(MetadataDirective.REPLACE)
-                    .contentType(spec.contentType()));
+            if (spec.sourceSize() <= multipartCopyThreshold) {
+                copyWhole(spec);
+                return;
+            }
+            // If-Match takes an entity tag, which HTTP quotes; the ETags this store reports are unquoted.
+            long size = s3.headObject(b -> b.bucket(bucket).key(spec.sourceKey()).ifMatch(quote(spec.sourceEtag())))
+                    .contentLength();
+            if (size <= multipartCopyThreshold) {
+                copyWhole(spec);
+            } else {
+                partCopy.copy(spec, size);
+            }
         } catch (S3Exception e) {
             if (e.statusCode() == PRECONDITION_FAILED) {
                 throw new ObjectChanged(spec.sourceKey());
             }
-            throw isMissing(e) ? new ObjectMissing(spec.sourceKey()) : e;
+            // A part copy's upload can be missing too (aborted under it): that is not a missing source.
+            throw isMissing(e) && !"NoSuchUpload".equals(errorCode(e)) ? new ObjectMissing(spec.sourceKey()) : e;
         }
+    }
+
+    private void copyWhole(CopySpec spec) {
+        s3.copyObject(b -> b.sourceBucket(bucket).sourceKey(spec.sourceKey())
+                .destinationBucket(bucket).destinationKey(spec.targetKey())
+                .copySourceIfMatch(spec.sourceEtag())
+                // REPLACE: the uploader's Content-Disposition, Cache-Control, Content-Encoding and
+                // x-amz-meta-* (a presigned PUT accepts unsigned ones) stay behind with its type.
+                .metadataDirective(MetadataDirective.REPLACE)
+                .contentType(spec.contentType()));
     }
 
     @Override
@@ -183,8 +208,15 @@ public class S3ObjectStore implements ObjectStore {
         if (e instanceof NoSuchKeyException) {
             return true;
         }
-        String code = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
-        return e.statusCode() == NOT_FOUND && !"NoSuchBucket".equals(code);
+        return e.statusCode() == NOT_FOUND && !"NoSuchBucket".equals(errorCode(e));
+    }
+
+    static String errorCode(S3Exception e) {
+        return e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
+    }
+
+    static String quote(String etag) {
+        return etag == null || etag.startsWith("\"") ? etag : "\"" + etag + "\"";
     }
 
     static String unquote(String etag) {

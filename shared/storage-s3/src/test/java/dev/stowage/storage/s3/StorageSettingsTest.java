@@ -42,10 +42,13 @@ class StorageSettingsTest {
                 "stowage.storage.endpoint", "http://127.0.0.1:9000",
                 "stowage.storage.access-key-id", "key",
                 "stowage.storage.secret-access-key", "secret",
-                "stowage.storage.path-style", "true"))) {
+                "stowage.storage.path-style", "true",
+                "stowage.storage.multipart-copy-threshold", "100MB",
+                "stowage.storage.copy-part-size", "32MB",
+                "stowage.storage.copy-concurrency", "4"))) {
             StorageSettings settings = context.getBean(StorageSettings.class);
             assertEquals(new StorageSettings("media", "eu-central-1", URI.create("http://127.0.0.1:9000"),
-                    "key", "secret", true), settings);
+                    "key", "secret", true, 100L << 20, 32L << 20, 4), settings);
             assertFalse(settings.toString().contains("secret,"), "toString leaks the secret: " + settings);
         }
     }
@@ -59,7 +62,28 @@ class StorageSettingsTest {
             assertNull(settings.endpoint());
             assertFalse(settings.pathStyle());
             assertFalse(settings.hasStaticCredentials());
+            assertEquals(64L << 20, settings.multipartCopyThreshold());
+            assertEquals(64L << 20, settings.copyPartSize());
+            assertEquals(16, settings.copyConcurrency());
         }
+    }
+
+    @Test
+    void aCopyThresholdAboveWhatCopyObjectCanCopyIsRefused() {
+        // CopyObject stops at 5 GiB: a larger threshold would send objects to a copy that cannot work.
+        RuntimeException failure = assertThrows(RuntimeException.class, () -> ApplicationContext.run(Map.of(
+                "stowage.storage.bucket", "b", "stowage.storage.multipart-copy-threshold", "6GB")).close());
+        assertTrue(messages(failure).contains("stowage.storage.multipart-copy-threshold"), messages(failure));
+    }
+
+    @Test
+    void copyPartsSmallerThanS3AcceptsAndAConcurrencyOfNoneAreRefused() {
+        RuntimeException small = assertThrows(RuntimeException.class, () -> ApplicationContext.run(Map.of(
+                "stowage.storage.bucket", "b", "stowage.storage.copy-part-size", "4MB")).close());
+        assertTrue(messages(small).contains("stowage.storage.copy-part-size"), messages(small));
+        RuntimeException none = assertThrows(RuntimeException.class, () -> ApplicationContext.run(Map.of(
+                "stowage.storage.bucket", "b", "stowage.storage.copy-concurrency", "0")).close());
+        assertTrue(messages(none).contains("stowage.storage.copy-concurrency"), messages(none));
     }
 
     private static String messages(Throwable failure) {
