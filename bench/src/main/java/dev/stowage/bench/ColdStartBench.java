@@ -64,8 +64,15 @@ public final class ColdStartBench {
             env.put("STOWAGE_STORAGE_ACCESS_KEY_ID", s3.accessKey());
             env.put("STOWAGE_STORAGE_SECRET_ACCESS_KEY", s3.secretKey());
             env.put("STOWAGE_STORAGE_PATH_STYLE", "true");
+            // As template.yaml sets them. Neither queue is sent to on these two routes (the SQS client is built on
+            // the first send), but without them the function refuses to start.
+            env.put("STOWAGE_VARIANT_QUEUE_URL", "https://sqs.us-east-1.amazonaws.com/000000000000/bench-variants");
+            env.put("STOWAGE_EXPORT_QUEUE_URL", "https://sqs.us-east-1.amazonaws.com/000000000000/bench-exports");
 
             String only = System.getProperty("bench.only", "");
+            // Extra flags for the measured probe JVMs only (not training runs), e.g. a JFR recording per run.
+            List<String> probeOpts = List.of(System.getProperty("bench.probeOpts", "").trim().split("\\s+")).stream()
+                    .filter(f -> !f.isEmpty()).toList();
             List<Variant> variants = variants(work, stowageCp, plainCp).stream()
                     .filter(v -> only.isBlank() || v.name().toLowerCase().contains(only.toLowerCase())).toList();
             String loadBefore = loadAverage();
@@ -86,7 +93,7 @@ public final class ColdStartBench {
                 // Rotate the order so slow drift (page cache, CPU frequency) is shared by all variants.
                 for (int i = 0; i < variants.size(); i++) {
                     Variant v = variants.get((i + round) % variants.size());
-                    ChildJvm.Result r = ChildJvm.run(v.flags(), v.classpath(), v.mainClass(), env,
+                    ChildJvm.Result r = ChildJvm.run(concat(v.flags(), probeOpts), v.classpath(), v.mainClass(), env,
                             work.resolve("logs").resolve(slug(v.name()) + "-" + (round + 1) + ".log"));
                     results.get(v).add(r);
                     System.err.printf("[coldstart] round %d/%d %-44s %5d ms (cpu %5d ms)%n", round + 1, runs,
