@@ -73,7 +73,21 @@ public final class ColdStartBench {
             // Extra flags for the measured probe JVMs only (not training runs), e.g. a JFR recording per run.
             List<String> probeOpts = List.of(System.getProperty("bench.probeOpts", "").trim().split("\\s+")).stream()
                     .filter(f -> !f.isEmpty()).toList();
-            List<Variant> variants = variants(work, stowageCp, plainCp).stream()
+            List<Variant> all = new ArrayList<>(variants(work, stowageCp, plainCp));
+            String baselineJar = System.getProperty("bench.baselineJar", "");
+            if (!baselineJar.isBlank()) {
+                // Another build of the uploads jar (e.g. main's), interleaved with this one in the same rounds: on a
+                // shared machine the only fair before/after. Built before UploadsFunction existed, so Micronaut's
+                // handler.
+                Path copy = work.resolve("baseline-uploads-lambda.jar");
+                Files.copy(Path.of(baselineJar), copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                String baselineCp = copy.toAbsolutePath() + File.pathSeparator + benchJar.toAbsolutePath();
+                all.add(1, new Variant("Baseline jar uploads, default", "baseline", baselineCp,
+                        ColdStartProbe.class.getName(), List.of("-Dbench.handler="
+                        + System.getProperty("bench.baselineHandler",
+                        "io.micronaut.function.aws.proxy.payload2.APIGatewayV2HTTPEventFunction")), null, null));
+            }
+            List<Variant> variants = all.stream()
                     .filter(v -> only.isBlank() || v.name().toLowerCase().contains(only.toLowerCase())).toList();
             String loadBefore = loadAverage();
             for (Variant v : variants) {
@@ -128,6 +142,12 @@ public final class ColdStartBench {
                 new Variant("Stowage uploads, AOT cache + C1 + SerialGC", "stowage", stowageCp, stowage,
                         concat(c1Serial, List.of("-XX:AOTCache=" + stowageAotC1, "-XX:AOTMode=on")),
                         concat(c1Serial, List.of("-XX:AOTCacheOutput=" + stowageAotC1)), stowageAotC1),
+                // SnapStart's proxy: the hook's beforeCheckpoint + afterRestore run before "ready"; the 1st request
+                // column is then what a restored, primed function's first request costs (not a cold start).
+                new Variant("Stowage uploads, primed then restored", "primed", stowageCp,
+                        PrimedColdStartProbe.class.getName(), List.of(), null, null),
+                new Variant("Stowage uploads, primed then restored, C1 + SerialGC", "primed", stowageCp,
+                        PrimedColdStartProbe.class.getName(), c1Serial, null, null),
                 new Variant("Plain handler, default", "plain", plainCp, plain, List.of(), null, null),
                 new Variant("Plain handler, AppCDS", "plain", plainCp, plain,
                         List.of("-XX:SharedArchiveFile=" + plainJsa, "-Xshare:on"),
@@ -167,8 +187,8 @@ public final class ColdStartBench {
                 + "POST /v1/uploads/{id}/url 200). Median of ").append(runs)
                 .append(" fresh JVMs per variant, ms. ").append(load).append("\n\n");
         t.append("| Variant | Extra JVM flags | Median | Min–max | CPU | Handler ready | 1st answer "
-                + "| Spawn → answer | × plain default |\n");
-        t.append("|---|---|---:|---:|---:|---:|---:|---:|---:|\n");
+                + "| 1st request (1st answer − ready) | Spawn → answer | × plain default |\n");
+        t.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         results.forEach((v, rs) -> {
             long median = median(rs, ChildJvm.Result::total);
             t.append("| ").append(v.name())
@@ -178,6 +198,7 @@ public final class ColdStartBench {
                     .append(" | ").append(median(rs, ChildJvm.Result::cpu))
                     .append(" | ").append(median(rs, ChildJvm.Result::ready))
                     .append(" | ").append(median(rs, ChildJvm.Result::first))
+                    .append(" | ").append(median(rs, r -> r.first() - r.ready()))
                     .append(" | ").append(median(rs, ChildJvm.Result::spawnToAnswer))
                     .append(" | ").append(ratio(median, plainWall)).append(" |\n");
         });

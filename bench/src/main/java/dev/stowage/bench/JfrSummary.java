@@ -30,7 +30,8 @@ import jdk.jfr.consumer.RecordingFile;
  *   <li>JIT compilation and GC totals, classes loaded, exceptions thrown.</li>
  * </ul>
  *
- * <p>Usage: {@code java -cp bench.jar dev.stowage.bench.JfrSummary [--threads=main] FILE.jfr...}; with
+ * <p>Usage: {@code java -cp bench.jar dev.stowage.bench.JfrSummary [--threads=REGEX] [--stacks=PHASE] FILE.jfr...};
+ * {@code --threads} keeps the samples of threads whose name matches (virtual threads have none: {@code ^$}); with
  * {@code --classes LOG...} instead it counts the classes an {@code -Xlog:class+load} log shows, per package.
  */
 public final class JfrSummary {
@@ -50,6 +51,14 @@ public final class JfrSummary {
             phase("logback configured", "ch.qos.logback.classic.util.ContextInitializer."),
             phase("configuration read (YAML, env)", "io.micronaut.context.env.DefaultEnvironment.start"),
             phase("API Gateway handler built", "io.micronaut.function.aws.proxy.payload2.APIGatewayV2HTTPEventHandler.<init>"),
+            // Warm work, by use case (the local stack runs every function in one JVM).
+            phase("variant rendering (worker)", "dev.stowage.domain.variant.RenderVariant."),
+            phase("promotion (probe, copy, delete staging)", "dev.stowage.domain.asset.PromoteAsset."),
+            phase("verification (HEAD, claim)", "dev.stowage.domain.upload.VerifyUpload."),
+            phase("initiate", "dev.stowage.domain.upload.InitiateUpload."),
+            phase("sign", "dev.stowage.domain.upload.SignUpload."),
+            phase("S3 event front and event delivery (local stack only)", "dev.stowage.localstack."),
+            phase("outbox relay and webhooks", "dev.stowage.domain.event.", "dev.stowage.lambda.outbox."),
             phase("requests answered", "io.micronaut.function.aws.proxy.payload2.APIGatewayV2HTTPEventFunction.handleRequest",
                     "io.micronaut.http.server.netty.", "io.micronaut.http.server.RouteExecutor."),
             phase("singletons built eagerly (other beans)", "io.micronaut.context.DefaultBeanContext.initializeContext"),
@@ -138,7 +147,7 @@ public final class JfrSummary {
                         }
                         String thread = e.getThread("eventThread") != null ? e.getThread("eventThread").getJavaName()
                                 : e.getThread("sampledThread") != null ? e.getThread("sampledThread").getJavaName() : "?";
-                        if (threadFilter != null && !threadFilter.equals(thread)) {
+                        if (threadFilter != null && !(thread == null ? "" : thread).matches(threadFilter)) {
                             continue;
                         }
                         RecordedStackTrace stack = e.getStackTrace();
@@ -230,6 +239,7 @@ public final class JfrSummary {
 
     private static Map<String, Predicate<String>> activities() {
         Map<String, Predicate<String>> a = new LinkedHashMap<>();
+        a.put("native code through FFM (libvips)", starts("jdk.internal.foreign.", "dev.stowage.render.VipsRenderer$Native"));
         a.put("reading the jar (zip, inflate)", starts("java.util.zip.", "jdk.nio.zipfs.", "java.io.RandomAccessFile.",
                 "jdk.internal.loader.Resource.", "jdk.internal.loader.URLClassPath", "java.util.jar."));
         a.put("defining and linking classes", starts("java.lang.ClassLoader.defineClass", "java.lang.ClassLoader.postDefineClass",
