@@ -6,7 +6,7 @@
 # Knobs (environment): BENCH_RUNS (cold-start runs per variant, 5), BENCH_CLIENTS (8), BENCH_PREWARM_S (30, once
 # per side), BENCH_WARMUP_S (10, before each measurement), BENCH_MEASURE_S (30), BENCH_ROUNDS (lifecycle rounds,
 # each measuring Stowage and the floor once; 2),
-# BENCH_ONLY (run only the cold-start variants whose name contains this text, e.g. "plain"),
+# BENCH_ONLY (run only the cold-start variants whose name contains this text, e.g. "plain"; "a|b" for either),
 # BENCH_PROBE_OPTS (extra JVM flags for every measured cold-start probe, e.g. a JFR recording; not for training runs),
 # BENCH_BASELINE_JAR (another build of the uploads jar, e.g. main's, measured in the same rounds as "Baseline jar"),
 # BENCH_JAVA_OPTS (extra options for the runner JVMs, e.g. -Dmicronaut.server.thread-selection=BLOCKING),

@@ -88,7 +88,8 @@ public final class ColdStartBench {
                         "io.micronaut.function.aws.proxy.payload2.APIGatewayV2HTTPEventFunction")), null, null));
             }
             List<Variant> variants = all.stream()
-                    .filter(v -> only.isBlank() || v.name().toLowerCase().contains(only.toLowerCase())).toList();
+                    .filter(v -> only.isBlank() || java.util.Arrays.stream(only.toLowerCase().split("\\|"))
+                            .anyMatch(part -> v.name().toLowerCase().contains(part))).toList();
             String loadBefore = loadAverage();
             for (Variant v : variants) {
                 if (v.training() != null) {

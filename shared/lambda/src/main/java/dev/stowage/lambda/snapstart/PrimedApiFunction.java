@@ -2,6 +2,7 @@ package dev.stowage.lambda.snapstart;
 
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.context.ApplicationContextBuilder;
+import io.micronaut.context.env.Environment;
 import io.micronaut.function.aws.proxy.payload2.APIGatewayV2HTTPEventFunction;
 import java.util.List;
 import org.crac.Core;
@@ -43,9 +44,12 @@ public abstract class PrimedApiFunction extends APIGatewayV2HTTPEventFunction {
         return priming;
     }
 
+    // Micronaut's Lambda builder (LambdaApplicationContextBuilder) less its eager singletons: the flag it sets
+    // cannot be taken back on that builder (eagerInitSingletons(false) leaves @Singleton among the eager
+    // annotations), so this is its configuration without it.
     @Override
     protected ApplicationContextBuilder newApplicationContextBuilder() {
-        return super.newApplicationContextBuilder().eagerInitSingletons(false);
+        return ApplicationContext.builder().environments(Environment.FUNCTION, "lambda").eagerInitConfiguration(true);
     }
 
     private SnapStartPriming register() {
