@@ -462,14 +462,17 @@ class TemplateTest {
     }
 
     @Test
-    void theUploadsFunctionsArePrimedBeforeTheirSnapshot() {
-        Map<String, Map<String, Object>> uploads = functions(properties ->
-                String.valueOf(properties.get("CodeUri")).startsWith("functions/uploads/"));
-        assertEquals(7, uploads.size(), "uploads functions: " + uploads.keySet());
-        uploads.forEach((name, properties) -> {
+    void everyApiFunctionIsPrimedBeforeItsSnapshot() {
+        Map<String, Map<String, Object>> api = functions(TemplateTest::isApiFunction);
+        assertEquals(13, api.size(), "API functions: " + api.keySet());
+        Pattern module = Pattern.compile("functions/([a-z-]+)/target/.*");
+        api.forEach((name, properties) -> {
             // Read, not loaded: this module runs the API on Netty and has no API Gateway handler classes.
+            Matcher jar = module.matcher(String.valueOf(properties.get("CodeUri")));
+            assertTrue(jar.matches(), name + " CodeUri");
             String handler = (String) properties.get("Handler");
-            Path source = ROOT.resolve("functions/uploads/src/main/java").resolve(handler.replace('.', '/') + ".java");
+            Path source = ROOT.resolve("functions").resolve(jar.group(1)).resolve("src/main/java")
+                    .resolve(handler.replace('.', '/') + ".java");
             assertTrue(Files.exists(source), name + ": no " + source);
             assertTrue(read(source).contains(" extends PrimedApiFunction"),
                     name + ": " + handler + " registers no SnapStart priming hook (PrimedApiFunction)");
