@@ -82,10 +82,13 @@ public final class ColdStartBench {
                 Path copy = work.resolve("baseline-uploads-lambda.jar");
                 Files.copy(Path.of(baselineJar), copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
                 String baselineCp = copy.toAbsolutePath() + File.pathSeparator + benchJar.toAbsolutePath();
+                String handler = "-Dbench.handler=" + System.getProperty("bench.baselineHandler",
+                        "io.micronaut.function.aws.proxy.payload2.APIGatewayV2HTTPEventFunction");
                 all.add(1, new Variant("Baseline jar uploads, default", "baseline", baselineCp,
-                        ColdStartProbe.class.getName(), List.of("-Dbench.handler="
-                        + System.getProperty("bench.baselineHandler",
-                        "io.micronaut.function.aws.proxy.payload2.APIGatewayV2HTTPEventFunction")), null, null));
+                        ColdStartProbe.class.getName(), List.of(handler), null, null));
+                all.add(3, new Variant("Baseline jar uploads, C1 + SerialGC", "baseline", baselineCp,
+                        ColdStartProbe.class.getName(),
+                        List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", handler), null, null));
             }
             List<Variant> variants = all.stream()
                     .filter(v -> only.isBlank() || java.util.Arrays.stream(only.toLowerCase().split("\\|"))
