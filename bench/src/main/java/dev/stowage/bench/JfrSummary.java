@@ -145,8 +145,9 @@ public final class JfrSummary {
                         if (!e.getEventType().getName().equals(sampleEvent)) {
                             continue;
                         }
-                        String thread = e.getThread("eventThread") != null ? e.getThread("eventThread").getJavaName()
-                                : e.getThread("sampledThread") != null ? e.getThread("sampledThread").getJavaName() : "?";
+                        // CPU-time samples name their thread eventThread, execution samples sampledThread.
+                        String field = e.hasField("sampledThread") ? "sampledThread" : "eventThread";
+                        String thread = e.getThread(field) != null ? e.getThread(field).getJavaName() : "?";
                         if (threadFilter != null && !(thread == null ? "" : thread).matches(threadFilter)) {
                             continue;
                         }
