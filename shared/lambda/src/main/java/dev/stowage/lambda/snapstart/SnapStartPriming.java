@@ -23,10 +23,11 @@ import org.slf4j.LoggerFactory;
  * snapshot), warms what the requests cannot reach without a side effect, then closes every database pool, so no
  * socket is frozen into the snapshot. After a restore: lets the pools open again on the first request.
  *
- * <p>Randomness: nothing of Stowage's holds a seeded generator. {@code UUID.randomUUID()} shares one JDK
- * {@link SecureRandom}, created before the snapshot; it is safe only because Linux's default algorithm
- * (NativePRNG) mixes fresh {@code /dev/urandom} bytes into every output, so the hook refuses a snapshot when the
- * JVM's default is a generator that would replay its state (DRBG, SHA1PRNG) in every restored copy.
+ * <p>Randomness: nothing of Stowage's holds a seeded generator. {@code UUID.randomUUID()} uses one JDK
+ * {@link SecureRandom} for the whole JVM, possibly created before the snapshot; it is safe only because Linux's
+ * default algorithm (NativePRNG) XORs every output with {@code /dev/urandom} bytes it reads again once they are
+ * 100 ms old, so the hook refuses a snapshot when the JVM's default is a generator that would replay its state
+ * (DRBG, SHA1PRNG) in every restored copy.
  */
 public final class SnapStartPriming implements Resource {
     private static final Logger LOG = LoggerFactory.getLogger(SnapStartPriming.class);
