@@ -41,6 +41,18 @@ class LazyS3ClientTest {
         }
     }
 
+    @Test
+    void closingTheContextBuildsNoClientThatWasNeverCalled() {
+        Map<String, Object> properties = new HashMap<>(TestStack.get().micronautProperties());
+        properties.put("test.count-s3-clients", true);
+        Counter built;
+        try (ApplicationContext context = ApplicationContext.run(properties)) {
+            context.getBean(ObjectStore.class);
+            built = context.getBean(Counter.class);
+        }
+        assertEquals(0, built.clients.get(), "closing the context built the S3 client to close it");
+    }
+
     /** Counts the S3 clients the context builds (the real ones, behind the proxy). */
     @Singleton
     @Requires(property = "test.count-s3-clients")
