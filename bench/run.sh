@@ -6,7 +6,9 @@
 # Knobs (environment): BENCH_RUNS (cold-start runs per variant, 5), BENCH_CLIENTS (8), BENCH_PREWARM_S (30, once
 # per side), BENCH_WARMUP_S (10, before each measurement), BENCH_MEASURE_S (30), BENCH_ROUNDS (lifecycle rounds,
 # each measuring Stowage and the floor once; 2),
-# BENCH_ONLY (run only the cold-start variants whose name contains this text, e.g. "plain"),
+# BENCH_ONLY (run only the cold-start variants whose name contains this text, e.g. "plain"; "a|b" for either),
+# BENCH_PROBE_OPTS (extra JVM flags for every measured cold-start probe, e.g. a JFR recording; not for training runs),
+# BENCH_BASELINE_JAR (another build of the uploads jar, e.g. main's, measured in the same rounds as "Baseline jar"),
 # BENCH_JAVA_OPTS (extra options for the runner JVMs, e.g. -Dmicronaut.server.thread-selection=BLOCKING),
 # BENCH_UPLOADS (worker: uploads per batch, 100), BENCH_UPLOADERS (worker: concurrent uploading clients, 4).
 # BENCH_OPS_DATA (ops: a directory that keeps the seeded database for the next run).
@@ -48,7 +50,8 @@ if [[ "$what" == coldstart || "$what" == all ]]; then
   cp "$uploads_built" "$work/uploads-lambda.jar"
   "$java" "${log_props[@]}" -Dbench.log="$work/runner.log" ${extra_opts[@]+"${extra_opts[@]}"} -cp "$classpath" \
     -Dbench.uploadsJar="$work/uploads-lambda.jar" -Dbench.jar="$bench_jar" -Dbench.workDir="$work" \
-    -Dbench.runs="${BENCH_RUNS:-5}" -Dbench.only="${BENCH_ONLY:-}" \
+    -Dbench.runs="${BENCH_RUNS:-5}" -Dbench.only="${BENCH_ONLY:-}" -Dbench.probeOpts="${BENCH_PROBE_OPTS:-}" \
+    -Dbench.baselineJar="${BENCH_BASELINE_JAR:-}" \
     dev.stowage.bench.ColdStartBench
 fi
 

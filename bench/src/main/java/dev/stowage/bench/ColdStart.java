@@ -3,6 +3,7 @@ package dev.stowage.bench;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -12,10 +13,13 @@ import java.util.function.Supplier;
 final class ColdStart {
     private ColdStart() {}
 
-    static void measure(Supplier<RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>> construct) {
+    /** {@code beforeReady} runs after construction and before the clock's "ready" (a SnapStart hook, say). */
+    static void measure(Supplier<RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>> construct,
+                        Consumer<RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>> beforeReady) {
         ProbeClock clock = new ProbeClock();
         try {
             var handler = construct.get();
+            beforeReady.accept(handler);
             clock.ready();
             String created = ApiEvents.expect(handler.handleRequest(ApiEvents.initiate(), null), 201,
                     "POST /v1/uploads");

@@ -64,10 +64,35 @@ public final class ColdStartBench {
             env.put("STOWAGE_STORAGE_ACCESS_KEY_ID", s3.accessKey());
             env.put("STOWAGE_STORAGE_SECRET_ACCESS_KEY", s3.secretKey());
             env.put("STOWAGE_STORAGE_PATH_STYLE", "true");
+            // As template.yaml sets them. Neither queue is sent to on these two routes (the SQS client is built on
+            // the first send), but without them the function refuses to start.
+            env.put("STOWAGE_VARIANT_QUEUE_URL", "https://sqs.us-east-1.amazonaws.com/000000000000/bench-variants");
+            env.put("STOWAGE_EXPORT_QUEUE_URL", "https://sqs.us-east-1.amazonaws.com/000000000000/bench-exports");
 
             String only = System.getProperty("bench.only", "");
-            List<Variant> variants = variants(work, stowageCp, plainCp).stream()
-                    .filter(v -> only.isBlank() || v.name().toLowerCase().contains(only.toLowerCase())).toList();
+            // Extra flags for the measured probe JVMs only (not training runs), e.g. a JFR recording per run.
+            List<String> probeOpts = List.of(System.getProperty("bench.probeOpts", "").trim().split("\\s+")).stream()
+                    .filter(f -> !f.isEmpty()).toList();
+            List<Variant> all = new ArrayList<>(variants(work, stowageCp, plainCp));
+            String baselineJar = System.getProperty("bench.baselineJar", "");
+            if (!baselineJar.isBlank()) {
+                // Another build of the uploads jar (e.g. main's), interleaved with this one in the same rounds: on a
+                // shared machine the only fair before/after. Built before UploadsFunction existed, so Micronaut's
+                // handler.
+                Path copy = work.resolve("baseline-uploads-lambda.jar");
+                Files.copy(Path.of(baselineJar), copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                String baselineCp = copy.toAbsolutePath() + File.pathSeparator + benchJar.toAbsolutePath();
+                String handler = "-Dbench.handler=" + System.getProperty("bench.baselineHandler",
+                        "io.micronaut.function.aws.proxy.payload2.APIGatewayV2HTTPEventFunction");
+                all.add(1, new Variant("Baseline jar uploads, default", "baseline", baselineCp,
+                        ColdStartProbe.class.getName(), List.of(handler), null, null));
+                all.add(3, new Variant("Baseline jar uploads, C1 + SerialGC", "baseline", baselineCp,
+                        ColdStartProbe.class.getName(),
+                        List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", handler), null, null));
+            }
+            List<Variant> variants = all.stream()
+                    .filter(v -> only.isBlank() || java.util.Arrays.stream(only.toLowerCase().split("\\|"))
+                            .anyMatch(part -> v.name().toLowerCase().contains(part))).toList();
             String loadBefore = loadAverage();
             for (Variant v : variants) {
                 if (v.training() != null) {
@@ -86,7 +111,7 @@ public final class ColdStartBench {
                 // Rotate the order so slow drift (page cache, CPU frequency) is shared by all variants.
                 for (int i = 0; i < variants.size(); i++) {
                     Variant v = variants.get((i + round) % variants.size());
-                    ChildJvm.Result r = ChildJvm.run(v.flags(), v.classpath(), v.mainClass(), env,
+                    ChildJvm.Result r = ChildJvm.run(concat(v.flags(), probeOpts), v.classpath(), v.mainClass(), env,
                             work.resolve("logs").resolve(slug(v.name()) + "-" + (round + 1) + ".log"));
                     results.get(v).add(r);
                     System.err.printf("[coldstart] round %d/%d %-44s %5d ms (cpu %5d ms)%n", round + 1, runs,
@@ -121,6 +146,12 @@ public final class ColdStartBench {
                 new Variant("Stowage uploads, AOT cache + C1 + SerialGC", "stowage", stowageCp, stowage,
                         concat(c1Serial, List.of("-XX:AOTCache=" + stowageAotC1, "-XX:AOTMode=on")),
                         concat(c1Serial, List.of("-XX:AOTCacheOutput=" + stowageAotC1)), stowageAotC1),
+                // SnapStart's proxy: the hook's beforeCheckpoint + afterRestore run before "ready"; the 1st request
+                // column is then what a restored, primed function's first request costs (not a cold start).
+                new Variant("Stowage uploads, primed then restored", "primed", stowageCp,
+                        PrimedColdStartProbe.class.getName(), List.of(), null, null),
+                new Variant("Stowage uploads, primed then restored, C1 + SerialGC", "primed", stowageCp,
+                        PrimedColdStartProbe.class.getName(), c1Serial, null, null),
                 new Variant("Plain handler, default", "plain", plainCp, plain, List.of(), null, null),
                 new Variant("Plain handler, AppCDS", "plain", plainCp, plain,
                         List.of("-XX:SharedArchiveFile=" + plainJsa, "-Xshare:on"),
@@ -160,8 +191,8 @@ public final class ColdStartBench {
                 + "POST /v1/uploads/{id}/url 200). Median of ").append(runs)
                 .append(" fresh JVMs per variant, ms. ").append(load).append("\n\n");
         t.append("| Variant | Extra JVM flags | Median | Min–max | CPU | Handler ready | 1st answer "
-                + "| Spawn → answer | × plain default |\n");
-        t.append("|---|---|---:|---:|---:|---:|---:|---:|---:|\n");
+                + "| 1st request (1st answer − ready) | Spawn → answer | × plain default |\n");
+        t.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         results.forEach((v, rs) -> {
             long median = median(rs, ChildJvm.Result::total);
             t.append("| ").append(v.name())
@@ -171,6 +202,7 @@ public final class ColdStartBench {
                     .append(" | ").append(median(rs, ChildJvm.Result::cpu))
                     .append(" | ").append(median(rs, ChildJvm.Result::ready))
                     .append(" | ").append(median(rs, ChildJvm.Result::first))
+                    .append(" | ").append(median(rs, r -> r.first() - r.ready()))
                     .append(" | ").append(median(rs, ChildJvm.Result::spawnToAnswer))
                     .append(" | ").append(ratio(median, plainWall)).append(" |\n");
         });

@@ -9,6 +9,6 @@ public final class PlainColdStartProbe {
     private PlainColdStartProbe() {}
 
     public static void main(String[] args) {
-        ColdStart.measure(PlainUploadsHandler::new);
+        ColdStart.measure(PlainUploadsHandler::new, handler -> { });
     }
 }

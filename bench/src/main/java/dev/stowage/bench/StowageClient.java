@@ -111,6 +111,8 @@ final class StowageClient implements Load.Workload {
         return r.body();
     }
 
+    private static final Set<String> PROMOTED = Set.of("available", "processing", "ready");
+
     private void complete(String bearer, String id) throws Exception {
         for (int attempt = 1; attempt <= COMPLETE_ATTEMPTS; attempt++) {
             HttpResponse<String> r = post(bearer, "/v1/uploads/" + id + "/complete", "");
@@ -125,7 +127,9 @@ final class StowageClient implements Load.Workload {
             }
             String asset = expect(r, "/v1/uploads/" + id + "/complete", 200);
             String state = group(FIRST_STATE, asset);
-            if (state.equals("available")) {
+            // Promoted: an image profile's variants are queued at once, so its asset may already be processing
+            // (or, with a fast worker, ready) by the time complete answers.
+            if (PROMOTED.contains(state)) {
                 return;
             }
             if (!IN_FLIGHT.contains(state)) {

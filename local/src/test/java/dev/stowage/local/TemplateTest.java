@@ -470,6 +470,35 @@ class TemplateTest {
     }
 
     @Test
+    void everyFunctionRestoresFromASnapshotOfItsPublishedVersionThroughTheLiveAlias() {
+        Map<String, Map<String, Object>> all = functions(name -> true);
+        assertFalse(all.isEmpty());
+        all.forEach((name, properties) -> {
+            assertEquals(Map.of("ApplyOn", "PublishedVersions"), effective(properties, "SnapStart"), name + " SnapStart");
+            // SnapStart applies to published versions only: the triggers must invoke the alias SAM publishes.
+            assertEquals("live", effective(properties, "AutoPublishAlias"), name + " AutoPublishAlias");
+        });
+    }
+
+    @Test
+    void everyApiFunctionIsPrimedBeforeItsSnapshot() {
+        Map<String, Map<String, Object>> api = functions(TemplateTest::isApiFunction);
+        assertEquals(13, api.size(), "API functions: " + api.keySet());
+        Pattern module = Pattern.compile("functions/([a-z-]+)/target/.*");
+        api.forEach((name, properties) -> {
+            // Read, not loaded: this module runs the API on Netty and has no API Gateway handler classes.
+            Matcher jar = module.matcher(String.valueOf(properties.get("CodeUri")));
+            assertTrue(jar.matches(), name + " CodeUri");
+            String handler = (String) properties.get("Handler");
+            Path source = ROOT.resolve("functions").resolve(jar.group(1)).resolve("src/main/java")
+                    .resolve(handler.replace('.', '/') + ".java");
+            assertTrue(Files.exists(source), name + ": no " + source);
+            assertTrue(read(source).contains(" extends PrimedApiFunction"),
+                    name + ": " + handler + " registers no SnapStart priming hook (PrimedApiFunction)");
+        });
+    }
+
+    @Test
     void everyFunctionPointsAtABuiltModuleAndAHandlerThatExists() throws IOException, ClassNotFoundException {
         Pattern codeUri = Pattern.compile("functions/([a-z-]+)/target/([a-z-]+)-([0-9A-Za-z.-]+)-lambda\\.jar");
         for (var entry : functions(name -> true).entrySet()) {

@@ -20,6 +20,9 @@ import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 @Factory
 public class S3Clients {
 
+    // Built on its first call: initiating a direct upload or signing a URL never calls it, and building it loads
+    // about a thousand SDK classes (bench/README.md, "Where the time goes"). The presigner needs none of it.
+    @BuiltOnFirstCall
     @Singleton
     @Bean(preDestroy = "close")
     S3Client s3Client(StorageSettings settings) {

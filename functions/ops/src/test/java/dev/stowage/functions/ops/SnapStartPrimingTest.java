@@ -1,0 +1,43 @@
+package dev.stowage.functions.ops;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.stowage.testkit.ApiGatewayClient;
+import dev.stowage.testkit.DatabaseWatch;
+import dev.stowage.testkit.TestStack;
+import io.micronaut.context.ApplicationContext;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
+
+/** OpsFunction's SnapStart hook, called as Lambda calls it around a snapshot, against real PostgreSQL. */
+// Isolated: no other test class writes to this JVM's database meanwhile, so "nothing written" can count rows.
+@Isolated
+class SnapStartPrimingTest {
+    private final DatabaseWatch database = DatabaseWatch.of(TestStack.get());
+    private final Map.Entry<String, String> application = DatabaseWatch.applicationName("snapstart-ops");
+
+    @Test
+    void primingAnswersEveryRouteWritesNothingAndLeavesNoConnectionForTheSnapshot() throws Exception {
+        Map<String, Object> properties = new LinkedHashMap<>(TestStack.get().micronautProperties());
+        properties.put(application.getKey(), application.getValue());
+        try (OpsFunction function = new OpsFunction(ApplicationContext.run(properties))) {
+            Map<String, Long> rowsBefore = database.rowCounts();
+
+            function.priming().beforeCheckpoint(null); // throws if a synthetic request answers otherwise
+
+            assertEquals(1, function.priming().answered().size(), String.valueOf(function.priming().answered()));
+            assertEquals(0, database.awaitConnections(application.getValue(), 0),
+                    "a connection of the function's is still open on the server");
+            assertEquals(rowsBefore, database.rowCounts(), "priming wrote to the database");
+
+            function.priming().afterRestore(null);
+
+            var report = new ApiGatewayClient(function).callWithClaims(
+                    Map.of("sub", "operator-" + UUID.randomUUID(), "scope", "stowage/operator"), "GET", "/v1/ops/status");
+            assertEquals(200, report.status(), report.body());
+        }
+    }
+}
