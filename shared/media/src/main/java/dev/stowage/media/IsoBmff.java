@@ -76,7 +76,10 @@ final class IsoBmff {
             } else if (size == 0) { // runs to the end of its parent
                 size = to - pos;
             }
-            if (size < header) { // corrupt: stop rather than loop
+            // Corrupt: stop rather than loop. A box never runs past its parent (at the top, past the object): its
+            // end is then within the head for every box inside 'moov', and pos + size cannot overflow to a negative
+            // end that would pass for "within the head".
+            if (size < header || size > to - pos) {
                 break;
             }
             boxes.add(new Box(Bytes.fourCc(b, (int) pos + 4), (int) pos + header, pos + size));

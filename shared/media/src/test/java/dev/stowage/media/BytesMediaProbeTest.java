@@ -19,6 +19,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
 import javax.imageio.ImageIO;
@@ -261,6 +262,33 @@ class BytesMediaProbeTest {
                 }
                 assertNotNull(assertDoesNotThrow(() -> probe.probe(damaged, damaged.length), name).contentType());
             }
+        }
+    }
+
+    // --- inputs fuzzing found (HeaderReadersFuzzTest, BytesMediaProbeFuzzTest), byte for byte ---
+
+    @Test
+    void aMovieBoxStatingA63BitSizeClaimsNoTracks() {
+        // ftyp, then a 'moov' whose 64-bit size is 2^63-1: its end overflowed to a negative number, which passed
+        // for "within the head", so the probe claimed a movie with neither video nor audio.
+        byte[] head = HexFormat.of().parseHex("00000018667479706973" + "6f6d0000020069736f6d6d703431"
+                + "000000016d6f6f767fffffffffffffff");
+        assertTrue(IsoBmff.movie(head, head.length).isEmpty());
+        ProbeResult result = probe.probe(head, head.length);
+        assertEquals(ProbeResult.of("video/mp4", MediaKind.VIDEO), result);
+    }
+
+    @Test
+    void boxesStatingSizesPastTheirMovieBoxAreNotReadPastTheHead() {
+        // A complete 'moov' (36 bytes, ending the head) whose trak, mdia and hdlr each state 2^31-1 bytes, and one
+        // whose mvhd does: the readers indexed past the array (the probe's guard then dropped every movie fact).
+        String ftyp = "00000018667479706973" + "6f6d0000020069736f6d6d703431";
+        byte[] handler = HexFormat.of().parseHex(ftyp + "000000246d6f6f76" + "7fffffff7472616b" + "7fffffff6d646961"
+                + "7fffffff68646c72" + "00000000");
+        byte[] header = HexFormat.of().parseHex(ftyp + "000000146d6f6f76" + "7fffffff6d766864" + "00000000");
+        for (byte[] head : List.of(handler, header)) {
+            IsoBmff.Movie movie = assertDoesNotThrow(() -> IsoBmff.movie(head, head.length)).orElseThrow();
+            assertEquals(new IsoBmff.Movie(null, false, false, null), movie, "the damaged boxes are not read");
         }
     }
 
