@@ -12,6 +12,7 @@ import dev.stowage.domain.asset.MediaKind;
 import dev.stowage.domain.asset.ProbeResult;
 import dev.stowage.domain.port.MediaProbe;
 import dev.stowage.testkit.TestMedia;
+import dev.stowage.testkit.fuzz.Fuzz;
 import io.micronaut.context.ApplicationContext;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
@@ -290,6 +291,18 @@ class BytesMediaProbeTest {
             IsoBmff.Movie movie = assertDoesNotThrow(() -> IsoBmff.movie(head, head.length)).orElseThrow();
             assertEquals(new IsoBmff.Movie(null, false, false, null), movie, "the damaged boxes are not read");
         }
+    }
+
+    @Test
+    void anIconDeclaring65535ImagesIsMeasuredWithoutAllocatingForEach() {
+        // 22 bytes: an icon directory declaring 65,535 entries, and one 16×16 entry. metadata-extractor made a
+        // directory and an exception for every declared entry: about 90 MB allocated for these 22 bytes.
+        byte[] icon = HexFormat.of().parseHex("00000100ffff" + "10100000010020000000000016000000");
+        probe.probe(TestMedia.bytes("alpha.png"), 2_809); // Tika's registry loads on first use
+        ProbeResult result = Fuzz.run(() -> probe.probe(icon, icon.length)).allocatedAtMost(4L << 20).answered();
+        assertEquals(MediaKind.IMAGE, result.kind());
+        assertEquals(16, result.width());
+        assertEquals(16, result.height());
     }
 
     @Test
