@@ -6,9 +6,9 @@ import java.nio.charset.StandardCharsets;
 final class Bytes {
     private Bytes() {}
 
-    /** Whether {@code length} bytes starting at {@code at} are present. */
+    /** Whether {@code length} bytes starting at {@code at} are present (no sum that could overflow). */
     static boolean has(byte[] b, long at, long length) {
-        return at >= 0 && length >= 0 && at + length <= b.length;
+        return at >= 0 && length >= 0 && at <= b.length - length;
     }
 
     static boolean ascii(byte[] b, int at, String tag) {

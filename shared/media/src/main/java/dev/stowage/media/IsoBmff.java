@@ -64,7 +64,7 @@ final class IsoBmff {
     private static List<Box> children(byte[] b, int from, long to) {
         List<Box> boxes = new ArrayList<>();
         long pos = from;
-        while (pos + 8 <= to && has(b, pos, 8)) {
+        while (pos <= to - 8 && has(b, pos, 8)) {
             long size = Bytes.u32be(b, (int) pos);
             int header = 8;
             if (size == 1) { // 64-bit size follows the type

@@ -294,6 +294,15 @@ class BytesMediaProbeTest {
     }
 
     @Test
+    void aBoxRunningToTheEndOfAnObjectOf2To63BytesEndsTheWalk() {
+        // ftyp, then a box of size 0 ("to the end of the object") in an object stated as 2^63-1 bytes: the walk's
+        // next position overflowed, the bounds check's sum with it, and the reader indexed the array at -1.
+        byte[] head = HexFormat.of().parseHex("00000018667479706973" + "6f6d0000020069736f6d6d703431"
+                + "000000006d766864");
+        assertTrue(assertDoesNotThrow(() -> IsoBmff.movie(head, Long.MAX_VALUE)).isEmpty());
+    }
+
+    @Test
     void anIconDeclaring65535ImagesIsMeasuredWithoutAllocatingForEach() {
         // 22 bytes: an icon directory declaring 65,535 entries, and one 16×16 entry. metadata-extractor made a
         // directory and an exception for every declared entry: about 90 MB allocated for these 22 bytes.
