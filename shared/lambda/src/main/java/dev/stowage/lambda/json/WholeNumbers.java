@@ -20,8 +20,10 @@ public final class WholeNumbers {
         BigDecimal value = decoder.decodeBigDecimal();
         boolean whole = value.signum() == 0 || value.stripTrailingZeros().scale() <= 0;
         if (!whole || value.compareTo(BigDecimal.valueOf(min)) < 0 || value.compareTo(BigDecimal.valueOf(max)) > 0) {
+            // toString, not toPlainString: the plain spelling of 1e999999999 is a billion digits (gigabytes, from a
+            // 20-byte body), while toString keeps an exponent and is about as long as what the client wrote.
             throw decoder.createDeserializationException(
-                    "must be a whole number from " + min + " to " + max + ", was " + value.toPlainString(), value);
+                    "must be a whole number from " + min + " to " + max + ", was " + value, value);
         }
         return value;
     }
