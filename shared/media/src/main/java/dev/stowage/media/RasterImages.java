@@ -7,7 +7,6 @@ import com.drew.metadata.Metadata;
 import com.drew.metadata.bmp.BmpHeaderDirectory;
 import com.drew.metadata.exif.ExifIFD0Directory;
 import com.drew.metadata.heif.HeifDirectory;
-import com.drew.metadata.photoshop.PsdHeaderDirectory;
 import dev.stowage.domain.asset.MediaKind;
 import dev.stowage.domain.asset.ProbeResult;
 import java.io.ByteArrayInputStream;
@@ -24,7 +23,6 @@ final class RasterImages {
     private static final List<SizeTags> OTHER_FORMATS = List.of(
             new SizeTags(BmpHeaderDirectory.class, BmpHeaderDirectory.TAG_IMAGE_WIDTH, BmpHeaderDirectory.TAG_IMAGE_HEIGHT),
             new SizeTags(HeifDirectory.class, HeifDirectory.TAG_IMAGE_WIDTH, HeifDirectory.TAG_IMAGE_HEIGHT),
-            new SizeTags(PsdHeaderDirectory.class, PsdHeaderDirectory.TAG_IMAGE_WIDTH, PsdHeaderDirectory.TAG_IMAGE_HEIGHT),
             new SizeTags(ExifIFD0Directory.class, ExifIFD0Directory.TAG_IMAGE_WIDTH, ExifIFD0Directory.TAG_IMAGE_HEIGHT));
 
     static ProbeResult measure(String contentType, byte[] head) {
@@ -35,8 +33,7 @@ final class RasterImages {
                 yield result(contentType, jpeg.size(), jpeg.orientation());
             }
             case "image/png", "image/gif", "image/webp" -> result(contentType, WebImageHeaders.size(contentType, head), null);
-            // Read here whatever the detector called it: metadata-extractor's icon reader costs what the header declares.
-            default -> WebImageHeaders.isIcon(head) ? result(contentType, WebImageHeaders.icon(head), null)
+            default -> IconAndPsdHeaders.recognises(head) ? result(contentType, IconAndPsdHeaders.size(head), null)
                     : viaMetadataExtractor(contentType, head);
         };
     }

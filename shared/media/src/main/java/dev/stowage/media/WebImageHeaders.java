@@ -3,7 +3,7 @@ package dev.stowage.media;
 import static dev.stowage.media.Bytes.ascii;
 import static dev.stowage.media.Bytes.has;
 
-/** Reads the pixel size of PNG, GIF, WebP and icons from their fixed headers. */
+/** Reads the pixel size of PNG, GIF and WebP from their fixed headers. */
 // metadata-extractor's readers for these formats give up with nothing when the bytes end mid-file (a PNG's first
 // 64 bytes, a WebP larger than the head), which is exactly what a probe of an object's head sees.
 final class WebImageHeaders {
@@ -17,23 +17,6 @@ final class WebImageHeaders {
             case "image/webp" -> webp(b);
             default -> null;
         };
-    }
-
-    /** Whether the bytes start as an icon directory does (reserved 0, type 1), whatever a detector calls them. */
-    static boolean isIcon(byte[] b) {
-        return has(b, 0, 4) && Bytes.u16le(b, 0) == 0 && Bytes.u16le(b, 2) == 1;
-    }
-
-    // metadata-extractor's reader makes a directory, and an exception, for each of up to 65,535 entries the
-    // header declares however few bytes follow (tens of megabytes for a 1 KB file); the first entry's size is
-    // all a probe reports. A width or height byte of 0 means 256.
-    static Size icon(byte[] b) {
-        if (!isIcon(b) || !has(b, 4, 4) || Bytes.u16le(b, 4) == 0) {
-            return null;
-        }
-        int width = Bytes.u8(b, 6);
-        int height = Bytes.u8(b, 7);
-        return new Size(width == 0 ? 256 : width, height == 0 ? 256 : height);
     }
 
     // IHDR must be the first chunk: 8-byte signature, 4-byte length, "IHDR", then width and height.

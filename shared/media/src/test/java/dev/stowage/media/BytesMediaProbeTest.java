@@ -315,6 +315,19 @@ class BytesMediaProbeTest {
     }
 
     @Test
+    void aPhotoshopHeaderIsMeasuredWithoutAllocatingASectionLength() {
+        // 76 bytes: a Photoshop header (3 channels, 30 high, 0x50530001 wide) and a second header where the
+        // sections should be, read as section lengths. metadata-extractor allocated about 335 MB for them.
+        byte[] psd = HexFormat.of().parseHex("38425053000100000000000000030000001e5053000100000000000000030000001e"
+                + "000000140008000300000000000000000000000000000014000800030000000000000000000000000000");
+        probe.probe(TestMedia.bytes("alpha.png"), 2_809); // Tika's registry loads on first use
+        ProbeResult result = Fuzz.run(() -> probe.probe(psd, psd.length)).allocatedAtMost(4L << 20).answered();
+        assertEquals("image/vnd.adobe.photoshop", result.contentType());
+        assertEquals(0x50530001, result.width(), "as the header states it");
+        assertEquals(30, result.height());
+    }
+
+    @Test
     void isTheMediaProbeBean() {
         try (ApplicationContext context = ApplicationContext.run()) {
             assertInstanceOf(BytesMediaProbe.class, context.getBean(MediaProbe.class));
