@@ -39,6 +39,34 @@ final class IsoBmff {
                 .map(moov -> movie(head, moov));
     }
 
+    /**
+     * The size in the first image spatial extents ('ispe') of a HEIF/AVIF file's meta/iprp/ipco, as
+     * metadata-extractor reported it; null when the head holds none.
+     */
+    // Read here, not by metadata-extractor: its HEIF reader allocates each box's declared size before reading it
+    // (16 MB for a 105-byte file whose ftyp states 16 MB, up to 2 GB).
+    static Size imageExtent(byte[] head) {
+        for (Box meta : children(head, 0, head.length)) {
+            if (meta.type().equals("meta")) {
+                for (Box iprp : children(head, meta.body() + 4, meta.end())) { // meta is a full box
+                    if (iprp.type().equals("iprp")) {
+                        for (Box ipco : children(head, iprp.body(), iprp.end())) {
+                            if (ipco.type().equals("ipco")) {
+                                for (Box ispe : children(head, ipco.body(), ipco.end())) {
+                                    if (ispe.type().equals("ispe") && ispe.body() + 12 <= ispe.end()) {
+                                        return Size.ofPositive(Bytes.u32be(head, ispe.body() + 4),
+                                                Bytes.u32be(head, ispe.body() + 8));
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
     private static Movie movie(byte[] b, Box moov) {
         Long durationMs = null;
         boolean video = false;

@@ -6,7 +6,6 @@ import com.drew.metadata.Directory;
 import com.drew.metadata.Metadata;
 import com.drew.metadata.bmp.BmpHeaderDirectory;
 import com.drew.metadata.exif.ExifIFD0Directory;
-import com.drew.metadata.heif.HeifDirectory;
 import dev.stowage.domain.asset.MediaKind;
 import dev.stowage.domain.asset.ProbeResult;
 import java.io.ByteArrayInputStream;
@@ -22,7 +21,6 @@ final class RasterImages {
     // Less common formats go through metadata-extractor whole; IFD0 last, as it is the main image only in a TIFF.
     private static final List<SizeTags> OTHER_FORMATS = List.of(
             new SizeTags(BmpHeaderDirectory.class, BmpHeaderDirectory.TAG_IMAGE_WIDTH, BmpHeaderDirectory.TAG_IMAGE_HEIGHT),
-            new SizeTags(HeifDirectory.class, HeifDirectory.TAG_IMAGE_WIDTH, HeifDirectory.TAG_IMAGE_HEIGHT),
             new SizeTags(ExifIFD0Directory.class, ExifIFD0Directory.TAG_IMAGE_WIDTH, ExifIFD0Directory.TAG_IMAGE_HEIGHT));
 
     static ProbeResult measure(String contentType, byte[] head) {
@@ -34,6 +32,7 @@ final class RasterImages {
             }
             case "image/png", "image/gif", "image/webp" -> result(contentType, WebImageHeaders.size(contentType, head), null);
             default -> IconAndPsdHeaders.recognises(head) ? result(contentType, IconAndPsdHeaders.size(head), null)
+                    : IsoBmff.majorBrand(head).isPresent() ? result(contentType, IsoBmff.imageExtent(head), null)
                     : viaMetadataExtractor(contentType, head);
         };
     }

@@ -328,6 +328,23 @@ class BytesMediaProbeTest {
     }
 
     @Test
+    void heifIsMeasuredFromItsFirstImageExtentsWithoutAllocatingABoxSize() {
+        // 105 bytes: ftyp 'heic', then meta/iprp/ipco/ispe stating 40×30. With the ftyp's size set to 0x00ff0018,
+        // metadata-extractor allocated the 16 MB it states before reading it (up to 2 GB can be stated).
+        String rest = "6674797068656963000000006d69663168656963000000516d657461000000000000002168646c72000000000000"
+                + "0000706963740000000000000000000000000000000024697072700000001c6970636f0000001469737065000000"
+                + "00000000280000001e";
+        byte[] heif = HexFormat.of().parseHex("00000018" + rest);
+        byte[] stating16Mb = HexFormat.of().parseHex("00ff0018" + rest);
+        probe.probe(TestMedia.bytes("alpha.png"), 2_809); // Tika's registry loads on first use
+        ProbeResult measured = Fuzz.run(() -> probe.probe(heif, heif.length)).allocatedAtMost(4L << 20).answered();
+        assertImage(measured, "image/heic", 40, 30);
+        ProbeResult damaged = Fuzz.run(() -> probe.probe(stating16Mb, stating16Mb.length)).allocatedAtMost(4L << 20)
+                .answered();
+        assertEquals(ProbeResult.of("image/heic", MediaKind.IMAGE), damaged);
+    }
+
+    @Test
     void isTheMediaProbeBean() {
         try (ApplicationContext context = ApplicationContext.run()) {
             assertInstanceOf(BytesMediaProbe.class, context.getBean(MediaProbe.class));
