@@ -4,8 +4,13 @@ import java.io.InputStream;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The object storage every lifecycle step goes through. Keys are server-generated; implementations
@@ -51,13 +56,74 @@ public interface ObjectStore {
     void delete(String key);
 
     /**
+     * Removes the objects at {@code keys}, as many per request as storage allows; removing one that is not there
+     * is a success. Never throws for a storage failure: a key storage did not confirm as removed (it answered an
+     * error for the key, or for its whole request) is in {@link Deletion#failed()} with storage's reason.
+     */
+    Deletion deleteAll(Collection<String> keys);
+
+    /** What {@link #deleteAll} did: the keys storage confirmed gone, and the others with the reason. */
+    record Deletion(Set<String> deleted, Map<String, String> failed) {
+        public static final Deletion NOTHING = new Deletion(Set.of(), Map.of());
+
+        public Deletion {
+            deleted = Set.copyOf(deleted);
+            failed = Map.copyOf(failed);
+        }
+
+        /** For a log line: how many keys failed, with one of them and its reason. */
+        public String failureSummary() {
+            return failed.entrySet().stream().findFirst()
+                    .map(e -> failed.size() + " not deleted, e.g. " + e.getKey() + ": " + e.getValue())
+                    .orElse("none failed");
+        }
+    }
+
+    /**
      * Up to {@code limit} objects whose key starts with {@code prefix}, in key order, after {@code startAfter}
      * when given (the last key of the previous page).
      */
-    java.util.List<Listed> list(String prefix, Optional<String> startAfter, int limit);
+    List<Listed> list(String prefix, Optional<String> startAfter, int limit);
 
     /** An object as a listing shows it. */
     record Listed(String key, long size, Instant lastModified) {}
+
+    /** Keys a listing returns per request at most (S3's page). */
+    int LIST_PAGE = 1000;
+
+    /**
+     * Which of {@code keys} hold an object, from a listing of the key range they span (from the first key to the
+     * last, in storage's order: UTF-8 bytes), not a HEAD per key: one request per {@value #LIST_PAGE} objects in
+     * the range, and one more where the range ends the listing. Cheap for keys close together in that order (a
+     * batch taken in key order), costly for keys scattered across a crowded prefix. Throws when storage cannot list.
+     */
+    default Set<String> existing(Collection<String> keys) {
+        if (keys.isEmpty()) {
+            return Set.of();
+        }
+        Set<String> wanted = Set.copyOf(keys);
+        String first = Collections.min(wanted, StorageOrder.KEYS);
+        String last = Collections.max(wanted, StorageOrder.KEYS);
+        String prefix = StorageOrder.commonPrefix(first, last);
+        // Any key before the first one will do (only keys asked for are picked out of the listing): the first one
+        // without its last character is the closest that is simple to name.
+        Optional<String> after = Optional.of(first.substring(0, first.offsetByCodePoints(first.length(), -1)))
+                .filter(k -> !k.isEmpty());
+        Set<String> found = new HashSet<>();
+        while (true) {
+            List<Listed> page = list(prefix, after, LIST_PAGE);
+            for (Listed o : page) {
+                if (wanted.contains(o.key())) {
+                    found.add(o.key());
+                }
+            }
+            // Only an empty page ends a listing for sure: S3 may return a short page with more to come.
+            if (page.isEmpty() || StorageOrder.KEYS.compare(page.getLast().key(), last) >= 0) {
+                return found;
+            }
+            after = Optional.of(page.getLast().key());
+        }
+    }
 
     /** A PUT URL that only accepts exactly the promised content type, length and (when given) checksum. */
     PresignedRequest presignPut(PutSpec spec);
