@@ -56,6 +56,12 @@ public class JdbcUploadSessions implements UploadSessions {
     }
 
     @Override
+    public int transitionAll(Collection<UUID> ids, Set<UploadState> from, UploadState to) {
+        UploadState.TRANSITIONS.require(from, to);
+        return ids.isEmpty() ? 0 : sessions.transitionAll(ids, Rows.wires(from), to.wire());
+    }
+
+    @Override
     public boolean claim(UUID id, Set<UploadState> from, UploadState to, Lease lease) {
         UploadState.TRANSITIONS.require(from, to);
         return sessions.claim(id, Rows.wires(from), to.wire(), lease.owner(), JdbcAssets.seconds(lease)) == 1;
@@ -96,8 +102,9 @@ public class JdbcUploadSessions implements UploadSessions {
     }
 
     @Override
-    public List<UploadSession> findExpirable(Instant now, int limit) {
-        return sessions.findExpirable(now, limit).stream().map(Rows::toSession).toList();
+    public List<UploadSession> findExpirable(Instant now, Optional<UUID> after, int limit) {
+        return (after.isPresent() ? sessions.findExpirableAfter(now, after.get(), limit)
+                : sessions.findExpirable(now, limit)).stream().map(Rows::toSession).toList();
     }
 
     @Override
@@ -106,8 +113,9 @@ public class JdbcUploadSessions implements UploadSessions {
     }
 
     @Override
-    public List<UploadSession> findResidue(int limit) {
-        return sessions.findResidue(limit).stream().map(Rows::toSession).toList();
+    public List<UploadSession> findResidue(Optional<UUID> after, int limit) {
+        return (after.isPresent() ? sessions.findResidueAfter(after.get(), limit) : sessions.findResidue(limit))
+                .stream().map(Rows::toSession).toList();
     }
 
     @Override

@@ -22,6 +22,11 @@ public interface UploadSessionRows extends CrudRepository<UploadSessionRow, UUID
     @Query("UPDATE upload_sessions SET state = :to WHERE id = :id AND state = ANY(string_to_array(:from, ','))")
     int transition(UUID id, String from, String to);
 
+    /** One compare-and-set over many rows: each row's own trigger checks and records its move. */
+    @Query(value = "UPDATE upload_sessions SET state = :to WHERE id IN (:ids) AND state = ANY(string_to_array(:from, ','))",
+            nativeQuery = true)
+    int transitionAll(Collection<UUID> ids, String from, String to);
+
     /** Into a lane (uploaded, verifying) with a lease; the database's clock times it. */
     @Query("""
             UPDATE upload_sessions SET state = :to, lease_owner = :owner,
@@ -47,8 +52,14 @@ public interface UploadSessionRows extends CrudRepository<UploadSessionRow, UUID
     @Query(value = """
             SELECT * FROM upload_sessions
              WHERE state IN ('initialized', 'signed', 'resuming', 'uploading') AND expires_at <= :now
-             ORDER BY expires_at LIMIT :limit""", nativeQuery = true)
+             ORDER BY id LIMIT :limit""", nativeQuery = true)
     List<UploadSessionRow> findExpirable(Instant now, int limit);
+
+    @Query(value = """
+            SELECT * FROM upload_sessions
+             WHERE state IN ('initialized', 'signed', 'resuming', 'uploading') AND expires_at <= :now AND id > :after
+             ORDER BY id LIMIT :limit""", nativeQuery = true)
+    List<UploadSessionRow> findExpirableAfter(Instant now, UUID after, int limit);
 
     @Query(value = """
             SELECT count(*) FROM upload_sessions
@@ -59,8 +70,14 @@ public interface UploadSessionRows extends CrudRepository<UploadSessionRow, UUID
     @Query(value = """
             SELECT * FROM upload_sessions
              WHERE state IN ('aborted', 'expired', 'failed') AND asset_id IS NOT NULL
-             ORDER BY updated_at LIMIT :limit""", nativeQuery = true)
+             ORDER BY id LIMIT :limit""", nativeQuery = true)
     List<UploadSessionRow> findResidue(int limit);
+
+    @Query(value = """
+            SELECT * FROM upload_sessions
+             WHERE state IN ('aborted', 'expired', 'failed') AND asset_id IS NOT NULL AND id > :after
+             ORDER BY id LIMIT :limit""", nativeQuery = true)
+    List<UploadSessionRow> findResidueAfter(UUID after, int limit);
 
     @Query(value = """
             SELECT count(*) FROM upload_sessions

@@ -19,8 +19,8 @@ import dev.stowage.domain.storage.ScanStorageDrift;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.EnumSet;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -119,16 +119,15 @@ public final class PurgeAbandonedUploads {
         if (dryRun) {
             residueSessions = sessions.countResidue();
         } else {
-            for (List<UploadSession> batch = sessions.findResidue(batchSize); !batch.isEmpty();
-                 batch = sessions.findResidue(batchSize)) {
-                int before = residueSessions;
-                for (UploadSession s : batch) {
-                    UploadResidue.Cleaned c = residue.clean(s);
-                    cleaned = cleaned.plus(c);
-                    residueSessions += c.assetsDeleted() > 0 ? 1 : 0;
-                }
-                if (residueSessions == before) {
-                    break; // storage is failing for the whole batch: leave it for the next run
+            Optional<UUID> after = Optional.empty();
+            for (List<UploadSession> batch = sessions.findResidue(after, batchSize); !batch.isEmpty();
+                 batch = sessions.findResidue(after, batchSize)) {
+                after = Optional.of(batch.getLast().id());
+                UploadResidue.Cleaned c = residue.clean(batch);
+                cleaned = cleaned.plus(c);
+                residueSessions += c.assetsDeleted();
+                if (c.assetsDeleted() == 0) {
+                    break; // storage is failing for the whole batch: leave the rest for the next run
                 }
             }
         }
@@ -174,37 +173,39 @@ public final class PurgeAbandonedUploads {
         }
     }
 
-    /** {expired, verified}: an open session whose object storage holds finished uploading; its event was lost. */
+    /**
+     * {expired, verified}: a batch at a time, in key order, the open sessions past their expiry. One listing of
+     * the batch's key range tells which hold their upload in storage: those finished uploading (their S3 event was
+     * lost) and are verified, one by one; the others expire in one compare-and-set, which a {@code complete} or an
+     * S3 event that claimed a session first makes leave that session alone. A batch storage cannot list is left as
+     * it is for the next run: not knowing whether the bytes are there, it neither expires nor verifies.
+     */
     private int[] expire(Instant now) {
         int expired = 0;
         int verified = 0;
-        Set<UUID> seen = new HashSet<>();
-        for (List<UploadSession> batch = sessions.findExpirable(now, batchSize); !batch.isEmpty() && seen.addAll(
-                batch.stream().map(UploadSession::id).toList()); batch = sessions.findExpirable(now, batchSize)) {
+        Optional<UUID> after = Optional.empty();
+        for (List<UploadSession> batch = sessions.findExpirable(now, after, batchSize); !batch.isEmpty();
+             batch = sessions.findExpirable(now, after, batchSize)) {
+            after = Optional.of(batch.getLast().id());
+            Set<String> uploaded;
+            try {
+                uploaded = store.existing(batch.stream().map(UploadSession::uploadKey).toList());
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "could not look for the uploads of " + batch.size()
+                        + " expired sessions; the next run tries again", e);
+                continue;
+            }
+            List<UUID> abandoned = new ArrayList<>();
             for (UploadSession s : batch) {
-                Optional<Boolean> held = holdsUpload(s);
-                if (held.isEmpty()) {
-                    continue; // not knowing whether the bytes are there, neither expire nor verify: next run
-                }
-                if (!held.get()) {
-                    expired += sessions.transition(s.id(), OPEN, UploadState.EXPIRED) ? 1 : 0;
+                if (!uploaded.contains(s.uploadKey())) {
+                    abandoned.add(s.id());
                 } else if (attempt("session " + s.id(), () -> verify.resume(s.id()))) {
                     verified++; // a finished upload is never deleted as abandoned; a failed attempt waits
                 }
             }
+            expired += sessions.transitionAll(abandoned, OPEN, UploadState.EXPIRED);
         }
         return new int[] {expired, verified};
-    }
-
-    /** Whether storage holds the session's upload; empty when storage could not say (logged). */
-    private Optional<Boolean> holdsUpload(UploadSession s) {
-        try {
-            return Optional.of(store.head(s.uploadKey()).isPresent());
-        } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "could not look for the upload of expired session " + s.id()
-                    + "; the next run tries again", e);
-            return Optional.empty();
-        }
     }
 
     /**
@@ -212,17 +213,16 @@ public final class PurgeAbandonedUploads {
      * validation began. The client got an error, so the bytes (if any) and the row go.
      */
     private int deleteOrphanStaged() {
-        int deleted = 0;
-        for (Asset a : assets.findOrphanStaged(lease, batchSize)) {
-            try {
-                store.delete(a.stagingKey());
-            } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "could not delete the staged object of asset " + a.id() + "; next run", e);
-                continue;
-            }
-            deleted += assets.deleteStaged(a.id()) ? 1 : 0;
+        List<Asset> orphans = assets.findOrphanStaged(lease, batchSize);
+        if (orphans.isEmpty()) {
+            return 0;
         }
-        return deleted;
+        ObjectStore.Deletion deletion = store.deleteAll(orphans.stream().map(Asset::stagingKey).toList());
+        if (!deletion.failed().isEmpty()) {
+            LOG.warning(() -> "staged objects of orphan assets: " + deletion.failureSummary() + "; next run");
+        }
+        return assets.deleteStaged(orphans.stream().filter(a -> !deletion.failed().containsKey(a.stagingKey()))
+                .map(Asset::id).toList());
     }
 
     private int abortOrphans(Instant now, boolean dryRun) {
