@@ -5,8 +5,6 @@ import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
-import java.util.Collections;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -92,37 +90,13 @@ public interface ObjectStore {
     int LIST_PAGE = 1000;
 
     /**
-     * Which of {@code keys} hold an object, from a listing of the key range they span (from the first key to the
-     * last, in storage's order: UTF-8 bytes), not a HEAD per key: one request per {@value #LIST_PAGE} objects in
-     * the range, and one more where the range ends the listing. Cheap for keys close together in that order (a
-     * batch taken in key order), costly for keys scattered across a crowded prefix. Throws when storage cannot list.
+     * Which of {@code keys} hold an object, from listings of the key ranges they span, in storage's order (UTF-8
+     * bytes), not a HEAD per key: about one request per {@value #LIST_PAGE} objects in those ranges, plus one per
+     * group of keys that share their next character. Cheap for keys close together in that order (a batch taken in
+     * key order), costly for keys scattered across a crowded prefix. Throws when storage cannot list.
      */
     default Set<String> existing(Collection<String> keys) {
-        if (keys.isEmpty()) {
-            return Set.of();
-        }
-        Set<String> wanted = Set.copyOf(keys);
-        String first = Collections.min(wanted, StorageOrder.KEYS);
-        String last = Collections.max(wanted, StorageOrder.KEYS);
-        String prefix = StorageOrder.commonPrefix(first, last);
-        // Any key before the first one will do (only keys asked for are picked out of the listing): the first one
-        // without its last character is the closest that is simple to name.
-        Optional<String> after = Optional.of(first.substring(0, first.offsetByCodePoints(first.length(), -1)))
-                .filter(k -> !k.isEmpty());
-        Set<String> found = new HashSet<>();
-        while (true) {
-            List<Listed> page = list(prefix, after, LIST_PAGE);
-            for (Listed o : page) {
-                if (wanted.contains(o.key())) {
-                    found.add(o.key());
-                }
-            }
-            // Only an empty page ends a listing for sure: S3 may return a short page with more to come.
-            if (page.isEmpty() || StorageOrder.KEYS.compare(page.getLast().key(), last) >= 0) {
-                return found;
-            }
-            after = Optional.of(page.getLast().key());
-        }
+        return KeyListing.existing(this, List.copyOf(keys));
     }
 
     /** A PUT URL that only accepts exactly the promised content type, length and (when given) checksum. */
