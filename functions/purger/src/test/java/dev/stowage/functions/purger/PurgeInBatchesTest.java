@@ -266,6 +266,51 @@ class PurgeInBatchesTest {
         assertFalse(assetExists(idle));
     }
 
+    @Test
+    void deletedAssetsGoWithTheirObjectsInOneBatchDeleteAndOneStorageRefusedKeepsItsRowForTheNextRun() {
+        List<UUID> deleted = new ArrayList<>();
+        for (int i = 0; i < BATCH + 2; i++) {
+            UUID id = UUID.randomUUID();
+            sql("INSERT INTO assets (id, owner, profile, state, filename, claimed_content_type, byte_size, staging_key,"
+                    + " storage_key, content_type, kind) VALUES (?::uuid, 'purge', 'image', 'deleted', 'p.jpg',"
+                    + " 'image/jpeg', 10, 'staging/' || gen_random_uuid() || '/p.jpg', 'assets/' || ?::uuid"
+                    + " || '/original', 'image/jpeg', 'image')", id, id);
+            sql("INSERT INTO variants (id, asset_id, name, state, recipe_digest, storage_key, content_type)"
+                    + " VALUES (gen_random_uuid(), ?::uuid, 'thumb', 'ready', 'd1', 'variants/' || ?::uuid"
+                    + " || '/thumb-d1.jpg', 'image/jpeg')", id, id);
+            store().put("assets/" + id + "/original", JPEG, "image/jpeg");
+            store().put("variants/" + id + "/thumb-d1.jpg", JPEG, "image/jpeg");
+            deleted.add(id);
+        }
+        String refusedKey = "variants/" + deleted.get(1) + "/thumb-d1.jpg";
+        ObjectStore refusing = new DelegatingObjectStore(store()) {
+            @Override
+            public Deletion deleteAll(Collection<String> keys) {
+                Deletion done = super.deleteAll(keys.stream().filter(k -> !k.equals(refusedKey)).toList());
+                if (!keys.contains(refusedKey)) {
+                    return done;
+                }
+                Map<String, String> failed = new HashMap<>(done.failed());
+                failed.put(refusedKey, "AccessDenied: Access Denied");
+                return new Deletion(done.deleted(), failed);
+            }
+        };
+        Assets assets = context.getBean(Assets.class);
+
+        assertEquals(BATCH + 1, new PurgeDetachedAssets(assets, refusing, Duration.ZERO, BATCH).run());
+
+        for (UUID id : deleted) {
+            boolean refused = id.equals(deleted.get(1));
+            assertEquals(refused, assets.findById(id).isPresent(), id + " row");
+            assertEquals(refused, store().head("variants/" + id + "/thumb-d1.jpg").isPresent(), id + " variant");
+            assertTrue(store().head("assets/" + id + "/original").isEmpty(), id + " original");
+        }
+
+        assertEquals(1, new PurgeDetachedAssets(assets, store(), Duration.ZERO, BATCH).run());
+        assertTrue(assets.findById(deleted.get(1)).isEmpty());
+        assertTrue(store().head(refusedKey).isEmpty());
+    }
+
     /** lanesResumed .. orphanStagedAssetsDeleted: the counts of the upload sessions' part of the purge. */
     static List<Integer> uploadCounts(PurgeAbandonedUploads.Report r) {
         return List.of(r.lanesResumed(), r.sessionsVerified(), r.sessionsExpired(), r.residueSessions(),
@@ -321,10 +366,12 @@ class PurgeInBatchesTest {
         return reload(s);
     }
 
-    void sql(String statement, UUID id) {
+    void sql(String statement, UUID... ids) {
         try (var c = DriverManager.getConnection(servers.postgres().jdbcUrl(), servers.postgres().username(),
                 servers.postgres().password()); var update = c.prepareStatement(statement)) {
-            update.setString(1, id.toString());
+            for (int i = 0; i < ids.length; i++) {
+                update.setString(i + 1, ids[i].toString());
+            }
             assertEquals(1, update.executeUpdate());
         } catch (java.sql.SQLException e) {
             throw new IllegalStateException(e);
