@@ -7,10 +7,15 @@ import dev.stowage.domain.port.UploadSessions;
 import dev.stowage.domain.state.Lease;
 import dev.stowage.domain.upload.UploadSession;
 import dev.stowage.domain.upload.UploadState;
+import io.micronaut.transaction.TransactionOperations;
 import io.micronaut.transaction.annotation.Transactional;
 import jakarta.inject.Singleton;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.time.Instant;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -21,10 +26,12 @@ import java.util.UUID;
 public class JdbcUploadSessions implements UploadSessions {
     private final AssetRows assets;
     private final UploadSessionRows sessions;
+    private final TransactionOperations<Connection> tx;
 
-    public JdbcUploadSessions(AssetRows assets, UploadSessionRows sessions) {
+    public JdbcUploadSessions(AssetRows assets, UploadSessionRows sessions, TransactionOperations<Connection> tx) {
         this.assets = assets;
         this.sessions = sessions;
+        this.tx = tx;
     }
 
     @Override
@@ -55,10 +62,29 @@ public class JdbcUploadSessions implements UploadSessions {
         return sessions.transition(id, Rows.wires(from), to.wire()) == 1;
     }
 
+    /** One compare-and-set over many rows; each row's own triggers check and record its move. */
     @Override
-    public int transitionAll(Collection<UUID> ids, Set<UploadState> from, UploadState to) {
+    public Set<UUID> transitionAll(Collection<UUID> ids, Set<UploadState> from, UploadState to) {
         UploadState.TRANSITIONS.require(from, to);
-        return ids.isEmpty() ? 0 : sessions.transitionAll(ids, Rows.wires(from), to.wire());
+        if (ids.isEmpty()) {
+            return Set.of();
+        }
+        return tx.executeWrite(status -> {
+            Connection c = status.getConnection();
+            try (PreparedStatement s = c.prepareStatement(
+                    "UPDATE upload_sessions SET state = ? WHERE id = ANY(?) AND state = ANY(?) RETURNING id")) {
+                s.setString(1, to.wire());
+                s.setArray(2, c.createArrayOf("uuid", ids.toArray()));
+                s.setArray(3, c.createArrayOf("text", from.stream().map(UploadState::wire).toArray()));
+                Set<UUID> moved = new HashSet<>();
+                try (ResultSet r = s.executeQuery()) {
+                    while (r.next()) {
+                        moved.add(r.getObject(1, UUID.class));
+                    }
+                }
+                return moved;
+            }
+        });
     }
 
     @Override

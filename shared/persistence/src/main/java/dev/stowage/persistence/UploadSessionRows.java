@@ -22,11 +22,6 @@ public interface UploadSessionRows extends CrudRepository<UploadSessionRow, UUID
     @Query("UPDATE upload_sessions SET state = :to WHERE id = :id AND state = ANY(string_to_array(:from, ','))")
     int transition(UUID id, String from, String to);
 
-    /** One compare-and-set over many rows: each row's own trigger checks and records its move. */
-    @Query(value = "UPDATE upload_sessions SET state = :to WHERE id IN (:ids) AND state = ANY(string_to_array(:from, ','))",
-            nativeQuery = true)
-    int transitionAll(Collection<UUID> ids, String from, String to);
-
     /** Into a lane (uploaded, verifying) with a lease; the database's clock times it. */
     @Query("""
             UPDATE upload_sessions SET state = :to, lease_owner = :owner,

@@ -175,10 +175,15 @@ class PurgeInBatchesTest {
 
         assertThrows(Crash.class, () -> purger(dyingStore, dying).run(false));
 
+        // It died cleaning the first batch it expired: those are expired with everything still theirs (residue),
+        // the batches after it were never reached.
+        List<UploadSession> expiredByIt = multipartOnes.stream()
+                .filter(s -> reload(s).state() == UploadState.EXPIRED).toList();
+        assertTrue(!expiredByIt.isEmpty(), "the SQL ran");
         for (UploadSession s : multipartOnes) {
-            assertEquals(UploadState.EXPIRED, reload(s).state(), "the SQL ran");
             assertTrue(reload(s).assetId().isPresent() && assetExists(s), "residue the next run recognises");
             assertEquals(1, multipart().listUploads(s.uploadKey(), 10).size(), "its upload is still open");
+            assertTrue(expiredByIt.contains(s) || reload(s).state() == UploadState.INITIALIZED);
         }
         for (UploadSession s : withBytes) {
             assertTrue(store().head(s.uploadKey()).isPresent() && assetExists(s));
@@ -186,7 +191,8 @@ class PurgeInBatchesTest {
 
         var next = purger(store(), multipart()).run(false);
 
-        assertEquals(List.of(0, 0, 0, 8, 4, 4, 8, 0, 0), uploadCounts(next), next.toString());
+        int stillOpen = multipartOnes.size() - expiredByIt.size();
+        assertEquals(List.of(0, 0, stillOpen, 8, 4, 4, 8, 0, 0), uploadCounts(next), next.toString());
         for (UploadSession s : multipartOnes) {
             assertFalse(assetExists(s));
             assertEquals(List.of(), multipart().listUploads(s.uploadKey(), 10));
@@ -213,14 +219,15 @@ class PurgeInBatchesTest {
 
         assertThrows(Crash.class, () -> purger(dyingAfterDelete, multipart()).run(false));
 
-        long gone = withBytes.stream().filter(s -> store().head(s.uploadKey()).isEmpty()).count();
-        assertEquals(BATCH, gone, "the first batch's objects went before the process died");
+        // The first batch's objects went before it died (and the next batch's, if storage had started on it).
+        int gone = (int) withBytes.stream().filter(s -> store().head(s.uploadKey()).isEmpty()).count();
+        assertTrue(gone >= BATCH, gone + " objects gone");
         assertTrue(withBytes.stream().allMatch(this::assetExists), "no row went");
 
         var next = purger(store(), multipart()).run(false);
 
         // The objects the dead run removed are not there to count; their rows go now.
-        assertEquals(List.of(0, 0, 0, 5, 0, 5 - BATCH, 5, 0, 0), uploadCounts(next), next.toString());
+        assertEquals(List.of(0, 0, 0, 5, 0, 5 - gone, 5, 0, 0), uploadCounts(next), next.toString());
         assertTrue(withBytes.stream().noneMatch(this::assetExists));
         assertTrue(withBytes.stream().allMatch(s -> store().head(s.uploadKey()).isEmpty()));
     }

@@ -300,16 +300,34 @@ class PurgerHandlerTest {
 
     @Test
     void aResidueBatchStorageFailsForEndsTheStepAndTheResidueWaitsForTheNextRun() throws Exception {
-        List<UploadSession> ours = List.of(initiate("multipart"), initiate("multipart"), initiate("multipart"));
+        List<UploadSession> ours = new ArrayList<>();
+        for (int i = 0; i < 2 * BATCH + 1; i++) {
+            ours.add(initiate("multipart"));
+        }
         for (UploadSession s : ours) {
             expire(s);
         }
         // Storage refuses every residue clean-up: each abort, and the listing of a batch's objects (its one call
-        // when no session of the batch has an upload), fails. A purger that went on through batch after batch
-        // cleaning nothing would make a call per upload of the whole backlog; the hundredth call stops it.
+        // when no session of the batch has an upload), fails. The expiry step meets ours first (it cleans what it
+        // expires at once) and leaves them residue; then the residue step, whose calls are counted from its first
+        // read of residue on. A purger that went on through batch after batch cleaning nothing would make a call per
+        // upload of the whole backlog (ours alone are more than two batches); the hundredth call stops it.
         AtomicInteger calls = new AtomicInteger();
+        java.util.concurrent.atomic.AtomicBoolean residueStep = new java.util.concurrent.atomic.AtomicBoolean();
+        UploadSessions real = context.getBean(UploadSessions.class);
+        UploadSessions watched = (UploadSessions) java.lang.reflect.Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {UploadSessions.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("findResidue")) {
+                        residueStep.set(true);
+                    }
+                    try {
+                        return method.invoke(real, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
         Runnable refuse = () -> {
-            if (calls.incrementAndGet() > 100) {
+            if (residueStep.get() && calls.incrementAndGet() > 100) {
                 throw new AssertionError("the purger keeps retrying a residue batch that storage refuses");
             }
             throw new IllegalStateException("storage is down");
@@ -336,11 +354,19 @@ class PurgerHandlerTest {
         Assets assets = context.getBean(Assets.class);
         var residue = new UploadResidue(assets, failingStore, failingMultipart);
 
-        var report = purger(store(), context.getBean(VerifyUpload.class), residue, new ListingNothing(multipart()),
-                Clock.systemUTC(), Duration.ofHours(1)).run(false);
+        var report = new PurgeAbandonedUploads(watched, assets, store(), context.getBean(VerifyUpload.class),
+                context.getBean(PromoteAsset.class), Duration.ofMinutes(10), residue, new ListingNothing(multipart()),
+                Clock.systemUTC(), BATCH, Duration.ofHours(1), context.getBean(PurgeDetachedAssets.class),
+                context.getBean(dev.stowage.domain.variant.RequeueStarvedVariants.class),
+                context.getBean(dev.stowage.domain.stagedfile.PurgeStagedFiles.class),
+                context.getBean(dev.stowage.domain.export.PurgeExpiredExports.class),
+                context.getBean(dev.stowage.domain.streaming.ExpireProviderUploads.class),
+                context.getBean(dev.stowage.domain.event.PruneOutbox.class),
+                context.getBean(ScanStorageDrift.class)).run(false);
 
-        // One batch: an abort per session with an upload, or one listing when none has one.
-        assertTrue(calls.get() >= 1 && calls.get() <= BATCH, "one batch was tried, then the step ended: " + calls);
+        // The batch in hand and the one whose storage work had started beside it: per batch an abort per session
+        // with an upload, or one listing when none has one.
+        assertTrue(calls.get() >= 1 && calls.get() <= 2 * BATCH, "one batch failed, then the step ended: " + calls);
         assertEquals(0, report.residueSessions(), report.toString());
         assertEquals(0, report.assetsDeleted(), report.toString());
         assertEquals(0, report.multipartAborted(), report.toString());

@@ -36,9 +36,9 @@ public interface UploadSessions {
 
     /**
      * {@link #transition} for each of {@code ids} in one statement: each session in any of {@code from} moves to
-     * {@code to}, the others are left. How many moved.
+     * {@code to}, the others are left. The ids of those that moved.
      */
-    int transitionAll(Collection<UUID> ids, Set<UploadState> from, UploadState to);
+    Set<UUID> transitionAll(Collection<UUID> ids, Set<UploadState> from, UploadState to);
 
     /**
      * Any of {@code from} → {@code to} (uploaded or verifying), holding the lane under {@code lease}: until

@@ -113,24 +113,11 @@ public final class PurgeAbandonedUploads {
     public Report run(boolean dryRun) {
         Instant now = clock.instant();
         int resumed = dryRun ? 0 : resumeStranded();
-        int[] expiredOrVerified = dryRun ? new int[] {sessions.countExpirable(now), 0} : expire(now);
-        int residueSessions = 0;
-        UploadResidue.Cleaned cleaned = UploadResidue.Cleaned.NOTHING;
-        if (dryRun) {
-            residueSessions = sessions.countResidue();
-        } else {
-            Optional<UUID> after = Optional.empty();
-            for (List<UploadSession> batch = sessions.findResidue(after, batchSize); !batch.isEmpty();
-                 batch = sessions.findResidue(after, batchSize)) {
-                after = Optional.of(batch.getLast().id());
-                UploadResidue.Cleaned c = residue.clean(batch);
-                cleaned = cleaned.plus(c);
-                residueSessions += c.assetsDeleted();
-                if (c.assetsDeleted() == 0) {
-                    break; // storage is failing for the whole batch: leave the rest for the next run
-                }
-            }
-        }
+        Expiry expiry = dryRun ? new Expiry(sessions.countExpirable(now), 0, UploadResidue.Cleaned.NOTHING)
+                : expire(now);
+        // The sessions the expiry cleaned at once and those the residue step cleans are all residue cleaned.
+        UploadResidue.Cleaned cleaned = dryRun ? UploadResidue.Cleaned.NOTHING : expiry.cleaned().plus(cleanResidue());
+        int residueSessions = dryRun ? sessions.countResidue() : cleaned.assetsDeleted();
         int orphans = abortOrphans(now, dryRun);
         int orphanAssets = dryRun ? 0 : deleteOrphanStaged();
         int detachedPurged = dryRun ? 0 : detached.run();
@@ -142,7 +129,7 @@ public final class PurgeAbandonedUploads {
         // A dry run leaves the scan where it is: its position and findings are state, not a count.
         ScanStorageDrift.Report scanned = dryRun ? null : drift.run();
         DriftScan.Tally tally = dryRun ? DriftScan.Tally.NONE : scanned.found();
-        return new Report(dryRun, resumed, expiredOrVerified[1], expiredOrVerified[0], residueSessions,
+        return new Report(dryRun, resumed, expiry.verified(), expiry.expired(), residueSessions,
                 cleaned.multipartAborted(), cleaned.objectsDeleted(), cleaned.assetsDeleted(), orphans, orphanAssets,
                 detachedPurged, requeued, staged.entriesExpired(),
                 staged.objectsDeleted() + staged.orphanObjectsDeleted(), exported.abandonedFailed(),
@@ -173,39 +160,80 @@ public final class PurgeAbandonedUploads {
         }
     }
 
+    /** What the expiry step did: sessions expired, sessions verified, and the residue of the expired cleaned. */
+    private record Expiry(int expired, int verified, UploadResidue.Cleaned cleaned) {}
+
     /**
-     * {expired, verified}: a batch at a time, in key order, the open sessions past their expiry. One listing of
-     * the batch's key range tells which hold their upload in storage: those finished uploading (their S3 event was
-     * lost) and are verified, one by one; the others expire in one compare-and-set, which a {@code complete} or an
-     * S3 event that claimed a session first makes leave that session alone. A batch storage cannot list is left as
-     * it is for the next run: not knowing whether the bytes are there, it neither expires nor verifies.
+     * A batch at a time, in key order, the open sessions past their expiry. One listing of the batch's key range
+     * tells which hold their upload in storage: those finished uploading (their S3 event was lost) and are
+     * verified, one by one; the others expire in one compare-and-set, which leaves alone a session that a
+     * {@code complete} or an S3 event claimed first. The sessions it expired are cleaned at once, on the strength of
+     * the same listing (nothing of theirs was there; bytes landing later are late bytes, which their own S3 event
+     * removes). A batch storage cannot list is left as it is for the next run: not knowing whether the bytes are
+     * there, it neither expires nor verifies. A crash after the compare-and-set leaves expired sessions with their
+     * assets: residue, which the next run's residue step cleans. The next batch is listed while this one's SQL runs.
      */
-    private int[] expire(Instant now) {
-        int expired = 0;
-        int verified = 0;
-        Optional<UUID> after = Optional.empty();
-        for (List<UploadSession> batch = sessions.findExpirable(now, after, batchSize); !batch.isEmpty();
-             batch = sessions.findExpirable(now, after, batchSize)) {
-            after = Optional.of(batch.getLast().id());
-            Set<String> uploaded;
-            try {
-                uploaded = store.existing(batch.stream().map(UploadSession::uploadKey).toList());
-            } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "could not look for the uploads of " + batch.size()
-                        + " expired sessions; the next run tries again", e);
-                continue;
-            }
-            List<UUID> abandoned = new ArrayList<>();
-            for (UploadSession s : batch) {
-                if (!uploaded.contains(s.uploadKey())) {
-                    abandoned.add(s.id());
-                } else if (attempt("session " + s.id(), () -> verify.resume(s.id()))) {
-                    verified++; // a finished upload is never deleted as abandoned; a failed attempt waits
-                }
-            }
-            expired += sessions.transitionAll(abandoned, OPEN, UploadState.EXPIRED);
+    private Expiry expire(Instant now) {
+        var tally = new Object() {
+            int expired;
+            int verified;
+            UploadResidue.Cleaned cleaned = UploadResidue.Cleaned.NOTHING;
+        };
+        TwoLanes.walk(sessions.findExpirable(now, Optional.empty(), batchSize),
+                batch -> sessions.findExpirable(now, Optional.of(batch.getLast().id()), batchSize),
+                this::listUploads,
+                (batch, uploaded) -> {
+                    if (uploaded.isEmpty()) {
+                        return true; // logged; the next batch may fare better
+                    }
+                    List<UploadSession> abandoned = new ArrayList<>();
+                    for (UploadSession s : batch) {
+                        if (!uploaded.get().contains(s.uploadKey())) {
+                            abandoned.add(s);
+                        } else if (attempt("session " + s.id(), () -> verify.resume(s.id()))) {
+                            tally.verified++; // a finished upload is never deleted as abandoned; a failed attempt waits
+                        }
+                    }
+                    Set<UUID> moved = sessions.transitionAll(abandoned.stream().map(UploadSession::id).toList(), OPEN,
+                            UploadState.EXPIRED);
+                    tally.expired += moved.size();
+                    List<UploadSession> ended = abandoned.stream().filter(s -> moved.contains(s.id())).toList();
+                    tally.cleaned = tally.cleaned.plus(
+                            residue.deleteAssets(residue.cleanStorageListed(ended, uploaded.get())));
+                    return true;
+                });
+        return new Expiry(tally.expired, tally.verified, tally.cleaned);
+    }
+
+    /** Which of the batch's upload keys hold an object; empty (logged) when storage could not say. */
+    private Optional<Set<String>> listUploads(List<UploadSession> batch) {
+        try {
+            return Optional.of(store.existing(batch.stream().map(UploadSession::uploadKey).toList()));
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "could not look for the uploads of " + batch.size()
+                    + " expired sessions; the next run tries again", e);
+            return Optional.empty();
         }
-        return new int[] {expired, verified};
+    }
+
+    /**
+     * Ended sessions that still hold an asset, a batch at a time in key order: each batch's storage (aborts, one
+     * listing, one batch delete) while the previous batch's asset rows go. A batch storage failed for entirely ends
+     * the step: the rest waits for the next run.
+     */
+    private UploadResidue.Cleaned cleanResidue() {
+        var tally = new Object() {
+            UploadResidue.Cleaned cleaned = UploadResidue.Cleaned.NOTHING;
+        };
+        TwoLanes.walk(sessions.findResidue(Optional.empty(), batchSize),
+                batch -> sessions.findResidue(Optional.of(batch.getLast().id()), batchSize),
+                residue::cleanStorage,
+                (batch, stored) -> {
+                    UploadResidue.Cleaned c = residue.deleteAssets(stored);
+                    tally.cleaned = tally.cleaned.plus(c);
+                    return c.assetsDeleted() > 0;
+                });
+        return tally.cleaned;
     }
 
     /**
