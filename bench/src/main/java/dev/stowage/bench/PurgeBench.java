@@ -30,7 +30,9 @@ import software.amazon.awssdk.services.s3.S3Client;
  * purge deletes the objects and removes the assets. An open session whose bytes are in staging finished uploading
  * (its S3 event was lost) and is verified, not purged, so none is seeded. Sessions and assets are seeded in SQL,
  * objects straight into the S3 server; then one purge run is timed, and checked: the report's counts must be exactly
- * the seeded ones, and no seeded asset row or object may be left. Memory: the peak heap in use during the run
+ * the seeded ones, and no seeded asset row or object may be left. CPU: what this JVM, s3proxy and PostgreSQL
+ * used during the run (the local stack's background work, such as the events relay, included). Memory: the peak
+ * heap in use during the run
  * (pools reset before it), to show it does not grow with the backlog (compare BENCH_PURGE_SESSIONS=2500, 10000 and
  * 50000).
  */
@@ -45,6 +47,8 @@ public final class PurgeBench {
         var options = new LocalStack.Options(0, Optional.empty(), secret, java.time.Duration.ofDays(1));
         try (LocalStack stack = LocalStack.start(options)) {
             var context = stack.context();
+            // CPU of this JVM, s3proxy (its child) and PostgreSQL: steadier than wall time on a shared machine.
+            Load.alsoCounted = LifecycleBench.postmaster(stack.describe().get("database"));
             DataSource ds = DelegatingDataSource.unwrapDataSource(context.getBean(DataSource.class));
             try (Connection c = ds.getConnection()) {
                 // One statement per table: staged assets, then their sessions (g <= abandoned: signed, past expiry,
@@ -96,9 +100,13 @@ public final class PurgeBench {
                 pool.resetPeakUsage();
             }
             long before = heapUsed();
+            long cpuBefore = Load.cpuMillis();
+            long[] splitBefore = cpuSplit();
             long start = System.nanoTime();
             PurgeAbandonedUploads.Report report = context.getBean(PurgeAbandonedUploads.class).run(false);
             double seconds = (System.nanoTime() - start) / 1e9;
+            long cpu = Load.cpuMillis() - cpuBefore;
+            long[] splitAfter = cpuSplit();
             long peak = ManagementFactory.getMemoryPoolMXBeans().stream()
                     .filter(p -> p.getType() == MemoryType.HEAP).mapToLong(p -> p.getPeakUsage().getUsed()).sum();
             if (report.sessionsExpired() != abandoned || report.sessionsVerified() != 0
@@ -115,12 +123,28 @@ public final class PurgeBench {
                         + " seeded objects are still in staging");
             }
             System.out.printf("%n| expired sessions (abandoned + with bytes) | run time s | sessions/s | objects deleted/s "
-                    + "| heap before MiB | peak heap during run MiB |%n|---|---|---|---|---|---|%n"
-                    + "| %d (%d + %d) | %.1f | %.0f | %.0f | %d | %d |%n",
+                    + "| CPU ms per session | heap before MiB | peak heap during run MiB |%n|---|---|---|---|---|---|---|%n"
+                    + "| %d (%d + %d) | %.1f | %.0f | %.0f | %.2f | %d | %d |%n",
                     sessions, abandoned, withObjects, seconds, sessions / seconds, report.objectsDeleted() / seconds,
-                    before >> 20, peak >> 20);
+                    cpu / (double) sessions, before >> 20, peak >> 20);
+            System.out.printf("%nCPU during the run, ms: this JVM (purge, S3 event front, events relay) %d, s3proxy %d,"
+                    + " PostgreSQL %d%n", splitAfter[0] - splitBefore[0], splitAfter[1] - splitBefore[1],
+                    splitAfter[2] - splitBefore[2]);
             System.out.println("report: " + report);
         }
+    }
+
+    /** CPU ms so far of this JVM, of its children (s3proxy), and of PostgreSQL with its backends. */
+    static long[] cpuSplit() {
+        long jvm = cpu(ProcessHandle.current());
+        long children = ProcessHandle.current().descendants().mapToLong(PurgeBench::cpu).sum();
+        long postgres = Load.alsoCounted.stream()
+                .mapToLong(p -> cpu(p) + p.descendants().mapToLong(PurgeBench::cpu).sum()).sum();
+        return new long[] {jvm, children, postgres};
+    }
+
+    static long cpu(ProcessHandle p) {
+        return p.info().totalCpuDuration().map(java.time.Duration::toMillis).orElse(0L);
     }
 
     /** Seeded sessions that still name an asset: the purge must leave none. */
