@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -26,17 +27,26 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 /**
- * Issue 3: a 200 MiB file through Stowage's multipart path (initiate, sign each part, 4 parallel part
- * PUTs, complete = verify + probe + promote) against the same bytes through the AWS SDK's own multipart
- * API (create, 4 parallel UploadPart, complete) with no Stowage in the loop, both to the local S3 front.
- * Alternating rounds so machine noise lands on both; reports MiB/s medians and the ratio.
+ * Issues 3 and 11: a 200 MiB file three ways, all to the local S3 front, 8 MiB parts, 4 at a time:
+ * <ul>
+ *   <li><b>Stowage</b>: initiate, sign each part, the part PUTs, complete (= verify + probe + promote);</li>
+ *   <li><b>raw floor</b>: the same presigned part PUTs (same part size, same HTTP client, same request) with no
+ *       Stowage call before, between or after them: the upload is created, every part presigned up front (SDK
+ *       presigner, each bound to its length as Stowage's are) and the upload completed directly with the SDK;</li>
+ *   <li><b>SDK</b>: the AWS SDK's own multipart API (create, 4 parallel UploadPart, complete), no Stowage.</li>
+ * </ul>
+ * Each round runs the three in a rotated order, so machine noise lands on all; reports MiB/s medians, Stowage's
+ * {@code complete} call on its own, and both ratios.
  */
 public final class MultipartBench {
     static final int MIB = 1 << 20;
     static final int PARALLEL = 4;
+    static final int PART_SIZE = 8 * MIB;
 
     public static void main(String[] args) throws Exception {
         int sizeMib = Integer.getInteger("bench.multipartMib", 200);
@@ -47,67 +57,99 @@ public final class MultipartBench {
             String token = DevTokens.mint(secret, "bench", Duration.ofHours(1));
             JsonMapper json = stack.context().getBean(JsonMapper.class);
             var settings = stack.context().getBean(dev.stowage.storage.s3.StorageSettings.class);
+            var credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create(
+                    settings.accessKeyId(), settings.secretAccessKey()));
             try (S3Client s3 = S3Client.builder()
                     .endpointOverride(stack.s3Endpoint()).forcePathStyle(true).region(Region.of(settings.region()))
-                    .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(
-                            settings.accessKeyId(), settings.secretAccessKey())))
+                    .credentialsProvider(credentials)
                     .httpClient(UrlConnectionHttpClient.create())
                     .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
                     .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED).build();
+                 // Signs as Stowage's own presigner does: same endpoint (the front), region, credentials, path style.
+                 S3Presigner presigner = S3Presigner.builder()
+                    .endpointOverride(stack.s3Endpoint()).region(Region.of(settings.region()))
+                    .credentialsProvider(credentials)
+                    .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(true).build()).build();
                  ExecutorService pool = Executors.newFixedThreadPool(PARALLEL)) {
                 HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-                List<Double> stowage = new ArrayList<>();
-                List<Double> sdk = new ArrayList<>();
-                stowageUpload(stack, http, json, token, file, pool); // warm-up, both sides
-                sdkUpload(s3, stack.bucket(), file, 8 * MIB, pool);
-                for (int r = 0; r < rounds; r++) {
-                    stowage.add(mibPerSecond(file.length, () -> stowageUpload(stack, http, json, token, file, pool)));
-                    sdk.add(mibPerSecond(file.length, () -> sdkUpload(s3, stack.bucket(), file, 8 * MIB, pool)));
+                List<Side> sides = List.of(
+                        new Side("stowage", () -> stowageUpload(stack, http, json, token, file, pool)),
+                        new Side("raw", () -> rawUpload(s3, presigner, http, stack.bucket(), file, pool)),
+                        new Side("sdk", () -> sdkUpload(s3, stack.bucket(), file, pool)));
+                for (Side side : sides) {
+                    Timing warm = side.upload.run(); // warm-up, every side
+                    if (warm.uploaded() != null) {
+                        s3.deleteObject(b -> b.bucket(stack.bucket()).key(warm.uploaded()));
+                    }
                 }
-                double s = median(stowage);
-                double b = median(sdk);
-                System.out.printf("%n| path (%d MiB, %d parallel parts, 8 MiB parts) | MiB/s (median of %d) | runs |%n"
-                        + "|---|---|---|%n| Stowage multipart (initiate, sign, PUT parts, complete+verify+promote) | %.1f | %s |%n"
-                        + "| AWS SDK multipart, no Stowage | %.1f | %s |%n| **ratio Stowage / SDK** | **%.2f** | |%n",
-                        sizeMib, PARALLEL, rounds, s, fmt(stowage), b, fmt(sdk), s / b);
+                Map<String, List<Double>> rates = new LinkedHashMap<>();
+                List<Double> completeSeconds = new ArrayList<>();
+                for (int r = 0; r < rounds; r++) {
+                    for (int i = 0; i < sides.size(); i++) {
+                        Side side = sides.get((i + r) % sides.size());
+                        long start = System.nanoTime();
+                        Timing timing = side.upload.run();
+                        double seconds = (System.nanoTime() - start) / 1e9;
+                        if (timing.uploaded() != null) {
+                            s3.deleteObject(b -> b.bucket(stack.bucket()).key(timing.uploaded()));
+                        }
+                        rates.computeIfAbsent(side.name, k -> new ArrayList<>()).add(file.length / (double) MIB / seconds);
+                        if (side.name.equals("stowage")) {
+                            completeSeconds.add(timing.completeSeconds());
+                        }
+                    }
+                }
+                double stowage = median(rates.get("stowage"));
+                double raw = median(rates.get("raw"));
+                double sdk = median(rates.get("sdk"));
+                System.out.printf("%n| path (%d MiB, %d parallel parts, %d MiB parts) | MiB/s (median of %d) | runs |%n"
+                        + "|---|---:|---|%n"
+                        + "| Stowage multipart (initiate, sign, PUT parts, complete + verify + promote) | %.1f | %s |%n"
+                        + "| Raw floor: the same presigned part PUTs, no Stowage call (SDK create, presign, complete) | %.1f | %s |%n"
+                        + "| AWS SDK multipart, no Stowage | %.1f | %s |%n"
+                        + "| **Stowage / raw floor** | **%.2f** | goal >= 0.90 |%n"
+                        + "| **Stowage / SDK** | **%.2f** | |%n",
+                        sizeMib, PARALLEL, PART_SIZE / MIB, rounds, stowage, fmt(rates.get("stowage")), raw,
+                        fmt(rates.get("raw")), sdk, fmt(rates.get("sdk")), stowage / raw, stowage / sdk);
+                System.out.printf("%nStowage's complete call (ListParts, complete, verify, probe, copy to assets/, delete"
+                        + " staging): median %.2f s of the upload's %.2f s%n", median(completeSeconds),
+                        file.length / (double) MIB / stowage);
             }
         }
     }
 
+    /** One way to upload the file; its name keys the results. */
+    record Side(String name, Upload upload) {}
+
     interface Upload {
-        void run() throws Exception;
+        Timing run() throws Exception;
     }
 
-    static double mibPerSecond(long bytes, Upload upload) throws Exception {
-        long start = System.nanoTime();
-        upload.run();
-        return bytes / (double) MIB / ((System.nanoTime() - start) / 1e9);
-    }
+    /**
+     * What an upload reports beyond its total: the time of Stowage's complete call (0 for the others), and the
+     * object to delete once the clock has stopped (null: Stowage's asset stays, as a user's would).
+     */
+    record Timing(double completeSeconds, String uploaded) {}
 
     @SuppressWarnings("unchecked")
-    static void stowageUpload(LocalStack stack, HttpClient http, JsonMapper json, String token, byte[] file,
-                              ExecutorService pool) throws Exception {
+    static Timing stowageUpload(LocalStack stack, HttpClient http, JsonMapper json, String token, byte[] file,
+                                ExecutorService pool) throws Exception {
         Map<String, Object> created = json.readValue(send(http, stack, token, "/v1/uploads",
                 "{\"profile\":\"video\",\"filename\":\"big.bin\",\"contentType\":\"video/mp4\",\"byteSize\":"
                         + file.length + ",\"strategy\":\"multipart\"}", 201), Map.class);
         String id = (String) created.get("id");
         long partSize = ((Number) created.get("partSize")).longValue();
         int partCount = ((Number) created.get("partCount")).intValue();
+        if (partSize != PART_SIZE) {
+            throw new IllegalStateException("Stowage planned " + partSize + "-byte parts, the other sides use " + PART_SIZE);
+        }
         List<Future<String>> etags = new ArrayList<>();
         for (int n = 1; n <= partCount; n++) {
             int part = n;
             etags.add(pool.submit(() -> {
                 Map<String, Object> signed = json.readValue(send(http, stack, token,
                         "/v1/uploads/" + id + "/parts/" + part + "/url", "", 200), Map.class);
-                int from = (int) ((part - 1) * partSize);
-                int length = (int) Math.min(partSize, file.length - from);
-                var put = http.send(HttpRequest.newBuilder(URI.create((String) signed.get("url"))).expectContinue(true)
-                        .PUT(HttpRequest.BodyPublishers.ofByteArray(file, from, length)).build(),
-                        HttpResponse.BodyHandlers.discarding());
-                if (put.statusCode() != 200) {
-                    throw new IllegalStateException("part " + part + " PUT answered " + put.statusCode());
-                }
-                return put.headers().firstValue("ETag").orElseThrow();
+                return putPart(http, URI.create((String) signed.get("url")), file, part);
             }));
         }
         StringBuilder parts = new StringBuilder();
@@ -115,25 +157,74 @@ public final class MultipartBench {
             parts.append(n == 1 ? "" : ",").append("{\"partNumber\":").append(n).append(",\"etag\":")
                     .append(json.writeValueAsString(etags.get(n - 1).get())).append('}');
         }
+        long completing = System.nanoTime();
         Map<String, Object> asset = json.readValue(send(http, stack, token, "/v1/uploads/" + id + "/complete",
                 "{\"parts\":[" + parts + "]}", 200), Map.class);
-        // A real MP4 padded to size: sniffed video/mp4, so it is promoted (a 200 MiB server-side copy).
-        if (!"available".equals(asset.get("state"))) {
+        double completeSeconds = (System.nanoTime() - completing) / 1e9;
+        // A real MP4 padded to size: sniffed video/mp4, so it is promoted (a 200 MiB server-side copy); with
+        // nothing to render for its kind the asset is ready at once, else processing.
+        if (!List.of("available", "processing", "ready").contains(asset.get("state"))) {
             throw new IllegalStateException("complete left the asset " + asset.get("state"));
         }
+        return new Timing(completeSeconds, null);
     }
 
-    static void sdkUpload(S3Client s3, String bucket, byte[] file, int partSize, ExecutorService pool)
-            throws Exception {
+    /** The floor under Stowage's path: its part PUTs exactly, and nothing of Stowage around them. */
+    static Timing rawUpload(S3Client s3, S3Presigner presigner, HttpClient http, String bucket, byte[] file,
+                            ExecutorService pool) throws Exception {
+        String key = "bench-raw/" + System.nanoTime();
+        String uploadId = s3.createMultipartUpload(b -> b.bucket(bucket).key(key).contentType("video/mp4")).uploadId();
+        int partCount = (file.length + PART_SIZE - 1) / PART_SIZE;
+        List<URI> urls = new ArrayList<>();
+        for (int n = 1; n <= partCount; n++) {
+            int part = n;
+            long length = partLength(file, part);
+            urls.add(presigner.presignUploadPart(p -> p.signatureDuration(Duration.ofMinutes(15))
+                    .uploadPartRequest(u -> u.bucket(bucket).key(key).uploadId(uploadId).partNumber(part)
+                            .contentLength(length))).url().toURI());
+        }
+        List<Future<CompletedPart>> parts = new ArrayList<>();
+        for (int n = 1; n <= partCount; n++) {
+            int part = n;
+            parts.add(pool.submit(() -> CompletedPart.builder().partNumber(part)
+                    .eTag(putPart(http, urls.get(part - 1), file, part)).build()));
+        }
+        List<CompletedPart> done = new ArrayList<>();
+        for (Future<CompletedPart> f : parts) {
+            done.add(f.get());
+        }
+        s3.completeMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId)
+                .multipartUpload(m -> m.parts(done)));
+        return new Timing(0, key);
+    }
+
+    /** One part PUT as both presigned sides send it: same client, same request, the part's bytes. */
+    static String putPart(HttpClient http, URI url, byte[] file, int part) throws Exception {
+        int from = (part - 1) * PART_SIZE;
+        int length = (int) partLength(file, part);
+        var put = http.send(HttpRequest.newBuilder(url).expectContinue(true)
+                        .PUT(HttpRequest.BodyPublishers.ofByteArray(file, from, length)).build(),
+                HttpResponse.BodyHandlers.discarding());
+        if (put.statusCode() != 200) {
+            throw new IllegalStateException("part " + part + " PUT answered " + put.statusCode());
+        }
+        return put.headers().firstValue("ETag").orElseThrow();
+    }
+
+    static long partLength(byte[] file, int part) {
+        return Math.min(PART_SIZE, file.length - (long) (part - 1) * PART_SIZE);
+    }
+
+    static Timing sdkUpload(S3Client s3, String bucket, byte[] file, ExecutorService pool) throws Exception {
         String key = "bench-sdk/" + System.nanoTime();
         String uploadId = s3.createMultipartUpload(b -> b.bucket(bucket).key(key)).uploadId();
-        int partCount = (file.length + partSize - 1) / partSize;
+        int partCount = (file.length + PART_SIZE - 1) / PART_SIZE;
         List<Future<CompletedPart>> parts = new ArrayList<>();
         for (int n = 1; n <= partCount; n++) {
             int part = n;
             parts.add(pool.submit(() -> {
-                int from = (part - 1) * partSize;
-                int length = Math.min(partSize, file.length - from);
+                int from = (part - 1) * PART_SIZE;
+                int length = (int) partLength(file, part);
                 String etag = s3.uploadPart(b -> b.bucket(bucket).key(key).uploadId(uploadId).partNumber(part),
                         RequestBody.fromBytes(Arrays.copyOfRange(file, from, from + length))).eTag();
                 return CompletedPart.builder().partNumber(part).eTag(etag).build();
@@ -145,7 +236,7 @@ public final class MultipartBench {
         }
         s3.completeMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId)
                 .multipartUpload(m -> m.parts(done)));
-        s3.deleteObject(b -> b.bucket(bucket).key(key));
+        return new Timing(0, key);
     }
 
     static String send(HttpClient http, LocalStack stack, String token, String path, String body, int expected)

@@ -95,6 +95,9 @@ public interface AssetRows extends CrudRepository<AssetRow, UUID> {
     @Query("DELETE FROM assets WHERE id = :id AND state = 'staged'")
     int deleteStaged(UUID id);
 
+    @Query(value = "DELETE FROM assets WHERE id IN (:ids) AND state = 'staged'", nativeQuery = true)
+    int deleteStagedAll(java.util.Collection<UUID> ids);
+
     @Query("UPDATE assets SET state = 'available', storage_key = :storageKey WHERE id = :id AND state = 'promoting'")
     int promote(UUID id, String storageKey);
 }

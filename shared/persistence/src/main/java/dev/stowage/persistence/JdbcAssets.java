@@ -139,4 +139,9 @@ public class JdbcAssets implements Assets {
     public boolean deleteStaged(UUID id) {
         return assets.deleteStaged(id) == 1;
     }
+
+    @Override
+    public int deleteStaged(java.util.Collection<UUID> ids) {
+        return ids.isEmpty() ? 0 : assets.deleteStagedAll(ids);
+    }
 }

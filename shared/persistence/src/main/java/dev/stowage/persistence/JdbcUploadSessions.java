@@ -7,10 +7,15 @@ import dev.stowage.domain.port.UploadSessions;
 import dev.stowage.domain.state.Lease;
 import dev.stowage.domain.upload.UploadSession;
 import dev.stowage.domain.upload.UploadState;
+import io.micronaut.transaction.TransactionOperations;
 import io.micronaut.transaction.annotation.Transactional;
 import jakarta.inject.Singleton;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.time.Instant;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -21,10 +26,12 @@ import java.util.UUID;
 public class JdbcUploadSessions implements UploadSessions {
     private final AssetRows assets;
     private final UploadSessionRows sessions;
+    private final TransactionOperations<Connection> tx;
 
-    public JdbcUploadSessions(AssetRows assets, UploadSessionRows sessions) {
+    public JdbcUploadSessions(AssetRows assets, UploadSessionRows sessions, TransactionOperations<Connection> tx) {
         this.assets = assets;
         this.sessions = sessions;
+        this.tx = tx;
     }
 
     @Override
@@ -53,6 +60,31 @@ public class JdbcUploadSessions implements UploadSessions {
     public boolean transition(UUID id, Set<UploadState> from, UploadState to) {
         UploadState.TRANSITIONS.require(from, to);
         return sessions.transition(id, Rows.wires(from), to.wire()) == 1;
+    }
+
+    /** One compare-and-set over many rows; each row's own triggers check and record its move. */
+    @Override
+    public Set<UUID> transitionAll(Collection<UUID> ids, Set<UploadState> from, UploadState to) {
+        UploadState.TRANSITIONS.require(from, to);
+        if (ids.isEmpty()) {
+            return Set.of();
+        }
+        return tx.executeWrite(status -> {
+            Connection c = status.getConnection();
+            try (PreparedStatement s = c.prepareStatement(
+                    "UPDATE upload_sessions SET state = ? WHERE id = ANY(?) AND state = ANY(?) RETURNING id")) {
+                s.setString(1, to.wire());
+                s.setArray(2, c.createArrayOf("uuid", ids.toArray()));
+                s.setArray(3, c.createArrayOf("text", from.stream().map(UploadState::wire).toArray()));
+                Set<UUID> moved = new HashSet<>();
+                try (ResultSet r = s.executeQuery()) {
+                    while (r.next()) {
+                        moved.add(r.getObject(1, UUID.class));
+                    }
+                }
+                return moved;
+            }
+        });
     }
 
     @Override
@@ -96,8 +128,9 @@ public class JdbcUploadSessions implements UploadSessions {
     }
 
     @Override
-    public List<UploadSession> findExpirable(Instant now, int limit) {
-        return sessions.findExpirable(now, limit).stream().map(Rows::toSession).toList();
+    public List<UploadSession> findExpirable(Instant now, Optional<UUID> after, int limit) {
+        return (after.isPresent() ? sessions.findExpirableAfter(now, after.get(), limit)
+                : sessions.findExpirable(now, limit)).stream().map(Rows::toSession).toList();
     }
 
     @Override
@@ -106,8 +139,9 @@ public class JdbcUploadSessions implements UploadSessions {
     }
 
     @Override
-    public List<UploadSession> findResidue(int limit) {
-        return sessions.findResidue(limit).stream().map(Rows::toSession).toList();
+    public List<UploadSession> findResidue(Optional<UUID> after, int limit) {
+        return (after.isPresent() ? sessions.findResidueAfter(after.get(), limit) : sessions.findResidue(limit))
+                .stream().map(Rows::toSession).toList();
     }
 
     @Override

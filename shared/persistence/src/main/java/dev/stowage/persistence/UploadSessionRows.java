@@ -47,8 +47,14 @@ public interface UploadSessionRows extends CrudRepository<UploadSessionRow, UUID
     @Query(value = """
             SELECT * FROM upload_sessions
              WHERE state IN ('initialized', 'signed', 'resuming', 'uploading') AND expires_at <= :now
-             ORDER BY expires_at LIMIT :limit""", nativeQuery = true)
+             ORDER BY id LIMIT :limit""", nativeQuery = true)
     List<UploadSessionRow> findExpirable(Instant now, int limit);
+
+    @Query(value = """
+            SELECT * FROM upload_sessions
+             WHERE state IN ('initialized', 'signed', 'resuming', 'uploading') AND expires_at <= :now AND id > :after
+             ORDER BY id LIMIT :limit""", nativeQuery = true)
+    List<UploadSessionRow> findExpirableAfter(Instant now, UUID after, int limit);
 
     @Query(value = """
             SELECT count(*) FROM upload_sessions
@@ -59,8 +65,14 @@ public interface UploadSessionRows extends CrudRepository<UploadSessionRow, UUID
     @Query(value = """
             SELECT * FROM upload_sessions
              WHERE state IN ('aborted', 'expired', 'failed') AND asset_id IS NOT NULL
-             ORDER BY updated_at LIMIT :limit""", nativeQuery = true)
+             ORDER BY id LIMIT :limit""", nativeQuery = true)
     List<UploadSessionRow> findResidue(int limit);
+
+    @Query(value = """
+            SELECT * FROM upload_sessions
+             WHERE state IN ('aborted', 'expired', 'failed') AND asset_id IS NOT NULL AND id > :after
+             ORDER BY id LIMIT :limit""", nativeQuery = true)
+    List<UploadSessionRow> findResidueAfter(UUID after, int limit);
 
     @Query(value = """
             SELECT count(*) FROM upload_sessions

@@ -178,13 +178,69 @@ class LedgerTest {
     void purgingADeadSessionsStagedAssetKeepsTheSessionRecord() {
         UploadSession s = newSession(alice);
         assertTrue(sessions.transition(s.id(), EnumSet.of(UploadState.INITIALIZED), UploadState.ABORTED));
-        assertEquals(List.of(s.id()), sessions.findResidue(10_000).stream().map(UploadSession::id)
+        assertEquals(List.of(s.id()), sessions.findResidue(Optional.empty(), 10_000).stream().map(UploadSession::id)
                 .filter(s.id()::equals).toList());
         assertTrue(assets.deleteStaged(s.requireAssetId()));
         UploadSession after = sessions.findById(s.id()).orElseThrow();
         assertEquals(UploadState.ABORTED, after.state());
         assertTrue(after.assetId().isEmpty());
-        assertTrue(sessions.findResidue(10_000).stream().noneMatch(r -> r.id().equals(s.id())));
+        assertTrue(sessions.findResidue(Optional.empty(), 10_000).stream().noneMatch(r -> r.id().equals(s.id())));
+    }
+
+    @Test
+    void manySessionsMoveInOneCompareAndSetAndOnlyThoseStillInAFromStateMove() {
+        UploadSession open = newSession(alice);
+        UploadSession signed = newSession(alice);
+        assertTrue(sessions.transition(signed.id(), EnumSet.of(UploadState.INITIALIZED), UploadState.SIGNED));
+        UploadSession claimed = newSession(alice); // a complete claimed it first: the expiry must leave it alone
+        assertTrue(sessions.transition(claimed.id(), EnumSet.of(UploadState.INITIALIZED), UploadState.SIGNED));
+        assertTrue(sessions.transition(claimed.id(), EnumSet.of(UploadState.SIGNED), UploadState.UPLOADED));
+        List<UUID> ids = List.of(open.id(), signed.id(), claimed.id());
+        Set<UploadState> openStates = EnumSet.of(UploadState.INITIALIZED, UploadState.SIGNED);
+
+        assertEquals(Set.of(open.id(), signed.id()), sessions.transitionAll(ids, openStates, UploadState.EXPIRED));
+
+        assertEquals(UploadState.EXPIRED, sessions.findById(open.id()).orElseThrow().state());
+        assertEquals(UploadState.EXPIRED, sessions.findById(signed.id()).orElseThrow().state());
+        assertEquals(UploadState.UPLOADED, sessions.findById(claimed.id()).orElseThrow().state());
+        assertEquals(Set.of(), sessions.transitionAll(ids, openStates, UploadState.EXPIRED), "a replay moves nothing");
+        assertEquals(Set.of(), sessions.transitionAll(List.of(), openStates, UploadState.EXPIRED));
+        assertThrows(IllegalArgumentException.class,
+                () -> sessions.transitionAll(ids, EnumSet.of(UploadState.EXPIRED), UploadState.SIGNED));
+    }
+
+    @Test
+    void residueIsReadInIdOrderPageAfterPageAndItsStagedAssetsGoInOneStatement() {
+        List<UploadSession> ours = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            UploadSession s = newSession(alice);
+            assertTrue(sessions.transition(s.id(), EnumSet.of(UploadState.INITIALIZED), UploadState.ABORTED));
+            ours.add(s);
+        }
+        Set<UUID> ourIds = new HashSet<>(ours.stream().map(UploadSession::id).toList());
+        // Other tests' residue shares the database: pages of 2 walk all of it, each session once, in id order
+        // (PostgreSQL orders uuids by their bytes, as their text compares).
+        List<String> walked = new ArrayList<>();
+        Optional<UUID> after = Optional.empty();
+        for (List<UploadSession> page = sessions.findResidue(after, 2); !page.isEmpty();
+             page = sessions.findResidue(after, 2)) {
+            assertTrue(page.size() <= 2);
+            page.forEach(s -> walked.add(s.id().toString()));
+            after = Optional.of(page.getLast().id());
+        }
+        assertEquals(walked.stream().sorted().distinct().toList(), walked, "ascending, each once");
+        assertTrue(walked.containsAll(ourIds.stream().map(UUID::toString).toList()), walked.toString());
+
+        UploadSession promoted = newSession(alice); // its asset is past staged: never deleted as residue
+        assertTrue(assets.transition(promoted.requireAssetId(), AssetState.STAGED, AssetState.VALIDATING));
+        List<UUID> assetIds = new ArrayList<>(ours.stream().map(UploadSession::requireAssetId).toList());
+        assetIds.add(promoted.requireAssetId());
+
+        assertEquals(5, assets.deleteStaged(assetIds));
+
+        assertTrue(sessions.findResidue(Optional.empty(), 100_000).stream().noneMatch(r -> ourIds.contains(r.id())));
+        assertTrue(assets.findById(promoted.requireAssetId()).isPresent());
+        assertEquals(0, assets.deleteStaged(assetIds), "a replay deletes nothing");
     }
 
     @Test

@@ -52,6 +52,11 @@ public class DelegatingObjectStore implements ObjectStore {
     }
 
     @Override
+    public Deletion deleteAll(java.util.Collection<String> keys) {
+        return delegate.deleteAll(keys);
+    }
+
+    @Override
     public PresignedRequest presignPut(PutSpec spec) {
         return delegate.presignPut(spec);
     }

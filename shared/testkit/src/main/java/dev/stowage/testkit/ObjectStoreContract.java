@@ -295,6 +295,70 @@ public abstract class ObjectStoreContract {
     }
 
     @Test
+    void deleteAllRemovesEveryKeyGivenCountsAMissingOneAsRemovedAndTouchesNothingElse() {
+        List<String> stored = List.of(key("batch/a"), key("batch/b c+d é.jpg"), key("batch/e"));
+        for (String k : stored) {
+            store().put(k, bytes(10, 26), "text/plain");
+        }
+        String neighbour = key("batch/a-kept");
+        store().put(neighbour, bytes(3, 27), "text/plain");
+        List<String> asked = new java.util.ArrayList<>(stored);
+        asked.add(key("batch/never-written"));
+        asked.add(stored.getFirst()); // named twice: still one key
+
+        ObjectStore.Deletion deletion = store().deleteAll(asked);
+
+        assertEquals(java.util.Set.copyOf(asked), deletion.deleted());
+        assertEquals(Map.of(), deletion.failed());
+        for (String k : stored) {
+            assertEquals(Optional.empty(), store().head(k), k);
+        }
+        assertTrue(store().head(neighbour).isPresent(), "a key a deleted one is a prefix of");
+        assertEquals(ObjectStore.Deletion.NOTHING, store().deleteAll(List.of()));
+    }
+
+    @Test
+    void deleteAllTakesMoreKeysThanOneStorageRequestMay() {
+        // S3 takes at most 1,000 keys per DeleteObjects request and refuses a larger one: a store splits them.
+        List<String> asked = new java.util.ArrayList<>();
+        for (int i = 0; i < 2_500; i++) {
+            asked.add(key(String.format("many/%04d", i)));
+        }
+        List<String> stored = List.of(asked.get(0), asked.get(999), asked.get(1_000), asked.get(2_499));
+        for (String k : stored) {
+            store().put(k, bytes(5, 28), "text/plain");
+        }
+
+        ObjectStore.Deletion deletion = store().deleteAll(asked);
+
+        assertEquals(Map.of(), deletion.failed());
+        assertEquals(java.util.Set.copyOf(asked), deletion.deleted());
+        for (String k : stored) {
+            assertEquals(Optional.empty(), store().head(k), k);
+        }
+    }
+
+    @Test
+    void existingNamesTheGivenKeysThatHoldAnObjectWhateverElseTheirRangeHolds() {
+        List<String> stored = List.of(key("range/a/1.jpg"), key("range/c/é 3+.jpg"), key("range/e/5.jpg"));
+        for (String k : stored) {
+            store().put(k, bytes(4, 29), "image/jpeg");
+        }
+        // Objects between the asked keys that nobody asked about, and more than a listing page of them.
+        for (int i = 0; i < 1_005; i++) {
+            store().put(key(String.format("range/b/%04d", i)), new byte[] {1}, "text/plain");
+        }
+        store().put(key("range/a/1.jpg.bak"), new byte[] {1}, "text/plain");
+        List<String> asked = List.of(key("range/e/5.jpg"), key("range/a/1.jpg"), key("range/b/missing"),
+                key("range/c/é 3+.jpg"), key("range/d/missing"), key("range/z/missing"));
+
+        assertEquals(java.util.Set.copyOf(stored), store().existing(asked));
+        assertEquals(java.util.Set.of(key("range/c/é 3+.jpg")), store().existing(List.of(key("range/c/é 3+.jpg"))));
+        assertEquals(java.util.Set.of(), store().existing(List.of(key("range/c/é 3"))));
+        assertEquals(java.util.Set.of(), store().existing(List.of()));
+    }
+
+    @Test
     void keysWithSpacesPlusSignsAndNonAsciiCharactersRoundTrip() {
         // S3 events URL-encode keys with '+' for a space; a store that encodes keys wrongly mixes the two up.
         String key = key("odd name+plus%2B é 写.jpg");

@@ -5,17 +5,19 @@ import dev.stowage.domain.port.Assets;
 import dev.stowage.domain.port.ObjectStore;
 import dev.stowage.domain.variant.Variant;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.stream.Stream;
 
 /**
  * Purges assets that lost their last attachment (replaced or detached) once that is older than a grace:
  * first the row says {@code deleted} (a compare-and-set that re-checks, in the same statement, that no
- * attachment references it), then the original and the variants' objects go, then the row. A crash at any
- * step leaves a {@code deleted} row that the next run finishes; an attached asset is never deleted.
+ * attachment references it), then the original and the variants' objects go (a batch of assets' objects in one
+ * batch delete), then the row. A crash at any step leaves a {@code deleted} row that the next run finishes; an
+ * attached asset is never deleted.
  */
 public final class PurgeDetachedAssets {
     private static final Logger LOG = Logger.getLogger(PurgeDetachedAssets.class.getName());
@@ -42,28 +44,37 @@ public final class PurgeDetachedAssets {
         }
         int removed = 0;
         for (List<Asset> batch = assets.findDeleted(batchSize); !batch.isEmpty(); batch = assets.findDeleted(batchSize)) {
-            int before = removed;
-            for (Asset a : batch) {
-                removed += remove(a) ? 1 : 0;
-            }
-            if (removed == before) {
+            int done = remove(batch);
+            removed += done;
+            if (done == 0) {
                 break; // storage is failing for the whole batch: the next run retries
             }
         }
         return removed;
     }
 
-    private boolean remove(Asset asset) {
-        List<Variant> variants = assets.variantsOf(asset.id());
-        try {
-            Stream.concat(Stream.of(asset.storageKey(), Optional.of(asset.stagingKey())),
-                            variants.stream().map(Variant::storageKey))
-                    .flatMap(Optional::stream)
-                    .forEach(store::delete);
-        } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "could not delete the objects of asset " + asset.id() + "; the next run retries", e);
-            return false;
+    /**
+     * The batch's objects (originals, staging keys, variants) in one batch delete, then the row of each asset whose
+     * objects storage confirmed gone; an asset with an object left keeps its {@code deleted} row for the next run.
+     */
+    private int remove(List<Asset> batch) {
+        Map<Asset, List<String>> keys = new LinkedHashMap<>();
+        for (Asset asset : batch) {
+            keys.put(asset, Stream.concat(Stream.of(asset.storageKey(), Optional.of(asset.stagingKey())),
+                            assets.variantsOf(asset.id()).stream().map(Variant::storageKey))
+                    .flatMap(Optional::stream).toList());
         }
-        return assets.removeDeleted(asset.id());
+        ObjectStore.Deletion deletion = store.deleteAll(keys.values().stream().flatMap(List::stream).toList());
+        if (!deletion.failed().isEmpty()) {
+            LOG.warning(() -> "objects of deleted assets: " + deletion.failureSummary() + "; the next run retries");
+        }
+        int removed = 0;
+        for (Map.Entry<Asset, List<String>> asset : keys.entrySet()) {
+            if (asset.getValue().stream().noneMatch(deletion.failed()::containsKey)
+                    && assets.removeDeleted(asset.getKey().id())) {
+                removed++;
+            }
+        }
+        return removed;
     }
 }

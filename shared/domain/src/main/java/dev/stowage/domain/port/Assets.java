@@ -71,4 +71,7 @@ public interface Assets {
 
     /** Deletes an asset that never got past staged; any other state is left alone. */
     boolean deleteStaged(UUID id);
+
+    /** {@link #deleteStaged(UUID)} for each of {@code ids} in one statement; how many were deleted. */
+    int deleteStaged(java.util.Collection<UUID> ids);
 }

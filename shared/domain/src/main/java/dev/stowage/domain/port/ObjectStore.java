@@ -4,8 +4,11 @@ import java.io.InputStream;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The object storage every lifecycle step goes through. Keys are server-generated; implementations
@@ -52,13 +55,50 @@ public interface ObjectStore {
     void delete(String key);
 
     /**
+     * Removes the objects at {@code keys}, as many per request as storage allows; removing one that is not there
+     * is a success. Never throws for a storage failure: a key storage did not confirm as removed (it answered an
+     * error for the key, or for its whole request) is in {@link Deletion#failed()} with storage's reason.
+     */
+    Deletion deleteAll(Collection<String> keys);
+
+    /** What {@link #deleteAll} did: the keys storage confirmed gone, and the others with the reason. */
+    record Deletion(Set<String> deleted, Map<String, String> failed) {
+        public static final Deletion NOTHING = new Deletion(Set.of(), Map.of());
+
+        public Deletion {
+            deleted = Set.copyOf(deleted);
+            failed = Map.copyOf(failed);
+        }
+
+        /** For a log line: how many keys failed, with one of them and its reason. */
+        public String failureSummary() {
+            return failed.entrySet().stream().findFirst()
+                    .map(e -> failed.size() + " not deleted, e.g. " + e.getKey() + ": " + e.getValue())
+                    .orElse("none failed");
+        }
+    }
+
+    /**
      * Up to {@code limit} objects whose key starts with {@code prefix}, in key order, after {@code startAfter}
      * when given (the last key of the previous page).
      */
-    java.util.List<Listed> list(String prefix, Optional<String> startAfter, int limit);
+    List<Listed> list(String prefix, Optional<String> startAfter, int limit);
 
     /** An object as a listing shows it. */
     record Listed(String key, long size, Instant lastModified) {}
+
+    /** Keys a listing returns per request at most (S3's page). */
+    int LIST_PAGE = 1000;
+
+    /**
+     * Which of {@code keys} hold an object, from listings of the key ranges they span, in storage's order (UTF-8
+     * bytes), not a HEAD per key: about one request per {@value #LIST_PAGE} objects in those ranges, plus one per
+     * group of keys that share their next character. Cheap for keys close together in that order (a batch taken in
+     * key order), costly for keys scattered across a crowded prefix. Throws when storage cannot list.
+     */
+    default Set<String> existing(Collection<String> keys) {
+        return KeyListing.existing(this, List.copyOf(keys));
+    }
 
     /** A PUT URL that only accepts exactly the promised content type, length and (when given) checksum. */
     PresignedRequest presignPut(PutSpec spec);

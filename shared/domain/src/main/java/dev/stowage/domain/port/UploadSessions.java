@@ -35,6 +35,12 @@ public interface UploadSessions {
     boolean transition(UUID id, Set<UploadState> from, UploadState to);
 
     /**
+     * {@link #transition} for each of {@code ids} in one statement: each session in any of {@code from} moves to
+     * {@code to}, the others are left. The ids of those that moved.
+     */
+    Set<UUID> transitionAll(Collection<UUID> ids, Set<UploadState> from, UploadState to);
+
+    /**
      * Any of {@code from} → {@code to} (uploaded or verifying), holding the lane under {@code lease}: until
      * it runs out, the purger leaves the session to its holder.
      */
@@ -55,13 +61,19 @@ public interface UploadSessions {
     /** Records the multipart upload storage opened for the session; only the first recording counts. */
     boolean recordMultipartUpload(UUID id, String uploadId);
 
-    /** Sessions still open whose expiry has passed, oldest expiry first. */
-    List<UploadSession> findExpirable(Instant now, int limit);
+    /**
+     * Sessions still open whose expiry has passed, in id order after {@code after} (when given): the order of their
+     * staging keys ({@code staging/<id>/…}) in storage, so a batch's keys make one short range of the bucket.
+     */
+    List<UploadSession> findExpirable(Instant now, Optional<UUID> after, int limit);
 
     int countExpirable(Instant now);
 
-    /** Sessions that ended without completing (aborted, expired, failed) and still hold a staged asset. */
-    List<UploadSession> findResidue(int limit);
+    /**
+     * Sessions that ended without completing (aborted, expired, failed) and still hold a staged asset, in id order
+     * after {@code after} (when given), as {@link #findExpirable} for the same reason.
+     */
+    List<UploadSession> findResidue(Optional<UUID> after, int limit);
 
     int countResidue();
 

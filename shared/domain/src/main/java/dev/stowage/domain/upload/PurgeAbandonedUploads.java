@@ -19,8 +19,8 @@ import dev.stowage.domain.storage.ScanStorageDrift;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.EnumSet;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -114,25 +114,11 @@ public final class PurgeAbandonedUploads {
     public Report run(boolean dryRun) {
         Instant now = clock.instant();
         int resumed = dryRun ? 0 : resumeStranded();
-        int[] expiredOrVerified = dryRun ? new int[] {sessions.countExpirable(now), 0} : expire(now);
-        int residueSessions = 0;
-        UploadResidue.Cleaned cleaned = UploadResidue.Cleaned.NOTHING;
-        if (dryRun) {
-            residueSessions = sessions.countResidue();
-        } else {
-            for (List<UploadSession> batch = sessions.findResidue(batchSize); !batch.isEmpty();
-                 batch = sessions.findResidue(batchSize)) {
-                int before = residueSessions;
-                for (UploadSession s : batch) {
-                    UploadResidue.Cleaned c = residue.clean(s);
-                    cleaned = cleaned.plus(c);
-                    residueSessions += c.assetsDeleted() > 0 ? 1 : 0;
-                }
-                if (residueSessions == before) {
-                    break; // storage is failing for the whole batch: leave it for the next run
-                }
-            }
-        }
+        Expiry expiry = dryRun ? new Expiry(sessions.countExpirable(now), 0, UploadResidue.Cleaned.NOTHING)
+                : expire(now);
+        // The sessions the expiry cleaned at once and those the residue step cleans are all residue cleaned.
+        UploadResidue.Cleaned cleaned = dryRun ? UploadResidue.Cleaned.NOTHING : expiry.cleaned().plus(cleanResidue());
+        int residueSessions = dryRun ? sessions.countResidue() : cleaned.assetsDeleted();
         int orphans = abortOrphans(now, dryRun);
         int orphanAssets = dryRun ? 0 : deleteOrphanStaged();
         int detachedPurged = dryRun ? 0 : detached.run();
@@ -144,7 +130,7 @@ public final class PurgeAbandonedUploads {
         // A dry run leaves the scan where it is: its position and findings are state, not a count.
         ScanStorageDrift.Report scanned = dryRun ? null : drift.run();
         DriftScan.Tally tally = dryRun ? DriftScan.Tally.NONE : scanned.found();
-        return new Report(dryRun, resumed, expiredOrVerified[1], expiredOrVerified[0], residueSessions,
+        return new Report(dryRun, resumed, expiry.verified(), expiry.expired(), residueSessions,
                 cleaned.multipartAborted(), cleaned.objectsDeleted(), cleaned.assetsDeleted(), orphans, orphanAssets,
                 detachedPurged, requeued, staged.entriesExpired(),
                 staged.objectsDeleted() + staged.orphanObjectsDeleted(), exported.abandonedFailed(),
@@ -175,37 +161,80 @@ public final class PurgeAbandonedUploads {
         }
     }
 
-    /** {expired, verified}: an open session whose object storage holds finished uploading; its event was lost. */
-    private int[] expire(Instant now) {
-        int expired = 0;
-        int verified = 0;
-        Set<UUID> seen = new HashSet<>();
-        for (List<UploadSession> batch = sessions.findExpirable(now, batchSize); !batch.isEmpty() && seen.addAll(
-                batch.stream().map(UploadSession::id).toList()); batch = sessions.findExpirable(now, batchSize)) {
-            for (UploadSession s : batch) {
-                Optional<Boolean> held = holdsUpload(s);
-                if (held.isEmpty()) {
-                    continue; // not knowing whether the bytes are there, neither expire nor verify: next run
-                }
-                if (!held.get()) {
-                    expired += sessions.transition(s.id(), OPEN, UploadState.EXPIRED) ? 1 : 0;
-                } else if (attempt("session " + s.id(), () -> verify.resume(s.id()))) {
-                    verified++; // a finished upload is never deleted as abandoned; a failed attempt waits
-                }
-            }
-        }
-        return new int[] {expired, verified};
+    /** What the expiry step did: sessions expired, sessions verified, and the residue of the expired cleaned. */
+    private record Expiry(int expired, int verified, UploadResidue.Cleaned cleaned) {}
+
+    /**
+     * A batch at a time, in key order, the open sessions past their expiry. One listing of the batch's key range
+     * tells which hold their upload in storage: those finished uploading (their S3 event was lost) and are
+     * verified, one by one; the others expire in one compare-and-set, which leaves alone a session that a
+     * {@code complete} or an S3 event claimed first. The sessions it expired are cleaned at once, on the strength of
+     * the same listing (nothing of theirs was there; bytes landing later are late bytes, which their own S3 event
+     * removes). A batch storage cannot list is left as it is for the next run: not knowing whether the bytes are
+     * there, it neither expires nor verifies. A crash after the compare-and-set leaves expired sessions with their
+     * assets: residue, which the next run's residue step cleans. The next batch is listed while this one's SQL runs.
+     */
+    private Expiry expire(Instant now) {
+        var tally = new Object() {
+            int expired;
+            int verified;
+            UploadResidue.Cleaned cleaned = UploadResidue.Cleaned.NOTHING;
+        };
+        TwoLanes.walk(sessions.findExpirable(now, Optional.empty(), batchSize),
+                batch -> sessions.findExpirable(now, Optional.of(batch.getLast().id()), batchSize),
+                this::listUploads,
+                (batch, uploaded) -> {
+                    if (uploaded.isEmpty()) {
+                        return true; // logged; the next batch may fare better
+                    }
+                    List<UploadSession> abandoned = new ArrayList<>();
+                    for (UploadSession s : batch) {
+                        if (!uploaded.get().contains(s.uploadKey())) {
+                            abandoned.add(s);
+                        } else if (attempt("session " + s.id(), () -> verify.resume(s.id()))) {
+                            tally.verified++; // a finished upload is never deleted as abandoned; a failed attempt waits
+                        }
+                    }
+                    Set<UUID> moved = sessions.transitionAll(abandoned.stream().map(UploadSession::id).toList(), OPEN,
+                            UploadState.EXPIRED);
+                    tally.expired += moved.size();
+                    List<UploadSession> ended = abandoned.stream().filter(s -> moved.contains(s.id())).toList();
+                    tally.cleaned = tally.cleaned.plus(
+                            residue.deleteAssets(residue.cleanStorageListed(ended, uploaded.get())));
+                    return true;
+                });
+        return new Expiry(tally.expired, tally.verified, tally.cleaned);
     }
 
-    /** Whether storage holds the session's upload; empty when storage could not say (logged). */
-    private Optional<Boolean> holdsUpload(UploadSession s) {
+    /** Which of the batch's upload keys hold an object; empty (logged) when storage could not say. */
+    private Optional<Set<String>> listUploads(List<UploadSession> batch) {
         try {
-            return Optional.of(store.head(s.uploadKey()).isPresent());
+            return Optional.of(store.existing(batch.stream().map(UploadSession::uploadKey).toList()));
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "could not look for the upload of expired session " + s.id()
-                    + "; the next run tries again", e);
+            LOG.log(Level.WARNING, "could not look for the uploads of " + batch.size()
+                    + " expired sessions; the next run tries again", e);
             return Optional.empty();
         }
+    }
+
+    /**
+     * Ended sessions that still hold an asset, a batch at a time in key order: each batch's storage (aborts, one
+     * listing, one batch delete) while the previous batch's asset rows go. A batch storage failed for entirely ends
+     * the step: the rest waits for the next run.
+     */
+    private UploadResidue.Cleaned cleanResidue() {
+        var tally = new Object() {
+            UploadResidue.Cleaned cleaned = UploadResidue.Cleaned.NOTHING;
+        };
+        TwoLanes.walk(sessions.findResidue(Optional.empty(), batchSize),
+                batch -> sessions.findResidue(Optional.of(batch.getLast().id()), batchSize),
+                residue::cleanStorage,
+                (batch, stored) -> {
+                    UploadResidue.Cleaned c = residue.deleteAssets(stored);
+                    tally.cleaned = tally.cleaned.plus(c);
+                    return c.assetsDeleted() > 0;
+                });
+        return tally.cleaned;
     }
 
     /**
@@ -213,17 +242,16 @@ public final class PurgeAbandonedUploads {
      * validation began. The client got an error, so the bytes (if any) and the row go.
      */
     private int deleteOrphanStaged() {
-        int deleted = 0;
-        for (Asset a : assets.findOrphanStaged(lease, batchSize)) {
-            try {
-                store.delete(a.stagingKey());
-            } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "could not delete the staged object of asset " + a.id() + "; next run", e);
-                continue;
-            }
-            deleted += assets.deleteStaged(a.id()) ? 1 : 0;
+        List<Asset> orphans = assets.findOrphanStaged(lease, batchSize);
+        if (orphans.isEmpty()) {
+            return 0;
         }
-        return deleted;
+        ObjectStore.Deletion deletion = store.deleteAll(orphans.stream().map(Asset::stagingKey).toList());
+        if (!deletion.failed().isEmpty()) {
+            LOG.warning(() -> "staged objects of orphan assets: " + deletion.failureSummary() + "; next run");
+        }
+        return assets.deleteStaged(orphans.stream().filter(a -> !deletion.failed().containsKey(a.stagingKey()))
+                .map(Asset::id).toList());
     }
 
     private int abortOrphans(Instant now, boolean dryRun) {

@@ -3,18 +3,27 @@ package dev.stowage.domain.upload;
 import dev.stowage.domain.port.Assets;
 import dev.stowage.domain.port.MultipartStore;
 import dev.stowage.domain.port.ObjectStore;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
  * What a session that ended without completing leaves behind: an open multipart upload, a staged
- * object, a staged asset row. Cancel and the purger both clean it here; every step is idempotent,
- * and the asset row goes last so a crash part-way leaves the session recognisable as residue.
+ * object, a staged asset row. Cancel, the S3 event of late bytes and the purger all clean it here, one
+ * session or a batch at a time, in two halves: storage first (the uploads aborted one by one, since storage has
+ * no batch abort; the staged objects found with one listing of the batch's key range and removed with one batch
+ * delete), then the database (the asset rows of the sessions whose storage is clean, in one statement). The rows go
+ * last, so a crash part-way leaves every session recognisable as residue. Every step is idempotent.
  */
 public final class UploadResidue {
     private static final Logger LOG = Logger.getLogger(UploadResidue.class.getName());
 
-    /** What one clean-up removed. */
+    /** What one clean-up removed: uploads aborted, objects that were there and are gone, asset rows deleted. */
     public record Cleaned(int multipartAborted, int objectsDeleted, int assetsDeleted) {
         public static final Cleaned NOTHING = new Cleaned(0, 0, 0);
 
@@ -23,6 +32,9 @@ public final class UploadResidue {
                     assetsDeleted + o.assetsDeleted);
         }
     }
+
+    /** The storage half done: what it removed, and the assets of the sessions storage holds nothing of any more. */
+    record StorageCleaned(int multipartAborted, int objectsDeleted, List<UUID> assetsToDelete) {}
 
     private final Assets assets;
     private final ObjectStore store;
@@ -36,25 +48,81 @@ public final class UploadResidue {
 
     /** Removes the session's residue; a storage failure is logged and left for the next purge. */
     public Cleaned clean(UploadSession session) {
-        if (!session.state().isTerminal() || session.state() == UploadState.COMPLETED) {
-            throw new IllegalArgumentException("session " + session.id() + " is " + session.state().wire());
+        return clean(List.of(session));
+    }
+
+    /**
+     * Removes the residue of these ended sessions. A session storage fails for (its abort, the listing, or its
+     * object's delete) keeps its asset row, so the next purge finds it again; the others are done.
+     */
+    public Cleaned clean(List<UploadSession> ended) {
+        return deleteAssets(cleanStorage(ended));
+    }
+
+    /** The storage half of {@link #clean(List)}: no database call, so it may run beside the database work. */
+    StorageCleaned cleanStorage(List<UploadSession> ended) {
+        for (UploadSession session : ended) {
+            if (!session.state().isTerminal() || session.state() == UploadState.COMPLETED) {
+                throw new IllegalArgumentException("session " + session.id() + " is " + session.state().wire());
+            }
         }
+        return cleanStorage(ended, Optional.empty());
+    }
+
+    /**
+     * The storage half for sessions the caller has just ended itself, having listed their keys a moment before:
+     * {@code present} is that listing (which of their keys held an object), so they need no listing of their own.
+     */
+    StorageCleaned cleanStorageListed(List<UploadSession> ended, Set<String> present) {
+        return cleanStorage(ended, Optional.of(present));
+    }
+
+    /** The database half: the asset rows, last. */
+    Cleaned deleteAssets(StorageCleaned stored) {
+        return new Cleaned(stored.multipartAborted(), stored.objectsDeleted(),
+                assets.deleteStaged(stored.assetsToDelete()));
+    }
+
+    private StorageCleaned cleanStorage(List<UploadSession> ended, Optional<Set<String>> listed) {
+        Set<UUID> unclean = new HashSet<>();
         int aborted = 0;
-        int deleted = 0;
-        try {
+        for (UploadSession session : ended) {
             if (session.multipartUploadId().isPresent()) {
-                multipart.abort(session.uploadKey(), session.multipartUploadId().get());
-                aborted = 1;
+                try {
+                    multipart.abort(session.uploadKey(), session.multipartUploadId().get());
+                    aborted++;
+                } catch (RuntimeException e) {
+                    LOG.log(Level.WARNING, "could not abort the upload of session " + session.id()
+                            + "; the purger retries", e);
+                    unclean.add(session.id());
+                }
             }
-            if (store.head(session.uploadKey()).isPresent()) {
-                store.delete(session.uploadKey());
-                deleted = 1;
-            }
-        } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "could not clean storage of session " + session.id() + "; the purger retries", e);
-            return new Cleaned(aborted, deleted, 0);
         }
-        int assetsDeleted = session.assetId().map(assets::deleteStaged).orElse(false) ? 1 : 0;
-        return new Cleaned(aborted, deleted, assetsDeleted);
+        List<UploadSession> rest = ended.stream().filter(s -> !unclean.contains(s.id())).toList();
+        if (rest.isEmpty()) {
+            return new StorageCleaned(aborted, 0, List.of());
+        }
+        Set<String> present;
+        try {
+            present = listed.isPresent() ? listed.get()
+                    : store.existing(rest.stream().map(UploadSession::uploadKey).toList());
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "could not list the staged objects of " + rest.size()
+                    + " ended sessions; the purger retries", e);
+            return new StorageCleaned(aborted, 0, List.of());
+        }
+        List<String> toDelete = rest.stream().map(UploadSession::uploadKey).filter(present::contains).toList();
+        ObjectStore.Deletion deletion = toDelete.isEmpty() ? ObjectStore.Deletion.NOTHING : store.deleteAll(toDelete);
+        if (!deletion.failed().isEmpty()) {
+            LOG.warning(() -> "staged objects of ended sessions: " + deletion.failureSummary()
+                    + "; their sessions wait for the next purge");
+        }
+        List<UUID> assetIds = new ArrayList<>();
+        for (UploadSession session : rest) {
+            if (!deletion.failed().containsKey(session.uploadKey())) {
+                session.assetId().ifPresent(assetIds::add);
+            }
+        }
+        return new StorageCleaned(aborted, deletion.deleted().size(), assetIds);
     }
 }

@@ -6,7 +6,8 @@ import io.micronaut.core.bind.annotation.Bindable;
 import java.time.Duration;
 
 /**
- * The purger's pace: rows per batch (memory stays flat whatever the backlog), and how old an
+ * The purger's pace: rows per batch (memory stays flat whatever the backlog; 1,000 by default, what S3 takes
+ * in one DeleteObjects and returns in one listing page), and how old an
  * unknown multipart upload must be before it counts as an orphan, and how long an asset that lost its
  * last attachment is kept (an undo window) before it is deleted, and how many bucket keys (and rows) the
  * storage-drift scan looks at per run (it resumes where the last run stopped), how old a pending streaming
@@ -16,7 +17,7 @@ import java.time.Duration;
 @Context // built as the context starts, so a bad value stops start-up instead of failing the first run
 @ConfigurationProperties("stowage.purge")
 public record PurgeSettings(
-        @Bindable(defaultValue = "500") int batchSize,
+        @Bindable(defaultValue = "1000") int batchSize,
         @Bindable(defaultValue = "1h") Duration orphanGrace,
         @Bindable(defaultValue = "5m") Duration detachedGrace,
         @Bindable(defaultValue = "1000") int driftKeysPerRun,

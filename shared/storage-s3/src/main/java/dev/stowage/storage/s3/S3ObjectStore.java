@@ -6,18 +6,28 @@ import java.io.InputStream;
 import java.net.URI;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.ChecksumMode;
+import software.amazon.awssdk.services.s3.model.DeleteObjectsResponse;
+import software.amazon.awssdk.services.s3.model.DeletedObject;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.MetadataDirective;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
+import software.amazon.awssdk.services.s3.model.S3Error;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
@@ -28,6 +38,8 @@ public class S3ObjectStore implements ObjectStore {
     private static final int NOT_FOUND = 404;
     private static final int RANGE_NOT_SATISFIABLE = 416;
     private static final int PRECONDITION_FAILED = 412;
+    /** S3 takes at most this many keys in one DeleteObjects request. */
+    static final int MAX_KEYS_PER_DELETE = 1000;
 
     private final S3Client s3;
     private final S3Presigner presigner;
@@ -159,6 +171,61 @@ public class S3ObjectStore implements ObjectStore {
                 throw e;
             }
         }
+    }
+
+    @Override
+    public Deletion deleteAll(Collection<String> keys) {
+        List<String> distinct = List.copyOf(new LinkedHashSet<>(keys));
+        Set<String> deleted = new HashSet<>();
+        Map<String, String> failed = new HashMap<>();
+        for (int from = 0; from < distinct.size(); from += MAX_KEYS_PER_DELETE) {
+            List<String> batch = distinct.subList(from, Math.min(distinct.size(), from + MAX_KEYS_PER_DELETE));
+            Deletion done = deleteBatch(batch);
+            deleted.addAll(done.deleted());
+            failed.putAll(done.failed());
+        }
+        return new Deletion(deleted, failed);
+    }
+
+    private Deletion deleteBatch(List<String> keys) {
+        List<ObjectIdentifier> objects = keys.stream().map(k -> ObjectIdentifier.builder().key(k).build()).toList();
+        try {
+            // Not quiet: S3 then names every key it removed, so a key it names nowhere is not taken as removed.
+            return outcome(keys, s3.deleteObjects(b -> b.bucket(bucket).delete(d -> d.objects(objects).quiet(false))));
+        } catch (SdkException e) {
+            // The whole request failed (a 5xx, the network): none of its keys is known to be gone.
+            String reason = e.getClass().getSimpleName() + ": " + e.getMessage();
+            Map<String, String> failed = new HashMap<>();
+            keys.forEach(k -> failed.put(k, reason));
+            return new Deletion(Set.of(), failed);
+        }
+    }
+
+    /**
+     * What one DeleteObjects response says about the keys asked: removed where it lists the key as deleted (and
+     * not also as an error); failed with S3's code and message where it lists an error; failed as unconfirmed
+     * where it names the key nowhere.
+     */
+    static Deletion outcome(List<String> asked, DeleteObjectsResponse response) {
+        Set<String> askedKeys = new HashSet<>(asked);
+        Map<String, String> failed = new HashMap<>();
+        for (S3Error error : response.errors()) {
+            if (askedKeys.contains(error.key())) {
+                failed.put(error.key(), error.code() + ": " + error.message());
+            }
+        }
+        Set<String> deleted = new HashSet<>();
+        for (DeletedObject d : response.deleted()) {
+            if (askedKeys.contains(d.key()) && !failed.containsKey(d.key())) {
+                deleted.add(d.key());
+            }
+        }
+        for (String key : askedKeys) {
+            if (!deleted.contains(key) && !failed.containsKey(key)) {
+                failed.put(key, "storage did not confirm the delete");
+            }
+        }
+        return new Deletion(deleted, failed);
     }
 
     @Override
