@@ -34,10 +34,6 @@ fi
 # In the reactor, so the bench runs this tree's modules, never older copies installed in ~/.m2.
 # maven.test.skip, not skipTests: the latter also shades every function jar (profile lambda-jars).
 echo "[bench] building bench/" >&2
-# The local launcher's jar is shaded in place: when its own classes have not changed, the jar plugin keeps the
-# previous (shaded) jar and the shade plugin merges into it, so the copies of every other module it shaded last
-# time win over the fresh ones. Removing it makes each build shade this tree's current classes.
-rm -f "$root"/local/target/stowage-local*.jar "$root"/local/target/original-stowage-local*.jar
 "${mvn[@]}" -pl bench -am package dependency:build-classpath -Dmaven.test.skip=true -DincludeScope=runtime \
   -Dmdep.outputFile=target/runtime.classpath
 bench_jar="$root/bench/target/stowage-bench-0.1.0-SNAPSHOT.jar"
