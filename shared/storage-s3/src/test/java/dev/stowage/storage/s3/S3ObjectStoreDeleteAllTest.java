@@ -80,7 +80,8 @@ class S3ObjectStoreDeleteAllTest {
         real.put(kept, new byte[] {1}, "text/plain");
         // Signed with a wrong secret: the server refuses the request itself (403), not any one key.
         var wrongSecret = new StorageSettings(settings.bucket(), settings.region(), settings.endpoint(),
-                settings.accessKeyId(), "not-" + settings.secretAccessKey(), settings.pathStyle());
+                settings.accessKeyId(), "not-" + settings.secretAccessKey(), settings.pathStyle(),
+                settings.multipartCopyThreshold(), settings.copyPartSize(), settings.copyConcurrency());
         var clients = new S3Clients();
         try (S3Client s3 = clients.s3Client(wrongSecret); S3Presigner presigner = clients.s3Presigner(wrongSecret)) {
             var store = new S3ObjectStore(s3, presigner, wrongSecret);
