@@ -19,7 +19,6 @@ import dev.stowage.domain.variant.VariantState;
 import dev.stowage.testkit.TestStack;
 import io.micronaut.context.ApplicationContext;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -58,8 +57,7 @@ class LedgerTest {
     }
 
     static Connection raw() throws SQLException {
-        TestStack s = TestStack.get();
-        return DriverManager.getConnection(s.jdbcUrl(), s.dbUser(), s.dbPassword());
+        return TestStack.get().connect();
     }
 
     UploadSession newSession(Principal owner) {

@@ -21,7 +21,6 @@ import io.micronaut.context.ApplicationContext;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -150,7 +149,7 @@ class OutboxTest {
         UUID export = UUID.randomUUID();
         UUID provider = UUID.randomUUID();
         TestStack stack = TestStack.get();
-        try (Connection c = DriverManager.getConnection(stack.jdbcUrl(), stack.dbUser(), stack.dbPassword());
+        try (Connection c = stack.connect();
              Statement sql = c.createStatement()) {
             sql.executeUpdate("INSERT INTO variants (id, asset_id, name, state) VALUES ('" + variant + "', '" + asset
                     + "', 'thumb', 'processing')");
@@ -240,7 +239,7 @@ class OutboxTest {
         UUID newer = UUID.randomUUID();
         UUID unpublished = UUID.randomUUID();
         var stack = TestStack.get();
-        try (Connection c = DriverManager.getConnection(stack.jdbcUrl(), stack.dbUser(), stack.dbPassword());
+        try (Connection c = stack.connect();
              var insert = c.prepareStatement("INSERT INTO outbox_events (event_id, type, principal_digest, subject_id,"
                      + " occurred_at, published_at) VALUES (?, 'asset.ready', principal_digest(?), gen_random_uuid(),"
                      + " now() - interval '2000 days', now() - ?::interval)")) {

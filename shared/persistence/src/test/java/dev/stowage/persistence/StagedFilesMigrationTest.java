@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.stowage.testkit.TestStack;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -27,7 +26,7 @@ class StagedFilesMigrationTest {
         Flyway five = Flyway.configure().dataSource(t.jdbcUrl(), t.dbUser(), t.dbPassword()).schemas(schema)
                 .locations("classpath:db/migration").target("5").load();
         five.migrate();
-        try (Connection c = DriverManager.getConnection(t.jdbcUrl(), t.dbUser(), t.dbPassword());
+        try (Connection c = t.connect();
              Statement s = c.createStatement()) {
             s.execute("SET search_path TO " + schema);
             s.execute("""
@@ -41,7 +40,7 @@ class StagedFilesMigrationTest {
         }
         Flyway.configure().dataSource(t.jdbcUrl(), t.dbUser(), t.dbPassword()).schemas(schema)
                 .locations("classpath:db/migration").load().migrate();
-        try (Connection c = DriverManager.getConnection(t.jdbcUrl(), t.dbUser(), t.dbPassword());
+        try (Connection c = t.connect();
              Statement s = c.createStatement()) {
             s.execute("SET search_path TO " + schema);
             List<String> rows = new ArrayList<>();

@@ -7,7 +7,6 @@ import dev.stowage.domain.ops.ReportGroup;
 import dev.stowage.testkit.TestStack;
 import io.micronaut.context.ApplicationContext;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -53,8 +52,7 @@ class StateCountsTest {
     }
 
     static Connection raw() throws SQLException {
-        TestStack s = TestStack.get();
-        return DriverManager.getConnection(s.jdbcUrl(), s.dbUser(), s.dbPassword());
+        return TestStack.get().connect();
     }
 
     @Test

@@ -1,7 +1,6 @@
 package dev.stowage.testkit;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -85,6 +84,6 @@ public final class DatabaseWatch {
     }
 
     private Connection connect() throws SQLException {
-        return DriverManager.getConnection(stack.jdbcUrl(), stack.dbUser(), stack.dbPassword());
+        return stack.connect();
     }
 }

@@ -143,6 +143,11 @@ public final class TestStack {
         return postgres.password();
     }
 
+    /** A plain JDBC connection to this stack's database, outside any application context; the caller closes it. */
+    public java.sql.Connection connect() throws java.sql.SQLException {
+        return java.sql.DriverManager.getConnection(jdbcUrl(), dbUser(), dbPassword());
+    }
+
     public URI s3Endpoint() {
         return front != null ? front.endpoint() : s3.endpoint();
     }
