@@ -2,7 +2,6 @@ package dev.stowage.functions.uploadevents;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage;
@@ -21,6 +20,7 @@ import dev.stowage.domain.upload.SignUpload;
 import dev.stowage.domain.upload.SignUploadPart;
 import dev.stowage.domain.upload.UploadAdmission;
 import dev.stowage.domain.upload.UploadSession;
+import dev.stowage.testkit.AtLeastOnce;
 import dev.stowage.testkit.Events;
 import dev.stowage.testkit.PresignedHttp;
 import dev.stowage.testkit.TestMedia;
@@ -32,15 +32,11 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.Callable;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -61,7 +57,6 @@ class AtLeastOnceDeliveryTest {
     static final int EVENTS = Integer.getInteger("stowage.replay.events", 30);
     static final long SEED = Long.getLong("stowage.replay.seed", System.nanoTime());
     static final int HANDLERS = 4;
-    static final int MAX_DELIVERIES = 12;
     static final String ALL_SUCCEEDED = "{\"batchItemFailures\":[]}";
     static final String PUT_SAMPLE_SESSION = "0b9d6a52-6c1f-4bb8-9f39-3c1d2e4f5a60";
     static final String MULTIPART_SAMPLE_SESSION = "7c1e9a40-2b3d-4e5f-8a6b-9c0d1e2f3a4b";
@@ -170,64 +165,20 @@ class AtLeastOnceDeliveryTest {
         }
     }
 
-    /**
-     * Every message three times: twice under its own id (SQS redelivers a message it gave out), once under a new
-     * one (S3 notified twice); shuffled, cut into batches of 1 to 10 and handed to four handlers at once. What a
-     * handler reports failed is delivered again in the next round, as SQS would after the visibility timeout.
-     *
-     * @return how many messages were delivered in all
-     */
+    /** Each message three times, shuffled, by four handlers at once: see {@link AtLeastOnce}. */
     static int deliverShuffled(List<Subject> world, Random random) throws Exception {
-        List<SQSMessage> pending = new ArrayList<>();
-        for (Subject s : world) {
-            pending.add(s.message());
-            pending.add(s.message());
-            SQSMessage duplicate = copy(s.message());
-            duplicate.setMessageId(UUID.randomUUID().toString());
-            pending.add(duplicate);
-        }
-        Map<String, Integer> received = new ConcurrentHashMap<>();
-        ThreadLocal<UploadEventsHandler> handlers = ThreadLocal.withInitial(() -> new UploadEventsHandler(context));
-        int delivered = 0;
-        try (var instances = Executors.newFixedThreadPool(HANDLERS)) {
-            while (!pending.isEmpty()) {
-                Collections.shuffle(pending, random);
-                List<Callable<List<SQSMessage>>> batches = new ArrayList<>();
-                for (int from = 0; from < pending.size(); ) {
-                    List<SQSMessage> batch = List.copyOf(pending.subList(from,
-                            Math.min(pending.size(), from + 1 + random.nextInt(10))));
-                    from += batch.size();
-                    batches.add(() -> failedOf(batch, handle(handlers.get(), batch)));
-                }
-                delivered += pending.size();
-                pending.forEach(m -> received.merge(m.getMessageId(), 1, Integer::sum));
-                pending = new ArrayList<>();
-                for (Future<List<SQSMessage>> failed : instances.invokeAll(batches)) {
-                    pending.addAll(failed.get());
-                }
-                for (SQSMessage m : pending) {
-                    if (received.get(m.getMessageId()) > MAX_DELIVERIES) {
-                        fail("still failing after " + MAX_DELIVERIES + " deliveries: " + m.getBody());
-                    }
-                }
-            }
-        }
-        return delivered;
+        var delivery = new AtLeastOnce<SQSMessage>(SQSMessage::getMessageId, AtLeastOnceDeliveryTest::withNewId,
+                HANDLERS, () -> {
+                    var handler = new UploadEventsHandler(context);
+                    return batch -> failedIds(handle(handler, batch));
+                });
+        return delivery.deliver(world.stream().map(Subject::message).toList(), random);
     }
 
-    static List<SQSMessage> failedOf(List<SQSMessage> batch, String answer) throws IOException {
-        @SuppressWarnings("unchecked")
-        List<Map<String, String>> failures = (List<Map<String, String>>) json.readValue(answer, Map.class)
-                .get("batchItemFailures");
-        var ids = failures.stream().map(f -> f.get("itemIdentifier")).collect(Collectors.toSet());
-        // A batch may name a message twice (SQS redelivers it while a copy is in flight): one retry per entry.
-        List<SQSMessage> failed = new ArrayList<>();
-        for (SQSMessage m : batch) {
-            if (ids.remove(m.getMessageId())) {
-                failed.add(m);
-            }
-        }
-        return failed;
+    @SuppressWarnings("unchecked")
+    static Set<String> failedIds(String answer) throws IOException {
+        return ((List<Map<String, String>>) json.readValue(answer, Map.class).get("batchItemFailures")).stream()
+                .map(f -> f.get("itemIdentifier")).collect(Collectors.toSet());
     }
 
     static String handle(UploadEventsHandler handler, List<SQSMessage> batch) throws IOException {
@@ -317,7 +268,13 @@ class AtLeastOnceDeliveryTest {
         return message;
     }
 
-    static SQSMessage copy(SQSMessage m) throws IOException {
-        return json.readValue(json.writeValueAsBytes(m), SQSMessage.class);
+    static SQSMessage withNewId(SQSMessage m) {
+        try {
+            SQSMessage copy = json.readValue(json.writeValueAsBytes(m), SQSMessage.class);
+            copy.setMessageId(UUID.randomUUID().toString());
+            return copy;
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 }

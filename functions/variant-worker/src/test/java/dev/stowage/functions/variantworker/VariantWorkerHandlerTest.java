@@ -26,6 +26,7 @@ import dev.stowage.domain.variant.VariantJob;
 import dev.stowage.domain.variant.VariantState;
 import dev.stowage.lambda.config.VariantSettings;
 import dev.stowage.lambda.events.VariantMessage;
+import dev.stowage.testkit.AtLeastOnce;
 import dev.stowage.testkit.DelegatingObjectStore;
 import dev.stowage.testkit.Events;
 import dev.stowage.testkit.PresignedHttp;
@@ -91,6 +92,11 @@ class VariantWorkerHandlerTest {
     @BeforeEach
     void handlerCountingRenders() {
         queue.drain();
+        handler = countingHandler();
+    }
+
+    /** A worker instance over the shared database and bucket whose renders are counted in {@link #renders}. */
+    VariantWorkerHandler countingHandler() {
         VariantRenderer real = context.getBean(VariantRenderer.class);
         VariantRenderer counting = new VariantRenderer() {
             @Override
@@ -120,7 +126,7 @@ class VariantWorkerHandlerTest {
             }
         };
         VariantSettings settings = context.getBean(VariantSettings.class);
-        handler = new VariantWorkerHandler(json, new RenderVariant(assets, variants, store, counting,
+        return new VariantWorkerHandler(json, new RenderVariant(assets, variants, store, counting,
                 context.getBean(Profiles.class), settings.lease(), settings.maxAttempts()));
     }
 
@@ -241,6 +247,44 @@ class VariantWorkerHandlerTest {
         assertEquals(first.updatedAt(), after.updatedAt(), "the duplicates changed nothing");
         assertEquals(1, after.attempts(), "claimed once");
         assertEquals(AssetState.PROCESSING, stateOf(asset), "medium is still queued");
+    }
+
+    @Test
+    void everyJobDeliveredThreeTimesShuffledToFourWorkersAtOnceRendersEachVariantOnce() throws Exception {
+        long seed = Long.getLong("stowage.replay.seed", System.nanoTime());
+        List<Asset> promoted = new java.util.ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            promoted.add(promoted("image", "photo" + i + ".jpg", "image/jpeg", TestMedia.bytes("landscape.jpg")));
+        }
+        List<SQSMessage> messages = queue.drain().stream().map(this::message).toList();
+        assertEquals(10, messages.size());
+        var delivery = new AtLeastOnce<SQSMessage>(SQSMessage::getMessageId,
+                m -> message(VariantMessage.decode(json, m.getBody()).orElseThrow()), 4, () -> {
+            VariantWorkerHandler worker = countingHandler();
+            return batch -> {
+                var event = new SQSEvent();
+                event.setRecords(batch);
+                var out = new ByteArrayOutputStream();
+                worker.handleRequest(new ByteArrayInputStream(json.writeValueAsBytes(event)), out, null);
+                @SuppressWarnings("unchecked")
+                List<java.util.Map<String, String>> failures = (List<java.util.Map<String, String>>) json.readValue(
+                        out.toByteArray(), java.util.Map.class).get("batchItemFailures");
+                return failures.stream().map(f -> f.get("itemIdentifier")).collect(java.util.stream.Collectors.toSet());
+            };
+        });
+
+        int deliveries = delivery.deliver(messages, new java.util.Random(seed));
+
+        String replay = "-Dstowage.replay.seed=" + seed;
+        assertTrue(deliveries >= 30, replay);
+        assertEquals(10, renders.get(), "each variant rendered once in " + deliveries + " deliveries, " + replay);
+        for (Asset asset : promoted) {
+            assertEquals(AssetState.READY, stateOf(asset), replay);
+            for (Variant v : variants.ofAsset(asset.id())) {
+                assertEquals(VariantState.READY, v.state(), replay);
+                assertEquals(1, v.attempts(), "claimed once: " + v.name() + ", " + replay);
+            }
+        }
     }
 
     @Test
