@@ -75,6 +75,7 @@ class HostileHttpTest {
     static Set<String> stableCodes;
     static byte[] webhookSecret;
     static final AtomicInteger sent = new AtomicInteger();
+    static final AtomicInteger serverErrors = new AtomicInteger();
     static final Map<String, AtomicInteger> perRoute = new ConcurrentHashMap<>();
 
     // ---------------------------------------------------------------------------------------------------------
@@ -241,19 +242,17 @@ class HostileHttpTest {
             "<script>'; DROP TABLE assets;--${jndi:ldap://x}%s%n", "x".repeat(200_000));
     /** Raw JSON literals for every body field: wrong types, and numbers fractional, negative and huge. */
     static final List<String> LITERALS = List.of(
-            "null", "true", "\"1\"", "[1]", "{}", "0", "-1", "1.5", "1e16", "1e999999999", "-1e999999999",
-            "1e-999999999", "2147483648", "9223372036854775808", "-9223372036854775809",
-            "123456789012345678901234567890.5");
+            "null", "true", "\"1\"", "[1]", "{}", "-1", "1.5", "1e16", "1e999999999", "1e-999999999",
+            "9223372036854775808", "-9223372036854775809", "123456789012345678901234567890.5");
     /** For a field whose valid value is a string: every hostile string, and a value of each other type. */
     static final List<String> FOR_STRINGS = forStrings();
     /** For a field whose valid value is a number: every number, and a value of each other type. */
     static final List<String> FOR_NUMBERS = LITERALS;
     /** For a boolean, an object or an array: a value of each other type. */
-    static final List<String> FOR_OTHERS = List.of("null", "\"true\"", "1", "0", "1.5", "\"\"", "[]", "{}",
-            "[null]", "{\"a\":null}");
+    static final List<String> FOR_OTHERS = List.of("null", "\"true\"", "1.5", "[null]", "{\"a\":null}");
 
     private static List<String> forStrings() {
-        List<String> values = new ArrayList<>(List.of("null", "true", "1.5", "1e999999999", "[]", "{}"));
+        List<String> values = new ArrayList<>(List.of("null", "1e999999999", "[]", "{}"));
         STRINGS.forEach(text -> values.add(quote(text)));
         return values;
     }
@@ -307,7 +306,8 @@ class HostileHttpTest {
 
     @AfterAll
     static void stop() {
-        System.out.printf(Locale.ROOT, "hostile requests tried: %d over %d routes, 0 x 5xx%n", sent.get(), ROUTES.size());
+        System.out.printf(Locale.ROOT, "hostile requests tried: %d over %d routes, %d x 5xx%n", sent.get(),
+                ROUTES.size(), serverErrors.get());
         perRoute.entrySet().stream().sorted(Map.Entry.comparingByKey())
                 .forEach(e -> System.out.printf(Locale.ROOT, "  %5d  %s%n", e.getValue().get(), e.getKey()));
         if (senders != null) {
@@ -388,6 +388,9 @@ class HostileHttpTest {
     @Test
     void noHostileRequestOnAnyRouteIsAServerErrorAndEveryRefusalIsAProblemWithAStableCode() throws Exception {
         List<Probe> probes = new ArrayList<>();
+        // Every bad token on the first route of each function (its tag), the telling ones on every route: the
+        // authorizer is one resolver, what each route must show is that it asks it.
+        Map<String, String> fullTokenMatrix = new LinkedHashMap<>();
         forEachOperation((route, method, template, operation) -> {
             List<Probe> cases = new ArrayList<>();
             String name = method + " " + template;
@@ -395,12 +398,13 @@ class HostileHttpTest {
             if (row == null) {
                 return; // everyRouteOfTheApiHasItsRowInTheTable names it
             }
-            cases.addAll(tokenCases(name, row, method, template));
+            String tag = String.valueOf(((List<?>) operation.getOrDefault("tags", List.of("-"))).getFirst());
+            cases.addAll(tokenCases(name, row, method, template, fullTokenMatrix.putIfAbsent(tag, name) == null));
             cases.addAll(parameterCases(name, row, method, template, operation));
             cases.addAll(bodyCases(name, row, method, template));
             cases.addAll(headerCases(name, row, method, template));
             probes.addAll(cases);
-            assertTrue(cases.size() >= 10, name + " has only " + cases.size() + " hostile cases");
+            assertTrue(cases.size() >= 5, name + " has only " + cases.size() + " hostile cases");
         });
         pathsOnlyCases(probes);
         var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
@@ -413,6 +417,59 @@ class HostileHttpTest {
                 probes.size(), (System.nanoTime() - wall) / 1_000_000, (os.getProcessCpuTime() - cpu) / 1_000_000);
         assertTrue(failures.isEmpty(), failures.size() + " of " + probes.size() + " hostile requests were answered"
                 + " wrongly:\n" + String.join("\n", failures.subList(0, Math.min(60, failures.size()))));
+    }
+
+    /** Each answer this suite found wrong, as the request that showed it and the answer it now gets. */
+    @Test
+    void everyWrongAnswerThisSuiteFoundStaysFixed() throws Exception {
+        String inventory = "{\"filename\":\"a.csv\",\"format\":\"csv\",\"contentType\":\"text/csv\","
+                + "\"generator\":\"asset-inventory\",\"filters\":";
+        String ready = "{\"type\":\"video.asset.ready\",\"data\":{\"playback_ids\":[{\"id\":\"p\"}],";
+        Map<String, String> regressions = new LinkedHashMap<>();
+        // Each was a 500: PostgreSQL text refuses U+0000, jsonb a lone surrogate; Timestamp.from overflowed on 1e16 s.
+        regressions.put("POST /v1/exports " + inventory + "{\"profile\":\"a\\u0000b\"}}", "422 invalid_field");
+        regressions.put("POST /v1/exports " + inventory + "{\"state\":\"\\u0000\"}}", "422 invalid_field");
+        regressions.put("POST /v1/exports " + inventory + "{\"createdFrom\":1e16}}", "422 invalid_field");
+        regressions.put("POST /v1/exports " + inventory + "{\"createdTo\":-1e16}}", "422 invalid_field");
+        regressions.put("POST /v1/exports {\"filename\":\"a.csv\",\"format\":\"csv\",\"contentType\":\"text/csv\","
+                + "\"content\":\"a\",\"labels\":{\"team\":\"\\ud800\"}}", "422 invalid_labels");
+        regressions.put("POST /v1/streaming/webhooks/mux " + ready + "\"id\":\"a\\u0000b\"}}", "400 malformed_request");
+        regressions.put("POST /v1/streaming/webhooks/mux " + ready + "\"id\":\"x\",\"upload_id\":\"\\u0000\"}}",
+                "200 -");
+        // A NullPointerException (500): the JSON text null is no parts, as no body is (409: a multipart
+        // session without its parts' ETags cannot be completed).
+        regressions.put("POST /v1/uploads/" + mallory.multipartSession() + "/complete null", "4xx -");
+        // Taken (201), and shown as "exe.jpg" wherever the name is displayed.
+        regressions.put("POST /v1/uploads {\"profile\":\"image\",\"filename\":\"\u202Egpj.exe\","
+                + "\"contentType\":\"image/jpeg\",\"byteSize\":1}", "422 invalid_filename");
+        regressions.put("POST /v1/staged-files {\"checksumSha256\":\"" + sha256Base64("rlo") + "\",\"name\":"
+                + "\"\\ud800.txt\",\"size\":1,\"ttlSeconds\":60}", "422 invalid_filename");
+        List<String> failures = new ArrayList<>();
+        for (var regression : regressions.entrySet()) {
+            String[] request = regression.getKey().split(" ", 3);
+            String[] expected = regression.getValue().split(" ");
+            byte[] body = request[2].getBytes(StandardCharsets.UTF_8);
+            Map<String, String> headers = new LinkedHashMap<>(Map.of("Content-Type", "application/json",
+                    "Authorization", "Bearer " + mallory.token()));
+            if (request[1].contains("/webhooks/")) {
+                headers.put(MuxSignature.HEADER, MuxSignature.sign(webhookSecret, Instant.now().getEpochSecond(), body));
+            }
+            var builder = HttpRequest.newBuilder(stack.apiUrl().resolve(request[1])).timeout(TIMEOUT)
+                    .method(request[0], HttpRequest.BodyPublishers.ofByteArray(body));
+            headers.forEach(builder::header);
+            sent.incrementAndGet();
+            perRoute.computeIfAbsent("(regressions)", r -> new AtomicInteger()).incrementAndGet();
+            var response = http.send(builder.build(), HttpResponse.BodyHandlers.ofString());
+            String status = String.valueOf(response.statusCode());
+            boolean statusOk = expected[0].endsWith("xx") ? status.charAt(0) == expected[0].charAt(0)
+                    : status.equals(expected[0]);
+            boolean codeOk = expected[1].equals("-") || response.body().contains("\"code\":\"" + expected[1] + "\"");
+            if (!statusOk || !codeOk) {
+                failures.add(abbreviate(regression.getKey()) + ": expected " + regression.getValue() + ", got " + status
+                        + " " + abbreviate(response.body()));
+            }
+        }
+        assertTrue(failures.isEmpty(), String.join("\n", failures));
     }
 
     @Test
@@ -535,19 +592,23 @@ class HostileHttpTest {
     }
 
     /** Every token the HTTP API's JWT authorizer refuses, on every route that needs one. */
-    private static List<Probe> tokenCases(String name, Route row, String method, String template) {
+    private static List<Probe> tokenCases(String name, Route row, String method, String template, boolean all) {
         List<Probe> cases = new ArrayList<>();
         String target = target(template, row.path().apply(mallory), row.query().apply(mallory));
         byte[] body = body(row, mallory);
+        Map<String, String> tokens = new LinkedHashMap<>(badTokens());
+        if (!all) {
+            tokens.keySet().retainAll(EVERY_ROUTE_TOKENS);
+        }
         if (row.auth() == Auth.NONE) {
             // No JWT is asked for; one that is forged or unsigned changes nothing either.
-            for (var token : badTokens().entrySet()) {
+            for (var token : tokens.entrySet()) {
                 cases.add(probe(name, "token " + token.getKey(), method, target,
                         withAuthorization(headers(row, mallory), token.getValue()), body, status -> status < 500));
             }
             return cases;
         }
-        for (var token : badTokens().entrySet()) {
+        for (var token : tokens.entrySet()) {
             cases.add(probe(name, "token " + token.getKey(), method, target,
                     withAuthorization(headers(row, mallory), token.getValue()), body, expect(401)));
         }
@@ -565,6 +626,10 @@ class HostileHttpTest {
         }
         return cases;
     }
+
+    /** The bad tokens every route is sent; the rest of {@link #badTokens()} goes to one route of each function. */
+    static final Set<String> EVERY_ROUTE_TOKENS = Set.of("signed with another key", "expired", "alg none, unsigned",
+            "from another issuer", "for another audience", "garbage");
 
     private static Map<String, String> badTokensCache;
 
@@ -1054,6 +1119,9 @@ class HostileHttpTest {
     static Optional<String> verdict(String what, IntPredicate expected, int status, String contentType, String body,
                                     List<String> mustNotMention, String sentIds) {
         String answer = what + ": " + status + " " + contentType + " " + abbreviate(body.replace('\n', ' '));
+        if (status >= 500) {
+            serverErrors.incrementAndGet();
+        }
         if (status >= 500 || !expected.test(status)) {
             return Optional.of(answer);
         }
