@@ -235,7 +235,7 @@ class HostileHttpTest {
     // ---------------------------------------------------------------------------------------------------------
     // The hostile values.
 
-    /** Strings for every string field, query parameter and header (decoded; encoded where they travel in a URL). */
+    /** Strings for every string field of a body: traversal, NUL, CR LF, U+202E, C0 and C1, empty, lone surrogate, long. */
     static final List<String> STRINGS = List.of(
             "../../../../etc/passwd", "..\\..\\win.ini", "a\u0000b", "line\r\nX-Injected: 1", "\u202Egpj.exe",
             "\u0007\u001b[31m\u007f\u0085", "", " ", "\uD800", "\uD83D\uDE00",
@@ -252,7 +252,7 @@ class HostileHttpTest {
     static final List<String> FOR_OTHERS = List.of("null", "\"true\"", "1.5", "[null]", "{\"a\":null}");
 
     private static List<String> forStrings() {
-        List<String> values = new ArrayList<>(List.of("null", "1e999999999", "[]", "{}"));
+        List<String> values = new ArrayList<>(List.of("null", "true", "1e999999999", "[]", "{}"));
         STRINGS.forEach(text -> values.add(quote(text)));
         return values;
     }
