@@ -73,8 +73,13 @@ class ApiRoutesTest {
 
     @SuppressWarnings("unchecked")
     static Map<String, Map<String, Object>> paths() {
+        return (Map<String, Map<String, Object>>) document().get("paths");
+    }
+
+    /** The whole document, as the launcher serves it. */
+    static Map<String, Object> document() {
         String yaml = OpenApiDocument.load(ApiRoutesTest.class.getClassLoader())
                 .orElseThrow(() -> new AssertionError("the build wrote no " + OpenApiDocument.RESOURCE));
-        return (Map<String, Map<String, Object>>) new Yaml().<Map<String, Object>>load(yaml).get("paths");
+        return new Yaml().load(yaml);
     }
 }

@@ -4,6 +4,7 @@ import dev.stowage.domain.ErrorCode;
 import dev.stowage.domain.Filenames;
 import dev.stowage.domain.Principal;
 import dev.stowage.domain.Result;
+import dev.stowage.domain.Text;
 import dev.stowage.domain.port.AssetInventory;
 import dev.stowage.domain.port.Exports;
 import dev.stowage.domain.port.MultipartStore;
@@ -13,6 +14,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -37,6 +39,10 @@ public final class CreateExport {
     public static final int MAX_LABEL_VALUE = 256;
     public static final int MAX_CORRELATION_ID = 200;
     public static final int MAX_CONTENT_TYPE = 200;
+    public static final int MAX_FILTER_NAME = 100;
+    /** The range of the inventory's created bounds: four-digit years, which every timestamp conversion holds. */
+    static final Instant EARLIEST_CREATED = Instant.parse("0001-01-01T00:00:00Z");
+    static final Instant LATEST_CREATED = Instant.parse("9999-12-31T23:59:59Z");
 
     private final Exports exports;
     private final AssetInventory inventory;
@@ -99,12 +105,18 @@ public final class CreateExport {
         if (labels.size() > MAX_LABELS || labels.entrySet().stream().anyMatch(e -> e.getKey().isEmpty()
                 || e.getKey().length() > MAX_LABEL_KEY || e.getValue() == null
                 || e.getValue().length() > MAX_LABEL_VALUE
-                || (e.getKey() + e.getValue()).codePoints().anyMatch(Character::isISOControl))) {
+                || !Text.isStorable(e.getKey() + e.getValue()))) {
             return Result.err(ErrorCode.INVALID_LABELS, "labels: at most " + MAX_LABELS + " string values, keys 1.."
                     + MAX_LABEL_KEY + " and values up to " + MAX_LABEL_VALUE + " characters");
         }
         if (c.source() == null) {
             return Result.err(ErrorCode.INVALID_FIELD, "either content or generator is required");
+        }
+        if (c.source() instanceof Source.Inventory inv) {
+            Optional<String> badFilter = problemWith(inv.filter());
+            if (badFilter.isPresent()) {
+                return Result.err(ErrorCode.INVALID_FIELD, badFilter.get());
+            }
         }
         if (Boolean.TRUE.equals(c.async()) && !(c.source() instanceof Source.Inventory)) {
             return Result.err(ErrorCode.INVALID_FIELD, "async applies to a generator; content is written at once");
@@ -140,5 +152,26 @@ public final class CreateExport {
             exports.delete(id);
         }
         return written;
+    }
+
+    /**
+     * Why the inventory's filters cannot be a query: a profile or state the database cannot hold as text, or a
+     * created bound outside the years a timestamp column holds (1e16 seconds overflowed the driver's conversion).
+     */
+    static Optional<String> problemWith(AssetInventory.Filter filter) {
+        for (Optional<String> name : List.of(filter.profile(), filter.state())) {
+            if (name.isPresent() && (name.get().isBlank() || name.get().length() > MAX_FILTER_NAME
+                    || !Text.isStorable(name.get()))) {
+                return Optional.of("filters.profile and filters.state must be 1.." + MAX_FILTER_NAME
+                        + " printable characters");
+            }
+        }
+        for (Optional<Instant> bound : List.of(filter.createdFrom(), filter.createdTo())) {
+            if (bound.isPresent() && (bound.get().isBefore(EARLIEST_CREATED) || bound.get().isAfter(LATEST_CREATED))) {
+                return Optional.of("filters.createdFrom and filters.createdTo must be from " + EARLIEST_CREATED
+                        + " to " + LATEST_CREATED);
+            }
+        }
+        return Optional.empty();
     }
 }

@@ -53,7 +53,8 @@ class UploadAdmissionTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"../etc/passwd", "a/b.jpg", "a\\b.jpg", "..", ".", "a\u0000.jpg", "line\nbreak.jpg", " lead.jpg", ""})
+    @ValueSource(strings = {"../etc/passwd", "a/b.jpg", "a\\b.jpg", "..", ".", "a\u0000.jpg", "line\nbreak.jpg", " lead.jpg", "",
+        "\u202Egpj.exe", "a\u2066b.jpg", "a\u200Fb.jpg", "\uD800.jpg", "a\uDC00.jpg", "a\uD83D"})
     void filenamesThatCouldBePathsOrCarryControlCharactersAreRefused(String name) {
         assertEquals(ErrorCode.INVALID_FILENAME, refusal(new UploadAdmission.Declared("image", name, "image/jpeg", 1L, null)));
     }

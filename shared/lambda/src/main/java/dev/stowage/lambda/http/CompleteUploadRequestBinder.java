@@ -40,6 +40,10 @@ public class CompleteUploadRequestBinder implements TypedRequestArgumentBinder<C
         }
         try {
             CompleteUploadRequest request = json.readValue(text, CompleteUploadRequest.class);
+            if (request == null) {
+                // The JSON text null is no request at all, as an absent body is (it was a NullPointerException: 500).
+                return () -> Optional.of(NO_PARTS);
+            }
             if (request.parts() != null && request.parts().contains(null)) {
                 throw new IOException("parts must be objects {partNumber, etag}, not null");
             }

@@ -2,6 +2,7 @@ package dev.stowage.lambda.streaming;
 
 import dev.stowage.domain.ErrorCode;
 import dev.stowage.domain.Result;
+import dev.stowage.domain.Text;
 import dev.stowage.domain.streaming.ProviderEvent;
 import java.util.List;
 import java.util.Map;
@@ -61,12 +62,18 @@ final class MuxEvents {
         return "errored";
     }
 
+    /** A provider's message as a failure reason: at most 500 characters, and only characters the database keeps. */
     private static String bounded(String s) {
-        return s.length() > 500 ? s.substring(0, 500) : s;
+        String kept = s.codePoints().filter(c -> !Character.isISOControl(c) && Character.getType(c) != Character.SURROGATE)
+                .limit(500).collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append)
+                .toString();
+        return kept.isBlank() ? "errored" : kept;
     }
 
+    /** An id Mux would send: present, at most 200 characters, none that a text column refuses (U+0000 was a 500). */
     private static Optional<String> text(Map<?, ?> map, String key) {
-        return map.get(key) instanceof String s && !s.isBlank() && s.length() <= 200 ? Optional.of(s) : Optional.empty();
+        return map.get(key) instanceof String s && !s.isBlank() && s.length() <= 200 && Text.isStorable(s)
+                ? Optional.of(s) : Optional.empty();
     }
 
     private static Result<ProviderEvent> malformed(String why) {
