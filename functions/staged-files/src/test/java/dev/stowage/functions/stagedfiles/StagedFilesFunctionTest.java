@@ -379,6 +379,67 @@ class StagedFilesFunctionTest {
         }
     }
 
+    @Test
+    void twentyPrincipalsStagingOneChecksumWhilePurgesRunAllEndPresentWithTheObjectInTheBucket() throws Exception {
+        // The object exists and its only entry has expired: each purge may delete it, each stage may keep it.
+        byte[] bytes = unique("contested");
+        assertEquals(200, upload(stage(alice, bytes, "\"ttlSeconds\":600"), bytes));
+        expire(alice, bytes);
+        List<String> racers = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            racers.add("racer-" + i + "-" + UUID.randomUUID());
+        }
+        var start = new CountDownLatch(1);
+        List<CompletableFuture<Integer>> stages = new ArrayList<>();
+        for (String racer : racers) {
+            stages.add(CompletableFuture.supplyAsync(() -> {
+                await(start);
+                var staged = stage(racer, bytes, "\"ttlSeconds\":600");
+                assertTrue(staged.status() == 200 || staged.status() == 201, staged.body());
+                if (!Boolean.TRUE.equals(staged.map().get("uploadRequired"))) {
+                    return 0;
+                }
+                // Told to upload: the object was purged, or is going; the PUT brings it back, and its event
+                // confirms every pending entry of the checksum (another racer's event may have done so first).
+                @SuppressWarnings("unchecked")
+                Map<String, Object> put = (Map<String, Object>) staged.map().get("upload");
+                int status = PresignedHttp.send(URI.create((String) put.get("url")), (String) put.get("method"),
+                        (Map<String, String>) put.get("headers"), bytes).statusCode();
+                var outcome = confirm.objectCreated(key(bytes));
+                assertTrue(Set.of(ConfirmStagedFile.Outcome.CONFIRMED, ConfirmStagedFile.Outcome.NO_PENDING_ENTRY)
+                        .contains(outcome), outcome.toString());
+                return status;
+            }, THREADS));
+        }
+        List<CompletableFuture<PurgeStagedFiles.Report>> purges = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            purges.add(CompletableFuture.supplyAsync(() -> {
+                await(start);
+                return purger(store, Duration.ZERO).run();
+            }, THREADS));
+        }
+        start.countDown();
+        for (var stage : stages) {
+            int put = stage.get(30, TimeUnit.SECONDS);
+            assertTrue(put == 0 || put == 200, "an upload the stage asked for was refused: " + put);
+        }
+        for (var purge : purges) {
+            purge.get(30, TimeUnit.SECONDS);
+        }
+
+        // Listed, not only looked up: the object under the checksum's key is there, with the staged bytes.
+        var listed = store.list(key(bytes), Optional.empty(), 10);
+        assertEquals(1, listed.size(), listed.toString());
+        assertEquals(bytes.length, listed.getFirst().size());
+        for (String racer : racers) {
+            var mine = api.call(racer, "GET", "/v1/staged-files?limit=10", "");
+            assertEquals(200, mine.status(), mine.body());
+            assertTrue(mine.body().contains("\"present\""), racer + ": " + mine.body());
+        }
+        purger(store, Duration.ZERO).run();
+        assertTrue(store.head(key(bytes)).isPresent(), "a purge after the race keeps what twenty entries reference");
+    }
+
     /** Waits until {@code n} sessions queue on an advisory lock, as {@code pg_locks} shows through {@code c}. */
     static void awaitLockWaiters(Connection c, int n) {
         Eventually.await(Duration.ofSeconds(10), () -> {
