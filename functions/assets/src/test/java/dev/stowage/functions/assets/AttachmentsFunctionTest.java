@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -245,5 +246,61 @@ class AttachmentsFunctionTest {
             }
         }
         assertFalse(candidates.stream().noneMatch(c -> c.id().equals(winner)));
+    }
+
+    @Test
+    void fortyThreeWayAttachDetachReplaceAndPurgeOnOneSlotLeaveTheSlotsAssetIntactAndEveryOtherGone() throws Exception {
+        // Fifteen assets, each attached twice (so an attach can meet its asset detached by a replace, and its
+        // purge), ten detaches and three purges with no grace, all released at once on one slot.
+        List<Asset> candidates = new ArrayList<>();
+        for (int i = 0; i < 15; i++) {
+            candidates.add(photo());
+        }
+        List<Callable<Integer>> racers = new ArrayList<>();
+        for (Asset candidate : candidates) {
+            racers.add(() -> attach(slotPath, candidate.id()).status());
+            racers.add(() -> attach(slotPath, candidate.id()).status());
+        }
+        for (int i = 0; i < 10; i++) {
+            racers.add(() -> api.call(alice, "DELETE", slotPath, "").status());
+        }
+        for (int i = 0; i < 3; i++) {
+            racers.add(() -> -purge(Duration.ZERO) - 1); // negative: told apart from the HTTP statuses below
+        }
+        java.util.Collections.shuffle(racers, new java.util.Random(racers.size()));
+        ExecutorService pool = Executors.newFixedThreadPool(racers.size());
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<Integer>> answers = new ArrayList<>();
+        try {
+            for (Callable<Integer> racer : racers) {
+                answers.add(pool.submit(() -> {
+                    start.await();
+                    return racer.call();
+                }));
+            }
+            start.countDown();
+            int attached = 0;
+            for (Future<Integer> answer : answers) {
+                int status = answer.get();
+                // An attach wins (200) or finds its asset purged meanwhile (404); a detach is idempotent (204).
+                assertTrue(status < 0 || status == 200 || status == 204 || status == 404, "answered " + status);
+                attached += status == 200 ? 1 : 0;
+            }
+            assertTrue(attached >= 1, "some attach won");
+        } finally {
+            pool.shutdownNow();
+        }
+        purge(Duration.ZERO);
+
+        var slot = api.call(alice, "GET", slotPath, "");
+        Optional<UUID> kept = slot.status() == 404 ? Optional.empty() : Optional.of(UUID.fromString(slot.string("assetId")));
+        for (Asset candidate : candidates) {
+            if (kept.isPresent() && kept.get().equals(candidate.id())) {
+                assertTrue(intact(candidate), "the attached asset and its object survive every purge");
+            } else {
+                assertTrue(gone(candidate), candidate.id() + " is not in the slot but was not purged");
+            }
+        }
+        assertTrue(kept.isEmpty() || candidates.stream().anyMatch(c -> c.id().equals(kept.get())), kept.toString());
     }
 }
