@@ -115,13 +115,7 @@ class RepairRoutesTest {
     /** Delivers the jobs to the worker in one SQS batch. */
     static void render(List<VariantJob> jobs) throws IOException {
         var event = new SQSEvent();
-        event.setRecords(jobs.stream().map(job -> {
-            var m = new SQSMessage();
-            m.setMessageId(UUID.randomUUID().toString());
-            m.setBody(VariantMessage.encode(json, job));
-            m.setEventSource("aws:sqs");
-            return m;
-        }).toList());
+        event.setRecords(jobs.stream().map(RepairRoutesTest::message).toList());
         var out = new ByteArrayOutputStream();
         worker.handleRequest(new ByteArrayInputStream(json.writeValueAsString(event).getBytes(StandardCharsets.UTF_8)),
                 out, null);
@@ -405,6 +399,90 @@ class RepairRoutesTest {
         }
         assertEquals(VariantState.QUEUED, variantsOf(asset).get("thumb").state());
         assertEquals(List.of(), queue.drain(), "sent by the other call, not twice");
+    }
+
+    @Test
+    void twentyRequeuesOfOneFailedVariantEnqueueItOnceAndRequeuesRacingTheWorkerNeverRenderItTwice() throws Exception {
+        Asset asset = stored("landscape.jpg");
+        render(only(queue.drain(), "thumb"));
+        failed(variantsOf(asset).get("medium"));
+        assertEquals(1, variantsOf(asset).get("medium").attempts(), "claimed once, by the failure");
+
+        // Twenty callers at once: one compare-and-set takes medium from failed to queued, the others skip it.
+        List<Reply> first = race(20, () -> requeue(alice, asset, "{\"variantNames\":[\"medium\"]}"));
+        assertEquals(1, first.stream().filter(r -> r.map().get("enqueued").equals(List.of("medium"))).count(),
+                first.stream().map(Reply::body).toList().toString());
+        List<VariantJob> sent = queue.drain();
+        assertEquals(1, sent.size(), "one message for twenty calls: " + sent);
+
+        // Its message, delivered three times to four workers, while ten more requeues race them: in flight or
+        // ready, it is never queued again, and it is claimed (so rendered) once.
+        var delivery = new dev.stowage.testkit.AtLeastOnce<SQSMessage>(SQSMessage::getMessageId,
+                m -> message(VariantMessage.decode(json, m.getBody()).orElseThrow()), 4,
+                () -> batch -> failedIds(batch));
+        var deliveries = CompletableFuture.supplyAsync(() -> {
+            try {
+                return delivery.deliver(List.of(message(sent.getFirst())), new java.util.Random(sent.hashCode()));
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        List<Reply> during = race(10, () -> requeue(alice, asset, "{\"variantNames\":[\"medium\"]}"));
+        assertTrue(deliveries.get(60, TimeUnit.SECONDS) >= 3);
+
+        for (Reply reply : during) {
+            assertEquals(200, reply.status(), reply.body());
+            assertEquals(List.of("medium"), reply.map().get("skipped"), reply.body());
+        }
+        assertEquals(List.of(), queue.drain(), "no requeue sent it again");
+        Variant medium = variantsOf(asset).get("medium");
+        assertEquals(VariantState.READY, medium.state());
+        assertEquals(1, medium.attempts(), "claimed, so rendered, once since the requeue reset its attempts");
+        assertTrue(store.head(medium.storageKey().orElseThrow()).isPresent(), "its object is in the bucket");
+        assertEquals(AssetState.READY, stateOf(asset));
+    }
+
+    /** {@code n} calls released at once; their answers. */
+    static <T> List<T> race(int n, java.util.function.Supplier<T> call) throws Exception {
+        var start = new java.util.concurrent.CountDownLatch(1);
+        List<CompletableFuture<T>> calls = new java.util.ArrayList<>();
+        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(n)) {
+            for (int i = 0; i < n; i++) {
+                calls.add(CompletableFuture.supplyAsync(() -> {
+                    try {
+                        start.await();
+                    } catch (InterruptedException e) {
+                        throw new IllegalStateException(e);
+                    }
+                    return call.get();
+                }, pool));
+            }
+            start.countDown();
+            List<T> answers = new java.util.ArrayList<>();
+            for (var c : calls) {
+                answers.add(c.get(60, TimeUnit.SECONDS));
+            }
+            return answers;
+        }
+    }
+
+    static SQSMessage message(VariantJob job) {
+        var m = new SQSMessage();
+        m.setMessageId(UUID.randomUUID().toString());
+        m.setBody(VariantMessage.encode(json, job));
+        m.setEventSource("aws:sqs");
+        return m;
+    }
+
+    /** The worker's answer to one SQS batch: the ids of the messages it asks to have delivered again. */
+    @SuppressWarnings("unchecked")
+    static java.util.Set<String> failedIds(List<SQSMessage> batch) throws IOException {
+        var event = new SQSEvent();
+        event.setRecords(batch);
+        var out = new ByteArrayOutputStream();
+        worker.handleRequest(new ByteArrayInputStream(json.writeValueAsBytes(event)), out, null);
+        return ((List<Map<String, String>>) json.readValue(out.toByteArray(), Map.class).get("batchItemFailures"))
+                .stream().map(f -> f.get("itemIdentifier")).collect(Collectors.toSet());
     }
 
     /** Waits (bounded) until another session is blocked on a lock running a statement that starts so. */
