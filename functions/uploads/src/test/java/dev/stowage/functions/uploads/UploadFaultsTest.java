@@ -196,7 +196,7 @@ class UploadFaultsTest {
     }
 
     @Test
-    void completeWhoseProbeReadIsResetMidStreamAnswers503ThenARetryAfterTheLeaseConverges() throws Exception {
+    void completeWhoseProbeReadIsResetMidStreamAnswers503ThenARetryConverges() throws Exception {
         String session = uploaded();
         faults.storage.inject(When.httpRequest("GET", "/staging/"),
                 Fault.resetAfter(Fault.Direction.TO_CLIENT, 600), FaultProxy.ALWAYS);
@@ -206,13 +206,12 @@ class UploadFaultsTest {
         assertEquals("asset1 analyzing null nullxnull", halfway.rows().get(1), halfway.toString());
         assertEquals(java.util.List.of("staging/session1/landscape.jpg"), halfway.objects());
 
-        leaseRunsOut();
         assertEquals(200, complete(owner, session).status());
         assertEquals(faultFree, footprint(owner));
     }
 
     @Test
-    void completeWhosePromotingCopyFailsWith500AnswersRetryably503ThenARetryAfterTheLeaseConverges()
+    void completeWhosePromotingCopyFailsWith500AnswersRetryably503ThenARetryConverges()
             throws Exception {
         String session = uploaded();
         FaultProxy.Rule broken = faults.storage.inject(When.httpRequest("PUT", "/original"),
@@ -223,7 +222,6 @@ class UploadFaultsTest {
         assertEquals(java.util.List.of("staging/session1/landscape.jpg"), footprint(owner).objects(),
                 "no original was promoted");
 
-        leaseRunsOut();
         assertEquals(200, complete(owner, session).status());
         assertEquals(faultFree, footprint(owner));
     }
@@ -243,15 +241,5 @@ class UploadFaultsTest {
 
         assertEquals(200, complete(owner, session).status());
         assertEquals(faultFree, footprint(owner));
-    }
-
-    /** What happens once the holder of a lane is certainly gone: its lease has run out. */
-    void leaseRunsOut() throws Exception {
-        try (Connection db = faults.connect(); var s = db.createStatement()) {
-            s.executeUpdate("UPDATE assets SET lease_until = now() - interval '1 second' WHERE owner = '" + owner
-                    + "' AND lease_until IS NOT NULL");
-            s.executeUpdate("UPDATE upload_sessions SET lease_until = now() - interval '1 second' WHERE owner = '"
-                    + owner + "' AND lease_until IS NOT NULL");
-        }
     }
 }
