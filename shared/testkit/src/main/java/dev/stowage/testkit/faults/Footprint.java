@@ -20,7 +20,7 @@ public record Footprint(List<String> rows, List<String> objects) {
 
     private static final List<String> PREFIXES = List.of("staging/", "assets/", "variants/", "exports/");
 
-    /** The owner's sessions, assets, variants, outbox events and the objects under their ids. */
+    /** The owner's sessions, assets, variants, attachments, exports, outbox events and the objects under their ids. */
     public static Footprint of(Connection db, ObjectStore bucket, String owner) throws SQLException {
         Map<String, String> names = new LinkedHashMap<>();
         List<String> rows = new ArrayList<>();
@@ -43,6 +43,16 @@ public record Footprint(List<String> rows, List<String> objects) {
                  WHERE a.owner = ? ORDER BY a.created_at, a.id, v.name""", owner,
                 r -> rows.add(name(names, r.getString(1), "asset") + " variant " + r.getString(2) + " "
                         + r.getString(3)));
+        query(db, """
+                SELECT id::text, state, byte_size, content IS NOT NULL FROM exports WHERE principal = ?
+                 ORDER BY created_at, id""", owner,
+                r -> rows.add(name(names, r.getString(1), "export") + " " + r.getString(2) + " " + r.getObject(3)
+                        + (r.getBoolean(4) ? " in-row" : "")));
+        query(db, """
+                SELECT owner_type, slot, asset_id::text FROM attachments WHERE principal = ?
+                 ORDER BY owner_type, slot, created_at""", owner,
+                r -> rows.add("attachment " + r.getString(1) + "/" + r.getString(2) + " -> "
+                        + names.getOrDefault(r.getString(3), "another owner's asset")));
         if (!names.isEmpty()) {
             // One row per event, named by the first of its ids this owner has (session, then asset).
             query(db, """
