@@ -8,8 +8,7 @@ import java.util.Map;
 
 /**
  * The {@link TestStack} seen through two {@link FaultProxy}s, one before PostgreSQL and one before the S3 server,
- * with timeouts and retries short enough that a test sees a fault's outcome in a second rather than in the
- * production budget. The faults are the test's to inject; {@link #heal()} takes them all away.
+ * with the production retry policy (three attempts) and timeouts no longer than a test should wait. The faults are the test's to inject; {@link #heal()} takes them all away.
  */
 public final class FaultyStack implements AutoCloseable {
 
@@ -44,17 +43,19 @@ public final class FaultyStack implements AutoCloseable {
         // server-side prepared statements: every statement's SQL is on the wire, where rules match it.
         String url = database.throughJdbc(stack.jdbcUrl());
         p.put("datasources.default.url", url + (url.contains("?") ? "&" : "?")
-                + "prepareThreshold=0&connectTimeout=1&socketTimeout=2");
+                + "prepareThreshold=0&connectTimeout=2&socketTimeout=10");
         // One connection, as a function has; Flyway holds a second while it migrates.
         p.put("datasources.default.maximum-pool-size", 2);
         p.put("datasources.default.minimum-idle", 1);
-        p.put("datasources.default.connection-timeout", 1_000);
-        p.put("datasources.default.validation-timeout", 500);
+        p.put("datasources.default.connection-timeout", 2_000);
+        p.put("datasources.default.validation-timeout", 1_000);
         p.put("stowage.storage.endpoint", storage.through(stack.s3Endpoint()).toString());
-        p.put("stowage.storage.client.connect-timeout", "500ms");
-        p.put("stowage.storage.client.read-timeout", "1s");
-        p.put("stowage.storage.client.api-call-attempt-timeout", "1s");
-        p.put("stowage.storage.client.api-call-timeout", "3s");
+        // Faults answer at once; these only bound a healthy call on a build machine that is busy (load 10 on two
+        // cores has made s3proxy take over 3 s for a multipart upload).
+        p.put("stowage.storage.client.connect-timeout", "2s");
+        p.put("stowage.storage.client.read-timeout", "5s");
+        p.put("stowage.storage.client.api-call-attempt-timeout", "5s");
+        p.put("stowage.storage.client.api-call-timeout", "10s");
         p.put("stowage.storage.client.max-attempts", 3);
         // complete answers at once with what it has; the tests read the rows themselves.
         p.put("stowage.lifecycle.complete-wait", "0s");
