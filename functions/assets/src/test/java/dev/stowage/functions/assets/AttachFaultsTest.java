@@ -28,12 +28,15 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * Faults injected between the assets function and PostgreSQL while it attaches and replaces an asset in a slot:
  * the caller hears 503 with {@code Retry-After}, the slot keeps what it had, and a retry (then the purge of
  * the replaced asset) ends exactly where a fault-free replace does.
  */
+// Alone: its purges and its before/after listings must not meet another class's rows, nor its own faults theirs.
+@Isolated
 class AttachFaultsTest {
     static FaultyStack faults;
     static APIGatewayV2HTTPEventFunction function;

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * Faults injected between the exports function and S3 or PostgreSQL while it writes an export into
@@ -29,6 +30,8 @@ import org.junit.jupiter.api.Test;
  * {@code Retry-After}, no row, object or open multipart upload is left, and a retry ends where a fault-free
  * export does.
  */
+// Alone: its purges and its before/after listings must not meet another class's rows, nor its own faults theirs.
+@Isolated
 class ExportFaultsTest {
     static FaultyStack faults;
     static APIGatewayV2HTTPEventFunction function;

@@ -29,6 +29,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * Faults injected between the purger and PostgreSQL or S3 while it expires an abandoned multipart session and
@@ -36,6 +37,8 @@ import org.junit.jupiter.api.Test;
  * initiate fails for good: a run that fails says so (the schedule runs again), leaves nothing half-applied, and
  * the next run ends exactly where a fault-free run ends, with zero residue in the bucket and the database.
  */
+// Alone: its purges and its before/after listings must not meet another class's rows, nor its own faults theirs.
+@Isolated
 class PurgeFaultsTest {
     static FaultyStack faults;
     static ApplicationContext context;

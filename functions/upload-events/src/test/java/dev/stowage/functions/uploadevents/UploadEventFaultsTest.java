@@ -36,6 +36,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * Faults injected between the upload-events function and PostgreSQL or S3 while it verifies, probes and promotes
@@ -43,6 +44,8 @@ import org.junit.jupiter.api.Test;
  * redelivers it, never drops it), nothing is half-applied, and the redelivery ends exactly where a fault-free
  * delivery does.
  */
+// Alone: its purges and its before/after listings must not meet another class's rows, nor its own faults theirs.
+@Isolated
 class UploadEventFaultsTest {
     static final String SAMPLE_SESSION = "0b9d6a52-6c1f-4bb8-9f39-3c1d2e4f5a60";
     static final String SAMPLE_STAGED_HEX = "7196b70e6602c6516bc36e1661639478ed6d200b9fd2e3a43828a5f013cac249";

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * Faults injected between the uploads function and PostgreSQL or S3 at each step of a direct upload (initiate,
@@ -29,6 +30,8 @@ import org.junit.jupiter.api.Test;
  * {@code Retry-After}, never a 4xx; nothing is half-applied; and a retry ends exactly where a run without
  * faults ends, rows and objects alike ({@link Footprint}).
  */
+// Alone: its purges and its before/after listings must not meet another class's rows, nor its own faults theirs.
+@Isolated
 class UploadFaultsTest {
     static FaultyStack faults;
     static APIGatewayV2HTTPEventFunction function;

@@ -36,12 +36,15 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * Faults injected between the variant-worker and S3 or PostgreSQL while it renders: the message is reported for
  * redelivery, the variant goes back to queued with no object of it stored, and the redelivery ends exactly
  * where a fault-free render does.
  */
+// Alone: its purges and its before/after listings must not meet another class's rows, nor its own faults theirs.
+@Isolated
 class RenderFaultsTest {
     static FaultyStack faults;
     static ApplicationContext context;
