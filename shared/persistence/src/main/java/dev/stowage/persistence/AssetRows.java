@@ -53,6 +53,12 @@ public interface AssetRows extends CrudRepository<AssetRow, UUID> {
              WHERE id = :id AND state = 'analyzing' AND (lease_until IS NULL OR lease_until < now())""")
     int takeOverAnalyzing(UUID id, String owner, double leaseSeconds);
 
+    /** Its holder gives the lane up: the lease has run out for the next run, whose now() is later. */
+    @Query("""
+            UPDATE assets SET lease_until = now() - interval '1 millisecond'
+             WHERE id = :id AND state = 'analyzing' AND lease_owner = :owner""")
+    int releaseAnalyzing(UUID id, String owner);
+
     /**
      * Assets stranded by a crash: analyzing with its lease run out, or validating or promoting (states any
      * run may finish) untouched for {@code idleSeconds}.

@@ -65,6 +65,11 @@ public class JdbcAssets implements Assets {
     }
 
     @Override
+    public void releaseAnalyzing(UUID id, Lease lease) {
+        assets.releaseAnalyzing(id, lease.owner());
+    }
+
+    @Override
     public List<Asset> findStranded(Duration idle, int limit) {
         return assets.findStranded(idle.toMillis() / 1000.0, limit).stream().map(Rows::toAsset).toList();
     }

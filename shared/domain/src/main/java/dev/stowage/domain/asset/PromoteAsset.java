@@ -64,15 +64,34 @@ public final class PromoteAsset {
         }
         Asset asset = found.get();
         boolean copiedHere = false;
-        if (asset.state() == AssetState.VALIDATING && assets.startAnalyzing(assetId, Lease.fresh(lease))
-                || asset.state() == AssetState.ANALYZING && assets.takeOverAnalyzing(assetId, Lease.fresh(lease))) {
-            copiedHere = analyze(asset);
+        Lease held = Lease.fresh(lease);
+        if (asset.state() == AssetState.VALIDATING && assets.startAnalyzing(assetId, held)
+                || asset.state() == AssetState.ANALYZING && assets.takeOverAnalyzing(assetId, held)) {
+            try {
+                copiedHere = analyze(asset);
+            } catch (RuntimeException e) {
+                release(assetId, held, e);
+                throw e;
+            }
             asset = assets.findById(assetId).orElseThrow();
         }
         if (asset.state() == AssetState.PROMOTING) {
             finishPromotion(asset, copiedHere);
         }
         return assets.findById(assetId);
+    }
+
+    /**
+     * A run that failed (storage or the database erred; it did not die) hands the lane back, so the caller's
+     * retry, the event's redelivery or the purger takes it over now rather than once the lease runs out. If even
+     * that fails, the lease runs out as for a run that died.
+     */
+    private void release(UUID assetId, Lease held, RuntimeException failure) {
+        try {
+            assets.releaseAnalyzing(assetId, held);
+        } catch (RuntimeException e) {
+            failure.addSuppressed(e);
+        }
     }
 
     /**

@@ -50,6 +50,7 @@ public final class CreateExport {
     private final Clock clock;
     private final ExportLimits limits;
     private final ExportWriter writer;
+    private final ObjectStore store;
 
     public CreateExport(Exports exports, AssetInventory inventory, MultipartStore multipart, ObjectStore store,
                         WorkQueue work, Clock clock, ExportLimits limits) {
@@ -59,6 +60,7 @@ public final class CreateExport {
         this.clock = clock;
         this.limits = limits;
         this.writer = new ExportWriter(exports, inventory, multipart, store, limits);
+        this.store = store;
     }
 
     /** What the export is made of. */
@@ -145,7 +147,16 @@ public final class CreateExport {
         try {
             written = writer.write(pending, c.source(), Optional.empty());
         } catch (RuntimeException e) {
-            exports.delete(id);
+            // The row goes, and with it any bytes already stored under its key (a failure after the write,
+            // marking it ready): nothing would ever name them. If the row cannot go, the purger fails it once
+            // its lease runs out and removes its object then.
+            if (exports.delete(id)) {
+                try {
+                    store.delete(key);
+                } catch (RuntimeException cleanup) {
+                    e.addSuppressed(cleanup);
+                }
+            }
             throw e;
         }
         if (written instanceof Result.Err<Export> err && err.code() == ErrorCode.TOO_LARGE) {

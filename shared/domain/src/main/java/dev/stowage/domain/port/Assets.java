@@ -30,6 +30,12 @@ public interface Assets {
     /** Takes an analyzing lane whose lease has run out: its holder died inside it. */
     boolean takeOverAnalyzing(UUID id, Lease lease);
 
+    /**
+     * Gives up an analyzing lane this {@code lease} holds, alive but failed (storage or the database answered
+     * with an error): the next run takes it over at once instead of after the lease.
+     */
+    void releaseAnalyzing(UUID id, Lease lease);
+
     /** Assets left analyzing with the lease run out, or validating or promoting and untouched for {@code idle}. */
     List<Asset> findStranded(Duration idle, int limit);
 

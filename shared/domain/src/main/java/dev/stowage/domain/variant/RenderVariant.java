@@ -120,7 +120,20 @@ public final class RenderVariant {
         }
         var rendition = new Variant.Rendition(rendering.contentType(), rendering.bytes().length, rendering.width(),
                 rendering.height());
-        if (!variants.markReady(variant.id(), claim, key, rendition)) {
+        boolean marked;
+        try {
+            marked = variants.markReady(variant.id(), claim, key, rendition);
+        } catch (RuntimeException transientFailure) {
+            // The database failed, this worker did not die: hand the claim back so the redelivery renders now,
+            // not after the lease. The object just stored is at the same key the next render writes.
+            try {
+                variants.release(variant.id(), claim);
+            } catch (RuntimeException e) {
+                transientFailure.addSuppressed(e);
+            }
+            throw transientFailure;
+        }
+        if (!marked) {
             // Cancelled meanwhile, or this worker outlived its lease and another took over: the row decides.
             // If the row is gone, its asset was purged while this rendered: nothing will ever name the object.
             if (variants.find(variant.id()).isEmpty()) {

@@ -19,7 +19,7 @@ public record Problem(
                         "content_type_not_allowed", "invalid_ttl", "invalid_cursor", "unknown_format", "unknown_generator", "invalid_labels", "invalid_duration", "streaming_not_configured", "too_large", "unauthenticated", "forbidden", "not_found",
                         "upload_not_found", "asset_not_found", "attachment_not_found", "variant_not_ready", "staged_file_not_found", "export_not_found", "invalid_state", "not_processing", "session_expired", "upload_completed", "part_mismatch",
                         "object_missing", "size_mismatch", "not_cancellable", "checksum_mismatch", "method_not_allowed",
-                        "storage_unavailable", "signing_unavailable", "provider_credentials_unavailable", "provider_quota_exceeded", "provider_sync_failed", "internal"})
+                        "storage_unavailable", "database_unavailable", "signing_unavailable", "provider_credentials_unavailable", "provider_quota_exceeded", "provider_sync_failed", "internal"})
         String code) {
 
     public static final String MEDIA_TYPE = "application/problem+json";

@@ -12,9 +12,11 @@ import io.micronaut.json.JsonMapper;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -30,6 +32,16 @@ import software.amazon.awssdk.services.sqs.model.SendMessageBatchResponse;
 @Singleton
 @Requires(property = "stowage.variants.queue", value = "sqs", defaultValue = "sqs")
 public class SqsWorkQueue implements WorkQueue {
+    /**
+     * A send is small and SQS answers in milliseconds: a few seconds bound it, well inside an API function's
+     * 28 s, and a send that still fails leaves its work queued in PostgreSQL for the purger to send again.
+     */
+    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
+    static final Duration READ_TIMEOUT = Duration.ofSeconds(5);
+    static final Duration ATTEMPT_TIMEOUT = Duration.ofSeconds(3);
+    static final Duration CALL_TIMEOUT = Duration.ofSeconds(8);
+    static final int MAX_ATTEMPTS = 3;
+
     /** SendMessageBatch takes at most ten entries. */
     static final int BATCH = 10;
 
@@ -89,7 +101,14 @@ public class SqsWorkQueue implements WorkQueue {
                 if (client == null) {
                     var builder = SqsClient.builder().region(Region.of(region))
                             .credentialsProvider(DefaultCredentialsProvider.builder().build())
-                            .httpClientBuilder(UrlConnectionHttpClient.builder());
+                            .httpClientBuilder(UrlConnectionHttpClient.builder()
+                                    .connectionTimeout(CONNECT_TIMEOUT).socketTimeout(READ_TIMEOUT))
+                            // Set here, not left to the SDK's defaults (docs/deploy.md, "Timeouts and retries").
+                            .overrideConfiguration(o -> o
+                                    .retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder()
+                                            .maxAttempts(MAX_ATTEMPTS).build())
+                                    .apiCallAttemptTimeout(ATTEMPT_TIMEOUT)
+                                    .apiCallTimeout(CALL_TIMEOUT));
                     if (!endpoint.isBlank()) {
                         builder.endpointOverride(URI.create(endpoint));
                     }

@@ -26,6 +26,13 @@ import org.junit.jupiter.api.Test;
  */
 class DatabaseAuthenticationTest {
 
+    private static final Properties TIMEOUTS = new Properties();
+
+    static {
+        TIMEOUTS.setProperty("connectTimeout", "5");
+        TIMEOUTS.setProperty("socketTimeout", "25");
+    }
+
     private static final String PLUGIN_PROPERTY = "authenticationPluginClassName";
     private static final String PROXY_URL = "jdbc:postgresql://stowage-proxy.proxy-abcdefghijkl.eu-west-1.rds.amazonaws.com:5432/"
             + "stowage?sslmode=verify-full&sslfactory=org.postgresql.ssl.DefaultJavaSSLFactory";
@@ -45,6 +52,17 @@ class DatabaseAuthenticationTest {
     }
 
     @Test
+    void theDriverAndThePoolWaitNoLongerThanAnApiFunctionLives() throws SQLException {
+        try (var context = ApplicationContext.run(properties(Map.of()))) {
+            Properties driver = pool(context);
+            assertEquals("5", driver.getProperty("connectTimeout"));
+            assertEquals("25", driver.getProperty("socketTimeout"), "below the API functions' 28 s");
+            assertEquals(5_000, hikari(context).getConnectionTimeout(), "Hikari's default is 30 s");
+            assertEquals(2_000, hikari(context).getValidationTimeout());
+        }
+    }
+
+    @Test
     void theModeIsReadWhateverItsCase() {
         try (var context = ApplicationContext.run(properties(Map.of(
                 "stowage.database.auth", " IAM ", "stowage.database.region", "eu-west-1")))) {
@@ -57,8 +75,9 @@ class DatabaseAuthenticationTest {
         try (var context = ApplicationContext.run(properties(Map.of("datasources.default.password", "s3cret")))) {
             assertEquals(DatabaseSettings.Auth.PASSWORD, context.getBean(DatabaseSettings.class).authMode());
 
-            assertTrue(configured(context).isEmpty(), configured(context).toString());
-            assertTrue(pool(context).isEmpty(), pool(context).toString());
+            // Nothing but the driver's timeouts, which every mode gets (application.yml).
+            assertEquals(TIMEOUTS, configured(context), configured(context).toString());
+            assertEquals(TIMEOUTS, pool(context), pool(context).toString());
             assertEquals("s3cret", hikari(context).getPassword());
         }
     }

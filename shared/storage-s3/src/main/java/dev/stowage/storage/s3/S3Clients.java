@@ -4,6 +4,7 @@ import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;
 import jakarta.inject.Singleton;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -25,17 +26,36 @@ public class S3Clients {
     @BuiltOnFirstCall
     @Singleton
     @Bean(preDestroy = "close")
+    S3Client s3Client(StorageSettings settings, S3ClientSettings client) {
+        return s3ClientBuilder(settings, client).build();
+    }
+
+    /** A client with {@link S3ClientSettings#DEFAULTS}, for code that builds one outside a context. */
     S3Client s3Client(StorageSettings settings) {
-        return s3ClientBuilder(settings).build();
+        return s3Client(settings, S3ClientSettings.DEFAULTS);
     }
 
     // Package-private for tests that watch the requests (an execution interceptor) of a client built like this one.
     static S3ClientBuilder s3ClientBuilder(StorageSettings settings) {
+        return s3ClientBuilder(settings, S3ClientSettings.DEFAULTS);
+    }
+
+    static S3ClientBuilder s3ClientBuilder(StorageSettings settings, S3ClientSettings client) {
         var builder = S3Client.builder()
                 .region(Region.of(settings.region()))
                 .credentialsProvider(credentials(settings))
                 // URLConnection starts far faster than Apache or Netty: it matters on Lambda cold starts.
-                .httpClientBuilder(UrlConnectionHttpClient.builder())
+                .httpClientBuilder(UrlConnectionHttpClient.builder()
+                        .connectionTimeout(client.connectTimeout())
+                        .socketTimeout(client.readTimeout()))
+                // Every retry and timeout set here, none left to the SDK's defaults (docs/deploy.md, "Timeouts
+                // and retries"): standard mode retries 5xx, throttling (503 SlowDown), timeouts and I/O errors
+                // with jittered exponential back-off, and the call timeout bounds them all together.
+                .overrideConfiguration(o -> o
+                        .retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder()
+                                .maxAttempts(client.maxAttempts()).build())
+                        .apiCallAttemptTimeout(client.apiCallAttemptTimeout())
+                        .apiCallTimeout(client.apiCallTimeout()))
                 // The SDK's default CRC trailers (aws-chunked bodies) are not understood by every
                 // S3-compatible server; checksums are sent only where the API demands them.
                 .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
