@@ -126,9 +126,10 @@ class FaultProxyTest {
 
     @Test
     void aResetAfterKBytesDeliversExactlyKBytesAndThenFails() throws IOException {
-        try (FaultProxy proxy = echoProxy();
-             Socket s = new Socket(proxy.host(), proxy.port())) {
+        try (FaultProxy proxy = echoProxy()) {
+            // Injected before connecting: a connection's faults are chosen when the proxy accepts it.
             proxy.inject(When.everyConnection(), Fault.resetAfter(Fault.Direction.TO_CLIENT, 1_000));
+            Socket s = new Socket(proxy.host(), proxy.port());
             s.setSoTimeout(5_000);
             s.getOutputStream().write(bytes(50_000));
             s.getOutputStream().flush();
@@ -144,6 +145,7 @@ class FaultProxyTest {
             } catch (IOException e) {
                 failure = e;
             }
+            s.close();
             assertEquals(1_000, received);
             assertTrue(failure != null, "a reset, not an orderly end of stream");
         }
