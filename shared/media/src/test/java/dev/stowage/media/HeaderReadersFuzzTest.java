@@ -14,7 +14,8 @@ import java.util.OptionalLong;
  * nonsensical"), never an exception, in bounded time, allocating about as much as the input and never what the
  * input merely declares. The seeds are real files (HeaderReadersFuzzTestInputs/&lt;target&gt;/).
  */
-class HeaderReadersFuzzTest {
+// Public, with public targets, so that shared/lambda's EdgeDecodersFuzzTest can fuzz them in verify.
+public class HeaderReadersFuzzTest {
     /** What a probe may be told the object's size is: the head's own, beyond it, S3's 5 TiB, nonsense. */
     static final List<Long> TOTAL_SIZES = List.of(0L, -1L, 1L << 40, 5L << 40, Long.MAX_VALUE, Long.MIN_VALUE);
 
@@ -25,7 +26,7 @@ class HeaderReadersFuzzTest {
     }
 
     @FuzzTest
-    void jpegHeader(byte[] b) {
+    public void jpegHeader(byte[] b) {
         JpegHeader jpeg = Fuzz.run(() -> JpegHeader.read(b)).allocatedAtMost(budget(b)).answered();
         assertSane(jpeg.size());
         assertTrue(jpeg.orientation() == null || jpeg.orientation() >= 1 && jpeg.orientation() <= 8,
@@ -33,21 +34,21 @@ class HeaderReadersFuzzTest {
     }
 
     @FuzzTest
-    void webImageHeaders(byte[] b) {
+    public void webImageHeaders(byte[] b) {
         for (String type : List.of("image/png", "image/gif", "image/webp")) {
             assertSane(Fuzz.run(() -> WebImageHeaders.size(type, b)).allocatedAtMost(budget(b)).answered());
         }
     }
 
     @FuzzTest
-    void iconAndPsdHeaders(byte[] b) {
+    public void iconAndPsdHeaders(byte[] b) {
         if (Fuzz.run(() -> IconAndPsdHeaders.recognises(b)).answered()) {
             assertSane(Fuzz.run(() -> IconAndPsdHeaders.size(b)).allocatedAtMost(budget(b)).answered());
         }
     }
 
     @FuzzTest
-    void isoBmff(byte[] b) {
+    public void isoBmff(byte[] b) {
         Fuzz.run(() -> IsoBmff.majorBrand(b)).allocatedAtMost(budget(b)).answered();
         assertSane(Fuzz.run(() -> IsoBmff.imageExtent(b)).allocatedAtMost(budget(b)).answered());
         for (long totalSize : totalSizes(b)) {
@@ -61,7 +62,7 @@ class HeaderReadersFuzzTest {
     }
 
     @FuzzTest
-    void mpegAudio(byte[] b) {
+    public void mpegAudio(byte[] b) {
         for (long totalSize : totalSizes(b)) {
             OptionalLong duration = Fuzz.run(() -> MpegAudio.durationMs(b, totalSize)).allocatedAtMost(budget(b))
                     .answered();

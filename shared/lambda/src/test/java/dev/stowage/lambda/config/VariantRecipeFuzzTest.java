@@ -15,13 +15,14 @@ import java.util.Set;
  * {@code invalid setting <name>: why}, which stops start-up naming the setting; never another exception. A recipe
  * that parses then sizes any picture a header can state: inside its box, at least a pixel, never enlarged.
  */
-class VariantRecipeFuzzTest {
+// Public, with public targets, so that EdgeDecodersFuzzTest can fuzz them all in one JVM.
+public class VariantRecipeFuzzTest {
     static final String SETTING = "stowage.profiles.image.variants.thumb";
     static final long BUDGET = 4L << 20;
     static final int[] SOURCE_SIDES = {1, 2, 3, 99_999, 100_000, 65_535, Integer.MAX_VALUE};
 
     @FuzzTest
-    void recipe(byte[] bytes) {
+    public void recipe(byte[] bytes) {
         String text = new String(bytes, StandardCharsets.UTF_8);
         int newline = text.indexOf('\n');
         String name = newline < 0 ? "thumb" : text.substring(0, newline);

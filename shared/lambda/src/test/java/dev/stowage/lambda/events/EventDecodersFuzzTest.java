@@ -16,7 +16,8 @@ import java.util.Optional;
  * poison) and never throws, in bounded time and memory. The seeds are the bodies of the SQS samples in
  * {@code events/} (EventDecodersFuzzTestInputs/sqsMessageBody/).
  */
-class EventDecodersFuzzTest {
+// Public, with public targets, so that EdgeDecodersFuzzTest can fuzz them all in one JVM.
+public class EventDecodersFuzzTest {
     static final JsonMapper JSON = JsonMapper.createDefault();
 
     // Jackson's buffers and the decoded records: a few times the body. A number or a nesting taken at its word
@@ -26,7 +27,7 @@ class EventDecodersFuzzTest {
     }
 
     @FuzzTest
-    void sqsMessageBody(byte[] bytes) {
+    public void sqsMessageBody(byte[] bytes) {
         String body = new String(bytes, StandardCharsets.UTF_8);
         Optional<List<S3Notification.CreatedObject>> objects = Fuzz.run(() -> S3Notification.objectsIn(JSON, body))
                 .allocatedAtMost(budget(body)).answered();

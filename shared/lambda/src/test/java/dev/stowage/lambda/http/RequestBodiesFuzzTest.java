@@ -29,7 +29,8 @@ import org.junit.jupiter.api.BeforeAll;
  * the request (a command, the domain's admission) answers too. The seeds are valid bodies and the bodies that
  * once broke the decoder (RequestBodiesFuzzTestInputs/&lt;target&gt;/).
  */
-class RequestBodiesFuzzTest {
+// Public, with public targets, so that EdgeDecodersFuzzTest can fuzz them all in one JVM.
+public class RequestBodiesFuzzTest {
     // The serde mapper with this module's deserializers (WholeNumbers), as the functions' contexts have it,
     // without starting a context (which would want a database).
     static final JsonMapper JSON = ObjectMapper.create(Map.of(), "dev.stowage.lambda.json");
@@ -54,7 +55,7 @@ class RequestBodiesFuzzTest {
     }
 
     @FuzzTest
-    void initiateUpload(byte[] body) {
+    public void initiateUpload(byte[] body) {
         InitiateUploadRequest request = decoded(body, InitiateUploadRequest.class);
         if (request != null) {
             Result<UploadAdmission.Admitted> admitted = Fuzz.run(() -> ADMISSION.admit(request.toCommand().file()))
@@ -67,7 +68,7 @@ class RequestBodiesFuzzTest {
 
     /** As {@link CompleteUploadRequestBinder} reads it: null parts are its refusal too. */
     @FuzzTest
-    void completeUpload(byte[] body) {
+    public void completeUpload(byte[] body) {
         CompleteUploadRequest request = decoded(body, CompleteUploadRequest.class);
         if (request != null && (request.parts() == null || !request.parts().contains(null))) {
             assertNotNull(Fuzz.run(request::toParts).answered());
@@ -75,7 +76,7 @@ class RequestBodiesFuzzTest {
     }
 
     @FuzzTest
-    void stageFile(byte[] body) {
+    public void stageFile(byte[] body) {
         StageFileRequest request = decoded(body, StageFileRequest.class);
         if (request != null) {
             assertNotNull(Fuzz.run(request::toCommand).answered());
@@ -83,12 +84,12 @@ class RequestBodiesFuzzTest {
     }
 
     @FuzzTest
-    void attach(byte[] body) {
+    public void attach(byte[] body) {
         decoded(body, AttachRequest.class);
     }
 
     @FuzzTest
-    void requeueVariants(byte[] body) {
+    public void requeueVariants(byte[] body) {
         decoded(body, RepairViews.RequeueRequest.class);
     }
 }

@@ -24,7 +24,8 @@ import java.util.Set;
  * verdict, and only the right HMAC is valid; whatever a signed body says, an event or {@code malformed_request}
  * (or {@code too_large}). Never an exception (a 500 that Mux would retry for days), in bounded time and memory.
  */
-class MuxWebhookFuzzTest {
+// Public, with public targets, so that EdgeDecodersFuzzTest can fuzz them all in one JVM.
+public class MuxWebhookFuzzTest {
     static final String SECRET = "whsec-0123456789abcdef";
     static final Instant NOW = Instant.parse("2026-11-30T12:00:00Z");
     static final byte[] BODY = Events.text("mux-webhook-video-asset-ready.json").getBytes(StandardCharsets.UTF_8);
@@ -44,7 +45,7 @@ class MuxWebhookFuzzTest {
 
     /** Valid only when the header still carries the HMAC of this body at this time (hex may change case). */
     @FuzzTest
-    void signatureHeader(byte[] bytes) {
+    public void signatureHeader(byte[] bytes) {
         String header = new String(bytes, StandardCharsets.UTF_8);
         MuxSignature.Verdict verdict = Fuzz.run(() -> MuxSignature.verify(Optional.of(header), BODY,
                         SECRET.getBytes(StandardCharsets.UTF_8), NOW, SETTINGS.webhookTolerance()))
@@ -58,7 +59,7 @@ class MuxWebhookFuzzTest {
 
     /** A body with the right signature: an event, or refused as malformed (or too large); never an exception. */
     @FuzzTest
-    void signedBody(byte[] body) {
+    public void signedBody(byte[] body) {
         Optional<String> signature = Optional.of(MuxSignature.sign(SECRET.getBytes(StandardCharsets.UTF_8),
                 NOW.getEpochSecond(), body));
         Result<ProviderEvent> read = Fuzz.run(() -> MUX.readWebhook(signature, body)).allocatedAtMost(budget(body.length))
