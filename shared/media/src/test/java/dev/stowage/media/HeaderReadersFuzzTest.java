@@ -14,7 +14,7 @@ import java.util.OptionalLong;
  * nonsensical"), never an exception, in bounded time, allocating about as much as the input and never what the
  * input merely declares. The seeds are real files (HeaderReadersFuzzTestInputs/&lt;target&gt;/).
  */
-// Public, with public targets, so that shared/lambda's EdgeDecodersFuzzTest can fuzz them in verify.
+// Public, with public targets, so that shared/lambda's EdgeDecodersFuzzTest can fuzz them with its own in one JVM.
 public class HeaderReadersFuzzTest {
     /** What a probe may be told the object's size is: the head's own, beyond it, S3's 5 TiB, nonsense. */
     static final List<Long> TOTAL_SIZES = List.of(0L, -1L, 1L << 40, 5L << 40, Long.MAX_VALUE, Long.MIN_VALUE);
