@@ -32,7 +32,9 @@ class ReadmeCommandsTest {
             // The package phase of this build made the jar ReadmeIT runs.
             "./mvnw -B package -DskipTests", "the build itself",
             // Deploy-only: needs an AWS account, credentials and SAM CLI, and asks questions interactively.
-            "sam deploy --guided", "deploy-only");
+            "sam deploy --guided", "deploy-only",
+            // The long fuzz run: ten minutes a target, a build of its own.
+            "bench/fuzz.sh 600", "the long fuzz run");
 
     /**
      * How the script spells what the README writes as a placeholder or an example, rewritten into the README's

@@ -303,6 +303,17 @@ class BytesMediaProbeTest {
     }
 
     @Test
+    void aMovieStatingLessThanAMillisecondLastsZeroMillisecondsNotNone() {
+        // Found by fuzzing (HeaderReadersFuzzTest.isoBmff), where the property wrongly asked for more than 0 ms: an
+        // mvhd (version 1) stating 256 units at 16,777,217 a second is stated, so 0 ms rather than null ("not stated").
+        byte[] head = HexFormat.of().parseHex("00000018667479706973" + "6f6d0000020069736f6d6d703431"
+                + "000000806d6f6f76" + "000000786d766864" + "01000000" + "0000000000000000" + "0000000000000000"
+                + "01000001" + "0000000000000100" + "00".repeat(80));
+        IsoBmff.Movie movie = IsoBmff.movie(head, head.length).orElseThrow();
+        assertEquals(0L, movie.durationMs());
+    }
+
+    @Test
     void anIconDeclaring65535ImagesIsMeasuredWithoutAllocatingForEach() {
         // 22 bytes: an icon directory declaring 65,535 entries, and one 16×16 entry. metadata-extractor made a
         // directory and an exception for every declared entry: about 90 MB allocated for these 22 bytes.
