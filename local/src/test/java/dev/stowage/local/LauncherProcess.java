@@ -90,8 +90,10 @@ final class LauncherProcess implements AutoCloseable {
      * so Ctrl-C could not be tested there otherwise ({@code env --default-signal}: GNU coreutils 8.31+).
      */
     static List<String> command(String... args) {
-        List<String> command = new ArrayList<>(List.of("env", "--default-signal=INT,TERM", java(), "-jar",
-                JAR.toString()));
+        // C1 and the serial collector, as the test JVMs run: these launchers live for seconds, and C2's and G1's
+        // threads were most of what they cost the suite's two cores. What they test does not depend on either.
+        List<String> command = new ArrayList<>(List.of("env", "--default-signal=INT,TERM", java(),
+                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-jar", JAR.toString()));
         command.addAll(List.of(args));
         return command;
     }

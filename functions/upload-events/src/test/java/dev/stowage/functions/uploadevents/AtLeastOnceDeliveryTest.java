@@ -54,7 +54,7 @@ import org.junit.jupiter.api.Test;
  * its {@code -Dstowage.replay.seed} so that the same order can be replayed.
  */
 class AtLeastOnceDeliveryTest {
-    static final int EVENTS = Integer.getInteger("stowage.replay.events", 30);
+    static final int EVENTS = Integer.getInteger("stowage.replay.events", 18);
     static final long SEED = Long.getLong("stowage.replay.seed", System.nanoTime());
     static final int HANDLERS = 4;
     static final String ALL_SUCCEEDED = "{\"batchItemFailures\":[]}";
