@@ -58,8 +58,6 @@ class AtLeastOnceDeliveryTest {
     static final long SEED = Long.getLong("stowage.replay.seed", System.nanoTime());
     static final int HANDLERS = 4;
     static final String ALL_SUCCEEDED = "{\"batchItemFailures\":[]}";
-    static final String PUT_SAMPLE_SESSION = "0b9d6a52-6c1f-4bb8-9f39-3c1d2e4f5a60";
-    static final String MULTIPART_SAMPLE_SESSION = "7c1e9a40-2b3d-4e5f-8a6b-9c0d1e2f3a4b";
     static final String STAGED_SAMPLE_HEX = "7196b70e6602c6516bc36e1661639478ed6d200b9fd2e3a43828a5f013cac249";
     static ApplicationContext context;
     static JsonMapper json;
@@ -112,7 +110,8 @@ class AtLeastOnceDeliveryTest {
                 case 3 -> multipart(who);
                 case 4 -> staged(who, ("staged " + who.id() + " " + i).getBytes(StandardCharsets.UTF_8));
                 default -> i % 12 == 5 ? new Subject("test-event", null, message(Events.text("sqs-s3-test-event.json")))
-                        : new Subject("poison", null, withBody("{\"Records\":[{\"eventName\":" + i + "}]}"));
+                        : new Subject("poison", null,
+                                SampleMessages.withBody("{\"Records\":[{\"eventName\":" + i + "}]}"));
             });
         }
         return subjects;
@@ -126,8 +125,8 @@ class AtLeastOnceDeliveryTest {
         byte[] body = java.util.Arrays.copyOf(bytes, jpeg.length); // the declared length, padded with zeros
         var request = signed.request();
         assertEquals(200, PresignedHttp.send(request.url(), request.method(), request.headers(), body).statusCode());
-        return new Subject("upload", initiated.id(), sample("sqs-s3-object-created-put.json", PUT_SAMPLE_SESSION,
-                initiated.id()));
+        return new Subject("upload", initiated.id(), sample("sqs-s3-object-created-put.json",
+                SampleMessages.PUT_SAMPLE_SESSION, initiated.id()));
     }
 
     Subject multipart(Principal who) throws IOException {
@@ -142,7 +141,7 @@ class AtLeastOnceDeliveryTest {
                 part.session().multipartUploadId().orElseThrow(), List.of(new MultipartStore.Part(1, etag, 0)))
                 .isPresent());
         return new Subject("upload", session.id(), sample("sqs-s3-object-created-multipart.json",
-                MULTIPART_SAMPLE_SESSION, session.id()));
+                SampleMessages.MULTIPART_SAMPLE_SESSION, session.id()));
     }
 
     Subject staged(Principal who, byte[] bytes) throws IOException {
@@ -247,25 +246,12 @@ class AtLeastOnceDeliveryTest {
 
     // ------------------------------------------------------------------ messages
 
-    /** The only message of a sample, its session id swapped for {@code sessionId}, under a fresh message id. */
     static SQSMessage sample(String sample, String sampleSession, UUID sessionId) throws IOException {
-        String text = Events.text(sample);
-        assertTrue(text.contains(sampleSession), sample + " names " + sampleSession);
-        return message(text.replace(sampleSession, sessionId.toString()));
+        return SampleMessages.sample(json, sample, sampleSession, sessionId);
     }
 
     static SQSMessage message(String sqsEvent) throws IOException {
-        SQSMessage message = json.readValue(sqsEvent, SQSEvent.class).getRecords().getFirst();
-        message.setMessageId(UUID.randomUUID().toString());
-        return message;
-    }
-
-    static SQSMessage withBody(String body) {
-        var message = new SQSMessage();
-        message.setMessageId(UUID.randomUUID().toString());
-        message.setBody(body);
-        message.setEventSource("aws:sqs");
-        return message;
+        return SampleMessages.message(json, sqsEvent);
     }
 
     static SQSMessage withNewId(SQSMessage m) {

@@ -51,7 +51,6 @@ class CompleteEventCancelRaceTest {
     static final int ROUNDS = Integer.getInteger("stowage.race.rounds", 20);
     static final java.time.Duration HEAD_START = java.time.Duration.ofMillis(60);
     static final String ALL_SUCCEEDED = "{\"batchItemFailures\":[]}";
-    static final String PUT_SAMPLE_SESSION = "0b9d6a52-6c1f-4bb8-9f39-3c1d2e4f5a60";
     static ApplicationContext context;
     static JsonMapper json;
     final Principal racer = new Principal("racer-" + UUID.randomUUID());
@@ -78,7 +77,7 @@ class CompleteEventCancelRaceTest {
             for (int round = 0; round < ROUNDS; round++) {
                 UploadSession session = uploaded();
                 String event = Events.text("sqs-s3-object-created-put.json")
-                        .replace(PUT_SAMPLE_SESSION, session.id().toString());
+                        .replace(SampleMessages.PUT_SAMPLE_SESSION, session.id().toString());
                 var barrier = new CyclicBarrier(3);
                 Future<Result<VerifyUpload.Verified>> complete = pool.submit(() -> {
                     barrier.await();

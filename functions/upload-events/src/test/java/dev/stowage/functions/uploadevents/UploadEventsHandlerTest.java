@@ -52,8 +52,8 @@ import org.junit.jupiter.api.Test;
  * events/, against real PostgreSQL and S3.
  */
 class UploadEventsHandlerTest {
-    static final String SAMPLE_SESSION = "0b9d6a52-6c1f-4bb8-9f39-3c1d2e4f5a60";
-    static final String MULTIPART_SAMPLE_SESSION = "7c1e9a40-2b3d-4e5f-8a6b-9c0d1e2f3a4b";
+    static final String SAMPLE_SESSION = SampleMessages.PUT_SAMPLE_SESSION;
+    static final String MULTIPART_SAMPLE_SESSION = SampleMessages.MULTIPART_SAMPLE_SESSION;
     static final String ALL_SUCCEEDED = "{\"batchItemFailures\":[]}";
     static ApplicationContext context;
     static UploadEventsHandler handler;
@@ -98,14 +98,8 @@ class UploadEventsHandlerTest {
         return json.writeValueAsString(event);
     }
 
-    /** The only message of a sample, its S3 event's session id swapped for {@code sessionId}, under a fresh id. */
     static SQSMessage sampleMessage(String sample, String sampleSession, UUID sessionId) throws IOException {
-        String text = Events.text(sample);
-        assertTrue(text.contains(sampleSession), sample + " names " + sampleSession);
-        SQSMessage message = json.readValue(text.replace(sampleSession, sessionId.toString()), SQSEvent.class)
-                .getRecords().getFirst();
-        message.setMessageId(UUID.randomUUID().toString());
-        return message;
+        return SampleMessages.sample(json, sample, sampleSession, sessionId);
     }
 
     /** The PUT sample as S3 would send it for this session's object (its key stays URL-encoded). */
@@ -116,11 +110,7 @@ class UploadEventsHandlerTest {
     }
 
     static SQSMessage withBody(String body) {
-        var message = new SQSMessage();
-        message.setMessageId(UUID.randomUUID().toString());
-        message.setBody(body);
-        message.setEventSource("aws:sqs");
-        return message;
+        return SampleMessages.withBody(body);
     }
 
     /** A signed session for a file whose name has spaces, as in the sample event. */
