@@ -2,6 +2,14 @@ package dev.stowage.testkit;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage;
+import io.micronaut.json.JsonMapper;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -9,12 +17,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
+import java.util.stream.Collectors;
 
 /**
  * Delivery as SQS makes it, at least once: every message three times, twice under its own id (SQS gives a message
@@ -42,6 +52,36 @@ public final class AtLeastOnce<M> {
         this.withNewId = withNewId;
         this.instances = instances;
         this.newInstance = newInstance;
+    }
+
+    /**
+     * SQS delivering to Lambda handlers: messages are told apart by their id, a producer's duplicate is a copy under
+     * a new id, and each instance is a handler from {@code newHandler} answering a batch with its
+     * {@code batchItemFailures}.
+     */
+    public static AtLeastOnce<SQSMessage> sqs(JsonMapper json, int instances,
+                                              Supplier<? extends RequestStreamHandler> newHandler) {
+        return new AtLeastOnce<>(SQSMessage::getMessageId, m -> {
+            try {
+                SQSMessage copy = json.readValue(json.writeValueAsBytes(m), SQSMessage.class);
+                copy.setMessageId(UUID.randomUUID().toString());
+                return copy;
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }, instances, () -> {
+            RequestStreamHandler handler = newHandler.get();
+            return batch -> {
+                var event = new SQSEvent();
+                event.setRecords(batch);
+                var out = new ByteArrayOutputStream();
+                handler.handleRequest(new ByteArrayInputStream(json.writeValueAsBytes(event)), out, null);
+                @SuppressWarnings("unchecked")
+                List<Map<String, String>> failures = (List<Map<String, String>>) json.readValue(out.toByteArray(),
+                        Map.class).get("batchItemFailures");
+                return failures.stream().map(f -> f.get("itemIdentifier")).collect(Collectors.toSet());
+            };
+        });
     }
 
     /** Delivers each of {@code messages} three times as above, in an order {@code random} decides; answers how many deliveries were made. */

@@ -417,9 +417,7 @@ class RepairRoutesTest {
 
         // Its message, delivered three times to four workers, while ten more requeues race them: in flight or
         // ready, it is never queued again, and it is claimed (so rendered) once.
-        var delivery = new dev.stowage.testkit.AtLeastOnce<SQSMessage>(SQSMessage::getMessageId,
-                m -> message(VariantMessage.decode(json, m.getBody()).orElseThrow()), 4,
-                () -> batch -> failedIds(batch));
+        var delivery = dev.stowage.testkit.AtLeastOnce.sqs(json, 4, () -> worker);
         var deliveries = CompletableFuture.supplyAsync(() -> {
             try {
                 return delivery.deliver(List.of(message(sent.getFirst())), new java.util.Random(sent.hashCode()));
@@ -472,17 +470,6 @@ class RepairRoutesTest {
         m.setBody(VariantMessage.encode(json, job));
         m.setEventSource("aws:sqs");
         return m;
-    }
-
-    /** The worker's answer to one SQS batch: the ids of the messages it asks to have delivered again. */
-    @SuppressWarnings("unchecked")
-    static java.util.Set<String> failedIds(List<SQSMessage> batch) throws IOException {
-        var event = new SQSEvent();
-        event.setRecords(batch);
-        var out = new ByteArrayOutputStream();
-        worker.handleRequest(new ByteArrayInputStream(json.writeValueAsBytes(event)), out, null);
-        return ((List<Map<String, String>>) json.readValue(out.toByteArray(), Map.class).get("batchItemFailures"))
-                .stream().map(f -> f.get("itemIdentifier")).collect(Collectors.toSet());
     }
 
     /** Waits (bounded) until another session is blocked on a lock running a statement that starts so. */

@@ -95,12 +95,17 @@ class StagedFilesFunctionTest {
         return (Map<String, Object>) reply.map().get("stagedFile");
     }
 
-    /** Makes the PUT the stage answered with, then delivers the S3 event as the queue would. */
+    /** Makes the PUT the stage answered with; its status. */
     @SuppressWarnings("unchecked")
-    static int upload(ApiGatewayClient.Reply staged, byte[] bytes) {
+    static int put(ApiGatewayClient.Reply staged, byte[] bytes) {
         Map<String, Object> upload = (Map<String, Object>) staged.map().get("upload");
-        int status = PresignedHttp.send(URI.create((String) upload.get("url")), (String) upload.get("method"),
+        return PresignedHttp.send(URI.create((String) upload.get("url")), (String) upload.get("method"),
                 (Map<String, String>) upload.get("headers"), bytes).statusCode();
+    }
+
+    /** Makes the PUT the stage answered with, then delivers the S3 event as the queue would. */
+    static int upload(ApiGatewayClient.Reply staged, byte[] bytes) {
+        int status = put(staged, bytes);
         if (status == 200) {
             assertEquals(ConfirmStagedFile.Outcome.CONFIRMED, confirm.objectCreated(key(bytes)));
         }
@@ -401,10 +406,7 @@ class StagedFilesFunctionTest {
                 }
                 // Told to upload: the object was purged, or is going; the PUT brings it back, and its event
                 // confirms every pending entry of the checksum (another racer's event may have done so first).
-                @SuppressWarnings("unchecked")
-                Map<String, Object> put = (Map<String, Object>) staged.map().get("upload");
-                int status = PresignedHttp.send(URI.create((String) put.get("url")), (String) put.get("method"),
-                        (Map<String, String>) put.get("headers"), bytes).statusCode();
+                int status = put(staged, bytes);
                 var outcome = confirm.objectCreated(key(bytes));
                 assertTrue(Set.of(ConfirmStagedFile.Outcome.CONFIRMED, ConfirmStagedFile.Outcome.NO_PENDING_ENTRY)
                         .contains(outcome), outcome.toString());

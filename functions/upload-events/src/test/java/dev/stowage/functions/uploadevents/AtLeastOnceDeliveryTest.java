@@ -33,11 +33,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
-import java.util.Set;
 import java.util.UUID;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -166,18 +163,8 @@ class AtLeastOnceDeliveryTest {
 
     /** Each message three times, shuffled, by four handlers at once: see {@link AtLeastOnce}. */
     static int deliverShuffled(List<Subject> world, Random random) throws Exception {
-        var delivery = new AtLeastOnce<SQSMessage>(SQSMessage::getMessageId, AtLeastOnceDeliveryTest::withNewId,
-                HANDLERS, () -> {
-                    var handler = new UploadEventsHandler(context);
-                    return batch -> failedIds(handle(handler, batch));
-                });
-        return delivery.deliver(world.stream().map(Subject::message).toList(), random);
-    }
-
-    @SuppressWarnings("unchecked")
-    static Set<String> failedIds(String answer) throws IOException {
-        return ((List<Map<String, String>>) json.readValue(answer, Map.class).get("batchItemFailures")).stream()
-                .map(f -> f.get("itemIdentifier")).collect(Collectors.toSet());
+        return AtLeastOnce.sqs(json, HANDLERS, () -> new UploadEventsHandler(context))
+                .deliver(world.stream().map(Subject::message).toList(), random);
     }
 
     static String handle(UploadEventsHandler handler, List<SQSMessage> batch) throws IOException {
@@ -252,15 +239,5 @@ class AtLeastOnceDeliveryTest {
 
     static SQSMessage message(String sqsEvent) throws IOException {
         return SampleMessages.message(json, sqsEvent);
-    }
-
-    static SQSMessage withNewId(SQSMessage m) {
-        try {
-            SQSMessage copy = json.readValue(json.writeValueAsBytes(m), SQSMessage.class);
-            copy.setMessageId(UUID.randomUUID().toString());
-            return copy;
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
     }
 }

@@ -258,20 +258,7 @@ class VariantWorkerHandlerTest {
         }
         List<SQSMessage> messages = queue.drain().stream().map(this::message).toList();
         assertEquals(10, messages.size());
-        var delivery = new AtLeastOnce<SQSMessage>(SQSMessage::getMessageId,
-                m -> message(VariantMessage.decode(json, m.getBody()).orElseThrow()), 4, () -> {
-            VariantWorkerHandler worker = countingHandler();
-            return batch -> {
-                var event = new SQSEvent();
-                event.setRecords(batch);
-                var out = new ByteArrayOutputStream();
-                worker.handleRequest(new ByteArrayInputStream(json.writeValueAsBytes(event)), out, null);
-                @SuppressWarnings("unchecked")
-                List<java.util.Map<String, String>> failures = (List<java.util.Map<String, String>>) json.readValue(
-                        out.toByteArray(), java.util.Map.class).get("batchItemFailures");
-                return failures.stream().map(f -> f.get("itemIdentifier")).collect(java.util.stream.Collectors.toSet());
-            };
-        });
+        var delivery = AtLeastOnce.sqs(json, 4, this::countingHandler);
 
         int deliveries = delivery.deliver(messages, new java.util.Random(seed));
 
