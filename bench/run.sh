@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Stowage benchmarks. Usage: bench/run.sh [coldstart|lifecycle|multipart|purge|promote|render|worker|staged|exports|ops|webhooks|all]   (default: all)
+# Stowage benchmarks. Usage: bench/run.sh [coldstart|lifecycle|multipart|purge|promote|render|worker|staged|exports|ops|webhooks|all|soak]   (default: all; soak is not part of all)
 #
 # Builds only this module (and the uploads function's shaded jar if it is missing), then runs the runners in
 # fresh JVMs and prints Markdown tables; they are also written to bench/target/{coldstart,lifecycle}/*.md.
@@ -12,13 +12,39 @@
 # BENCH_JAVA_OPTS (extra options for the runner JVMs, e.g. -Dmicronaut.server.thread-selection=BLOCKING),
 # BENCH_UPLOADS (worker: uploads per batch, 100), BENCH_UPLOADERS (worker: concurrent uploading clients, 4).
 # BENCH_OPS_DATA (ops: a directory that keeps the seeded database for the next run).
+# soak: BENCH_SOAK_MINUTES (20), BENCH_SOAK_CLIENTS (8), BENCH_SOAK_FAULT_EVERY_S (mean seconds between faults, 10),
+# BENCH_SOAK_SEED (replays a run's choices).
 set -euo pipefail
 
 what="${1:-all}"
-case "$what" in coldstart|lifecycle|multipart|purge|promote|render|worker|staged|exports|ops|webhooks|all) ;; *) echo "usage: $0 [coldstart|lifecycle|multipart|purge|promote|render|worker|staged|exports|ops|webhooks|all]" >&2; exit 2 ;; esac
+case "$what" in coldstart|lifecycle|multipart|purge|promote|render|worker|staged|exports|ops|webhooks|all|soak) ;; *) echo "usage: $0 [coldstart|lifecycle|multipart|purge|promote|render|worker|staged|exports|ops|webhooks|all|soak]" >&2; exit 2 ;; esac
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
+
+# The soak (issue 12): local/'s SoakTest, the same test every build runs for 20 s, run for BENCH_SOAK_MINUTES with
+# the purger every minute and faults at random; its table goes to bench/target/soak/soak.md, the log beside it.
+if [[ "$what" == soak ]]; then
+  work="$root/bench/target/soak"
+  mkdir -p "$work"
+  minutes="${BENCH_SOAK_MINUTES:-20}"
+  seed=()
+  [[ -n "${BENCH_SOAK_SEED:-}" ]] && seed=(-Dstowage.soak.seed="$BENCH_SOAK_SEED")
+  echo "[bench] soak: ${minutes} min of mixed load with faults; the whole log is $work/soak.log" >&2
+  status=0
+  rm -f local/target/soak/soak.md
+  ./mvnw -B -o verify -pl local -am -Dtest=SoakTest -Dsurefire.failIfNoSpecifiedTests=false -Dit.test=NONE \
+    -Dfailsafe.failIfNoSpecifiedTests=false -Dfuzz.skip=true -Dstowage.soak.duration="PT${minutes}M" \
+    -Dstowage.soak.clients="${BENCH_SOAK_CLIENTS:-8}" -Dstowage.soak.fault-every="PT${BENCH_SOAK_FAULT_EVERY_S:-10}S" \
+    -Dstowage.soak.purge-every=PT1M -Dstowage.soak.lease=PT30S -Dstowage.soak.drain-limit=PT5M \
+    -Dstowage.soak.sample-every=PT30S ${seed[@]+"${seed[@]}"} > "$work/soak.log" 2>&1 || status=$?
+  if [[ -f local/target/soak/soak.md ]]; then
+    cp local/target/soak/soak.md "$work/soak.md"
+    cat "$work/soak.md"
+  fi
+  grep -E "Tests run:|FAIL" "$work/soak.log" | tail -2 >&2
+  exit "$status"
+fi
 if [[ -z "${JAVA_HOME:-}" || ! -x "$JAVA_HOME/bin/java" ]]; then
   export JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64
 fi

@@ -29,6 +29,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -139,6 +140,15 @@ public final class LocalStack implements AutoCloseable {
      * servers); they are closed with the stack, which stops nothing for a server someone else runs.
      */
     public static LocalStack start(Options options, LocalPostgres postgres, LocalS3Server s3) {
+        return start(options, postgres, s3, UnaryOperator.identity());
+    }
+
+    /**
+     * The same, with the configuration the stack computed handed to {@code configure} first: the soak puts fault
+     * proxies before the database and the S3 front this way, and shortens leases and graces.
+     */
+    public static LocalStack start(Options options, LocalPostgres postgres, LocalS3Server s3,
+                                   UnaryOperator<Map<String, Object>> configure) {
         // The front must exist before the API (presigned URLs name it); the API must exist before events
         // can be delivered. Events that arrive in between wait in the queue for the handler.
         AtomicReference<UploadEventsHandler> handler = new AtomicReference<>();
@@ -172,7 +182,7 @@ public final class LocalStack implements AutoCloseable {
                 .mainClass(StowageLocal.class)
                 .environments("local")
                 .banner(false)
-                .properties(properties(options, postgres, s3, front, mux))
+                .properties(configure.apply(properties(options, postgres, s3, front, mux)))
                 .singletons(new LocalWorkQueue(JsonMapper.createDefault(), variantWork, exportWork))
                 .start();
         try {

@@ -5,6 +5,7 @@ import dev.stowage.domain.storage.DriftScan;
 import dev.stowage.domain.storage.DriftScan.CompletedPass;
 import dev.stowage.domain.storage.DriftScan.Prefix;
 import dev.stowage.domain.storage.DriftScan.Tally;
+import dev.stowage.domain.storage.KeySpace;
 import io.micronaut.transaction.TransactionOperations;
 import jakarta.inject.Singleton;
 import java.sql.Array;
@@ -84,13 +85,34 @@ public class JdbcStorageDrift implements StorageDrift {
         });
     }
 
-    private static String rowsAfterSql(Prefix prefix) {
-        // Every asset's storage key is under assets/ and every variant's under variants/ (StorageKeys).
-        return switch (prefix) {
-            case ASSETS -> "SELECT storage_key, id, state, updated_at FROM assets";
-            case VARIANTS -> "SELECT storage_key, id, state, updated_at FROM variants";
-        } + " WHERE storage_key IS NOT NULL AND storage_key COLLATE \"C\" > ? ORDER BY storage_key COLLATE \"C\""
-                + " LIMIT ?";
+    /**
+     * The rows naming keys in a space, as {@code k, kind, id, state, updated_at}. Every asset's storage key is under
+     * assets/, every variant's under variants/, and so on (StorageKeys); staging keys are named by a session and by
+     * its asset (the same key) or by a proxied upload's asset alone. assets/ and variants/, which the purger's scan
+     * reads every run, go through V11's "C" indexes; the other spaces only the invariant check reads.
+     */
+    private static String rowsAfterSql(KeySpace space) {
+        String rows = switch (space) {
+            case STAGING -> "SELECT upload_key AS k, 'SESSION' AS kind, id, state, updated_at FROM upload_sessions"
+                    + " UNION ALL SELECT staging_key, 'ASSET', id, state, updated_at FROM assets";
+            case ASSETS -> "SELECT storage_key AS k, 'ASSET' AS kind, id, state, updated_at FROM assets";
+            case VARIANTS -> "SELECT storage_key AS k, 'VARIANT' AS kind, id, state, updated_at FROM variants";
+            case EXPORTS -> "SELECT storage_key AS k, 'EXPORT' AS kind, id, state, created_at AS updated_at"
+                    + " FROM exports";
+            case STAGED_FILES -> "SELECT storage_key AS k, 'STAGED_FILE' AS kind, id, state, updated_at"
+                    + " FROM staged_files";
+        };
+        String page = "SELECT k, kind, id, state, updated_at FROM (" + rows + ") r WHERE k IS NOT NULL"
+                + " AND k COLLATE \"C\" > ? AND starts_with(k, ?) ORDER BY k COLLATE \"C\" LIMIT ?";
+        return switch (space) {
+            case ASSETS, VARIANTS, EXPORTS -> page; // one row per key
+            // A key several rows name (a session and its asset; principals sharing a checksum) is never split
+            // between pages: the rest of the page's last key's rows come too, past the limit.
+            case STAGING, STAGED_FILES -> "WITH page AS (" + page + "), r AS (" + rows + ")"
+                    + " SELECT * FROM (SELECT * FROM page UNION ALL SELECT k, kind, id, state, updated_at FROM r"
+                    + " WHERE k = (SELECT k FROM page ORDER BY k COLLATE \"C\" DESC LIMIT 1)"
+                    + " AND (kind, id) NOT IN (SELECT kind, id FROM page)) u ORDER BY k COLLATE \"C\"";
+        };
     }
 
     /** The plan of each prefix's range query with sequential scans off, by prefix: for the test that pins its index. */
@@ -102,9 +124,8 @@ public class JdbcStorageDrift implements StorageDrift {
                 try (var off = c.createStatement()) {
                     off.execute("SET LOCAL enable_seqscan = off");
                 }
-                try (PreparedStatement s = c.prepareStatement("EXPLAIN " + rowsAfterSql(prefix))) {
-                    s.setString(1, after);
-                    s.setInt(2, limit);
+                try (PreparedStatement s = c.prepareStatement("EXPLAIN " + rowsAfterSql(prefix.space()))) {
+                    bindRowsAfter(s, prefix.space(), after, limit);
                     StringBuilder plan = new StringBuilder();
                     try (ResultSet r = s.executeQuery()) {
                         while (r.next()) {
@@ -119,24 +140,29 @@ public class JdbcStorageDrift implements StorageDrift {
     }
 
     @Override
-    public List<StoredRow> rowsAfter(Prefix prefix, Optional<String> after, int limit) {
-        String sql = rowsAfterSql(prefix);
-        StoredRow.Kind kind = prefix == Prefix.ASSETS ? StoredRow.Kind.ASSET : StoredRow.Kind.VARIANT;
+    public List<StoredRow> rowsAfter(KeySpace space, Optional<String> after, int limit) {
+        String sql = rowsAfterSql(space);
         return tx.executeRead(status -> {
             try (PreparedStatement s = status.getConnection().prepareStatement(sql)) {
-                // Every key under the prefix sorts after the prefix itself.
-                s.setString(1, after.orElse(prefix.value()));
-                s.setInt(2, limit);
+                bindRowsAfter(s, space, after.orElse(space.prefix()), limit);
                 List<StoredRow> rows = new ArrayList<>();
                 try (ResultSet r = s.executeQuery()) {
                     while (r.next()) {
-                        rows.add(new StoredRow(r.getString(1), kind, r.getObject(2, UUID.class), r.getString(3),
-                                r.getTimestamp(4).toInstant()));
+                        rows.add(new StoredRow(r.getString(1), StoredRow.Kind.valueOf(r.getString(2)),
+                                r.getObject(3, UUID.class), r.getString(4), r.getTimestamp(5).toInstant()));
                     }
                 }
                 return rows;
             }
         });
+    }
+
+    /** Every key in a space sorts after the space's prefix itself. */
+    private static void bindRowsAfter(PreparedStatement s, KeySpace space, String after, int limit)
+            throws SQLException {
+        s.setString(1, after);
+        s.setString(2, space.prefix());
+        s.setInt(3, limit);
     }
 
     @Override

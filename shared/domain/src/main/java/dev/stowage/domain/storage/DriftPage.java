@@ -19,9 +19,11 @@ import java.util.stream.Collectors;
  * @param upTo         the last key covered, inclusive; empty when both pages reached the end of the prefix
  * @param unreferenced objects within the bound that no row names
  * @param unbacked     rows within the bound whose object storage did not list
- * @param covered      how many objects and rows the step looked at
+ * @param objects      how many objects the step looked at
+ * @param rows         how many rows the step looked at
  */
-public record DriftPage(Optional<String> upTo, List<Listed> unreferenced, List<StoredRow> unbacked, int covered) {
+public record DriftPage(Optional<String> upTo, List<Listed> unreferenced, List<StoredRow> unbacked, int objects,
+                        int rows) {
 
     public static DriftPage compare(List<Listed> objects, List<StoredRow> rows, int pageSize) {
         Optional<String> upTo = Optional.empty();
@@ -38,7 +40,12 @@ public record DriftPage(Optional<String> upTo, List<Listed> unreferenced, List<S
         Set<String> named = inRows.stream().map(StoredRow::key).collect(Collectors.toSet());
         Set<String> held = inObjects.stream().map(Listed::key).collect(Collectors.toSet());
         return new DriftPage(upTo, inObjects.stream().filter(o -> !named.contains(o.key())).toList(),
-                inRows.stream().filter(r -> !held.contains(r.key())).toList(), inObjects.size() + inRows.size());
+                inRows.stream().filter(r -> !held.contains(r.key())).toList(), inObjects.size(), inRows.size());
+    }
+
+    /** How many objects and rows the step looked at. */
+    public int covered() {
+        return objects + rows;
     }
 
     private static boolean within(String key, Optional<String> upTo) {

@@ -1,6 +1,5 @@
 package dev.stowage.domain.storage;
 
-import dev.stowage.domain.StorageKeys;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,21 +17,25 @@ public record DriftScan(Prefix prefix, Optional<String> cursor, Optional<Instant
 
     /** The prefixes scanned, in order; a pass is both. */
     public enum Prefix {
-        ASSETS(StorageKeys.ASSETS), VARIANTS(StorageKeys.VARIANTS);
+        ASSETS(KeySpace.ASSETS), VARIANTS(KeySpace.VARIANTS);
 
-        private final String value;
+        private final KeySpace space;
 
-        Prefix(String value) {
-            this.value = value;
+        Prefix(KeySpace space) {
+            this.space = space;
         }
 
         public String value() {
-            return value;
+            return space.prefix();
+        }
+
+        public KeySpace space() {
+            return space;
         }
 
         public static Prefix of(String value) {
             for (Prefix p : values()) {
-                if (p.value.equals(value)) {
+                if (p.value().equals(value)) {
                     return p;
                 }
             }

@@ -1,12 +1,10 @@
 package dev.stowage.domain.storage;
 
-import dev.stowage.domain.asset.AssetState;
 import dev.stowage.domain.port.ObjectStore;
 import dev.stowage.domain.port.ObjectStore.Listed;
 import dev.stowage.domain.port.StorageDrift;
 import dev.stowage.domain.port.StorageDrift.StoredRow;
 import dev.stowage.domain.storage.DriftScan.Tally;
-import dev.stowage.domain.variant.VariantState;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -42,8 +40,6 @@ public final class ScanStorageDrift {
     private static final Logger LOG = Logger.getLogger(ScanStorageDrift.class.getName());
     /** The most keys S3 lists in one request. */
     static final int MAX_PAGE = 1000;
-    private static final Set<String> SERVABLE = Set.of(AssetState.AVAILABLE.wire(), AssetState.PROCESSING.wire(),
-            AssetState.READY.wire(), AssetState.DEGRADED.wire());
 
     /** One thing a run found, with the key it is about and the row (if any). */
     public record Finding(Kind kind, String key, Optional<UUID> rowId) {
@@ -111,7 +107,7 @@ public final class ScanStorageDrift {
             List<StoredRow> rows;
             try {
                 objects = store.list(scan.prefix().value(), scan.cursor(), page);
-                rows = drift.rowsAfter(scan.prefix(), scan.cursor(), page);
+                rows = drift.rowsAfter(scan.prefix().space(), scan.cursor(), page);
                 step = DriftPage.compare(objects, rows, page);
                 stepFindings = act(step, now);
             } catch (RuntimeException e) {
@@ -151,11 +147,11 @@ public final class ScanStorageDrift {
         }
         List<StoredRow> settled = step.unbacked().stream().filter(r -> r.updatedAt().isBefore(before)).toList();
         List<UUID> variants = new ArrayList<>();
-        for (StoredRow r : settled) {
-            if (r.kind() == StoredRow.Kind.ASSET && SERVABLE.contains(r.state())) {
-                findings.add(new Finding(Finding.Kind.MISSING_ASSET_OBJECT, r.key(), Optional.of(r.id())));
-            } else if (r.kind() == StoredRow.Kind.VARIANT && VariantState.READY.wire().equals(r.state())) {
+        for (StoredRow r : settled.stream().filter(StorageAccounting::promisesObject).toList()) {
+            if (r.kind() == StoredRow.Kind.VARIANT) {
                 variants.add(r.id());
+            } else {
+                findings.add(new Finding(Finding.Kind.MISSING_ASSET_OBJECT, r.key(), Optional.of(r.id())));
             }
         }
         if (!variants.isEmpty()) {
