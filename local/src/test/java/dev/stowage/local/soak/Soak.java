@@ -77,6 +77,14 @@ public final class Soak implements AutoCloseable {
                     .orElse(samples.getLast()).heapBytes();
         }
 
+        /** Mean heap after a full collection over the {@code quarter}th quarter (0-3) of the load. */
+        double meanHeap(int quarter) {
+            Duration from = loaded.dividedBy(4).multipliedBy(quarter);
+            Duration to = loaded.dividedBy(4).multipliedBy(quarter + 1);
+            return samples.stream().filter(s -> s.at().compareTo(from) >= 0 && s.at().compareTo(to) <= 0)
+                    .mapToLong(Sample::heapBytes).average().orElse(Double.NaN);
+        }
+
         public int maxDatabaseConnections() {
             return samples.stream().mapToInt(Sample::databaseConnections).max().orElse(0);
         }
@@ -99,9 +107,10 @@ public final class Soak implements AutoCloseable {
             row(md, "invariant violations", "%d %s %s".formatted(verdict.violationCount(), verdict.violations(),
                     verdict.examples()));
             row(md, "residue (not a violation)", Long.toString(verdict.residue()));
-            row(md, "heap after full GC, MiB", "%.1f after warm-up, %.1f at the end, %.1f max".formatted(
-                    mib(heapAfterWarmUp()), mib(samples.getLast().heapBytes()),
-                    mib(samples.stream().mapToLong(Sample::heapBytes).max().orElse(0))));
+            row(md, "heap after full GC, MiB", ("%.1f after warm-up, %.1f at the end, %.1f max; mean %.1f over the"
+                    + " second quarter of the load, %.1f over the last").formatted(mib(heapAfterWarmUp()),
+                    mib(samples.getLast().heapBytes()), mib(samples.stream().mapToLong(Sample::heapBytes).max()
+                            .orElse(0)), mib(meanHeap(1)), mib(meanHeap(3))));
             row(md, "database connections", "%d at start, %d at the end, %d max".formatted(
                     samples.getFirst().databaseConnections(), samples.getLast().databaseConnections(),
                     maxDatabaseConnections()));
@@ -115,7 +124,7 @@ public final class Soak implements AutoCloseable {
             md.append("| ").append(figure).append(" | ").append(value.replace("|", "/")).append(" |\n");
         }
 
-        private static double mib(long bytes) {
+        private static double mib(double bytes) {
             return bytes / (1024.0 * 1024.0);
         }
     }
