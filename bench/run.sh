@@ -89,6 +89,7 @@ if [[ "$what" == lifecycle || "$what" == all ]]; then
     -Dbench.clients="${BENCH_CLIENTS:-8}" -Dbench.prewarmSeconds="${BENCH_PREWARM_S:-30}" \
     -Dbench.warmupSeconds="${BENCH_WARMUP_S:-10}" \
     -Dbench.measureSeconds="${BENCH_MEASURE_S:-30}" -Dbench.rounds="${BENCH_ROUNDS:-2}" \
+    -Dbench.profile="${BENCH_PROFILE:-document}" \
     dev.stowage.bench.LifecycleBench
 fi
 

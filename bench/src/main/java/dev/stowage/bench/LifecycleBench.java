@@ -42,7 +42,12 @@ public final class LifecycleBench {
         Duration prewarm = Duration.ofSeconds(Integer.getInteger("bench.prewarmSeconds", 30));
         Path work = Path.of(System.getProperty("bench.workDir", "bench/target/lifecycle"));
         Files.createDirectories(work);
-        byte[] jpeg = TestMedia.bytes("landscape.jpg");
+        // document (a PDF, no variants) by default: the floor renders nothing, so neither should the measured
+        // stack in the background; image (the JPEG, two variants rendered per upload) is a knob away.
+        String profile = System.getProperty("bench.profile", "document");
+        String file = "image".equals(profile) ? "landscape.jpg" : "doc.pdf";
+        String contentType = "image".equals(profile) ? "image/jpeg" : "application/pdf";
+        byte[] jpeg = TestMedia.bytes(file);
         String secret = "stowage-bench-" + UUID.randomUUID(); // HS256 wants at least 32 bytes
 
         int exitCode = 0;
@@ -59,7 +64,8 @@ public final class LifecycleBench {
             System.err.println("[lifecycle] API " + stack.apiUrl() + ", S3 front " + stack.s3Endpoint()
                     + ", s3proxy " + s3proxy + ", " + jdbcUrl);
 
-            StowageClient stowage = new StowageClient(stack.apiUrl(), jpeg, subject -> DevTokens.mint(secret, subject,
+            StowageClient stowage = new StowageClient(stack.apiUrl(), jpeg, profile, file, contentType,
+                    subject -> DevTokens.mint(secret, subject,
                     Duration.ofHours(2)));
             // The embedded server trusts local connections; LocalPostgres's embedded user is postgres.
             try (Floor floor = new Floor(jdbcUrl, "postgres", "postgres", s3proxy, stack.bucket(), jpeg)) {
@@ -87,7 +93,8 @@ public final class LifecycleBench {
                         (w == stowage ? stowageRuns : floorRuns).add(o);
                     }
                 }
-                String table = table(stowageRuns, floorRuns, clients, warmup, measure, jpeg.length,
+                String table = table(stowageRuns, floorRuns, clients, warmup, measure,
+                        jpeg.length + "-byte " + file + " to the " + profile + " profile",
                         "Load average (1/5/15 min) before: " + loadBefore + ", after: "
                                 + ColdStartBench.loadAverage() + ".");
                 long errors = stowage.completeErrors();
@@ -125,11 +132,11 @@ public final class LifecycleBench {
     }
 
     private static String table(List<Load.Outcome> stowage, List<Load.Outcome> floor, int clients, Duration warmup,
-                                Duration measure, int bytes, String load) {
+                                Duration measure, String upload, String load) {
         StringBuilder t = new StringBuilder();
         t.append("Warm lifecycle throughput, ").append(clients).append(" concurrent clients; each side pre-warmed once, "
                 + "then per run a warm-up of ").append(warmup.toSeconds()).append(" s and ").append(measure.toSeconds())
-                .append(" s measured per run, ").append(bytes).append("-byte JPEG, ").append(LocalDate.now())
+                .append(" s measured per run, ").append(upload).append(", ").append(LocalDate.now())
                 .append(". ").append(load).append("\n\n");
         t.append("| Round | Stowage lifecycles/s | Floor lifecycles/s | Stowage / floor | Stowage p50 / p95 ms "
                 + "| Floor p50 / p95 ms | CPU ms per lifecycle, Stowage / floor |\n");

@@ -30,6 +30,8 @@ final class StowageClient implements Load.Workload {
     private final URI api;
     private final byte[] jpeg;
     private final String filename;
+    private final String profile;
+    private final String contentType;
     private final Function<String, String> tokens;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
@@ -44,9 +46,17 @@ final class StowageClient implements Load.Workload {
     }
 
     StowageClient(URI api, byte[] jpeg, String filename, Function<String, String> tokens) {
+        this(api, jpeg, "image", filename, "image/jpeg", tokens);
+    }
+
+    /** Uploads {@code body} as {@code filename} of {@code contentType} to {@code profile}. */
+    StowageClient(URI api, byte[] body, String profile, String filename, String contentType,
+                  Function<String, String> tokens) {
         this.api = api;
-        this.jpeg = jpeg;
+        this.jpeg = body;
+        this.profile = profile;
         this.filename = filename;
+        this.contentType = contentType;
         this.tokens = tokens;
     }
 
@@ -77,7 +87,7 @@ final class StowageClient implements Load.Workload {
     }
 
     private String initiateBody() {
-        return "{\"profile\":\"image\",\"filename\":\"" + filename + "\",\"contentType\":\"image/jpeg\","
+        return "{\"profile\":\"" + profile + "\",\"filename\":\"" + filename + "\",\"contentType\":\"" + contentType + "\","
                 + "\"byteSize\":" + jpeg.length + ",\"strategy\":\"direct\"}";
     }
 
