@@ -25,9 +25,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.parallel.Isolated;
 
 /**
@@ -38,7 +38,8 @@ import org.junit.jupiter.api.parallel.Isolated;
 // Alone: its purges and its before/after listings must not meet another class's rows, nor its own faults theirs.
 @Isolated
 class AttachFaultsTest {
-    static FaultyStack faults;
+    @RegisterExtension
+    static final FaultyStack faults = FaultyStack.start();
     static APIGatewayV2HTTPEventFunction function;
     static ApiGatewayClient api;
     static Footprint faultFree;
@@ -47,7 +48,6 @@ class AttachFaultsTest {
 
     @BeforeAll
     static void start() throws Exception {
-        faults = FaultyStack.start();
         function = new APIGatewayV2HTTPEventFunction(ApplicationContext.run(faults.micronautProperties()));
         api = new ApiGatewayClient(function);
         String reference = "reference-" + UUID.randomUUID();
@@ -62,16 +62,9 @@ class AttachFaultsTest {
         assertEquals(List.of("assets/asset1/original"), faultFree.objects());
     }
 
-    @AfterEach
-    void heal() {
-        faults.heal();
-    }
-
     @AfterAll
     static void stop() {
         function.close();
-        faults.close();
-        assertTrue(faults.database.stopped() && faults.storage.stopped(), "the proxies left nothing running");
     }
 
     static Asset stored(String who) {

@@ -19,9 +19,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.parallel.Isolated;
 
 /**
@@ -33,7 +33,8 @@ import org.junit.jupiter.api.parallel.Isolated;
 // Alone: its purges and its before/after listings must not meet another class's rows, nor its own faults theirs.
 @Isolated
 class ExportFaultsTest {
-    static FaultyStack faults;
+    @RegisterExtension
+    static final FaultyStack faults = FaultyStack.start();
     static APIGatewayV2HTTPEventFunction function;
     static ApiGatewayClient api;
     static Footprint faultFree;
@@ -42,7 +43,6 @@ class ExportFaultsTest {
 
     @BeforeAll
     static void start() throws Exception {
-        faults = FaultyStack.start();
         Map<String, Object> properties = new HashMap<>(faults.micronautProperties());
         properties.put("stowage.exports.inline-max-bytes", 0);
         function = new APIGatewayV2HTTPEventFunction(ApplicationContext.run(properties));
@@ -54,16 +54,9 @@ class ExportFaultsTest {
         assertEquals(List.of("exports/export1"), faultFree.objects());
     }
 
-    @AfterEach
-    void heal() {
-        faults.heal();
-    }
-
     @AfterAll
     static void stop() {
         function.close();
-        faults.close();
-        assertTrue(faults.database.stopped() && faults.storage.stopped(), "the proxies left nothing running");
     }
 
     static ApiGatewayClient.Reply create(String who) {

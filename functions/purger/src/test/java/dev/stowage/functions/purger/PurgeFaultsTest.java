@@ -26,9 +26,9 @@ import java.sql.Connection;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.parallel.Isolated;
 
 /**
@@ -40,7 +40,8 @@ import org.junit.jupiter.api.parallel.Isolated;
 // Alone: its purges and its before/after listings must not meet another class's rows, nor its own faults theirs.
 @Isolated
 class PurgeFaultsTest {
-    static FaultyStack faults;
+    @RegisterExtension
+    static final FaultyStack faults = FaultyStack.start();
     static ApplicationContext context;
     static PurgerHandler handler;
     static Footprint faultFree;
@@ -50,7 +51,6 @@ class PurgeFaultsTest {
 
     @BeforeAll
     static void start() throws Exception {
-        faults = FaultyStack.start();
         context = ApplicationContext.run(faults.micronautProperties());
         handler = new PurgerHandler(context);
         Principal reference = new Principal("reference-" + UUID.randomUUID());
@@ -63,16 +63,9 @@ class PurgeFaultsTest {
         assertEquals(List.of(), openUploads(session));
     }
 
-    @AfterEach
-    void heal() {
-        faults.heal();
-    }
-
     @AfterAll
     static void stop() {
         context.close();
-        faults.close();
-        assertTrue(faults.database.stopped() && faults.storage.stopped(), "the proxies left nothing running");
     }
 
     static void purge() throws Exception {

@@ -29,9 +29,9 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Webhook apply with the database failing under it: Mux's {@code video.asset.ready} reaches the function while
@@ -42,14 +42,14 @@ import org.junit.jupiter.api.Test;
 class WebhookFaultsTest {
     static final ConcurrentLinkedQueue<Webhook> SENT = new ConcurrentLinkedQueue<>();
     static final HttpClient HTTP = HttpClient.newHttpClient();
-    static FaultyStack faults;
+    @RegisterExtension
+    static final FaultyStack faults = FaultyStack.start();
     static MuxEmulator mux;
     static APIGatewayV2HTTPEventFunction function;
     static ApiGatewayClient api;
 
     @BeforeAll
     static void start() {
-        faults = FaultyStack.start();
         mux = MuxEmulator.start(MuxEmulator.Options.of(0, (signature, body) -> SENT.add(new Webhook(signature, body))));
         Map<String, Object> p = new LinkedHashMap<>(faults.micronautProperties());
         p.put("stowage.streaming.mux.base-url", mux.endpoint().toString());
@@ -60,17 +60,10 @@ class WebhookFaultsTest {
         api = new ApiGatewayClient(function);
     }
 
-    @AfterEach
-    void heal() {
-        faults.heal();
-    }
-
     @AfterAll
     static void stop() {
         function.close();
         mux.close();
-        faults.close();
-        assertTrue(faults.database.stopped() && faults.storage.stopped(), "the proxies left nothing running");
     }
 
     @Test

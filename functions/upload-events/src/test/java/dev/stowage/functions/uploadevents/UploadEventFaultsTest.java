@@ -33,9 +33,9 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.parallel.Isolated;
 
 /**
@@ -51,7 +51,8 @@ class UploadEventFaultsTest {
     static final String SAMPLE_STAGED_HEX = "7196b70e6602c6516bc36e1661639478ed6d200b9fd2e3a43828a5f013cac249";
     static final String ALL_SUCCEEDED = "{\"batchItemFailures\":[]}";
 
-    static FaultyStack faults;
+    @RegisterExtension
+    static final FaultyStack faults = FaultyStack.start();
     static ApplicationContext context;
     static UploadEventsHandler handler;
     static JsonMapper json;
@@ -63,7 +64,6 @@ class UploadEventFaultsTest {
 
     @BeforeAll
     static void start() throws Exception {
-        faults = FaultyStack.start();
         context = ApplicationContext.run(faults.micronautProperties());
         handler = new UploadEventsHandler(context);
         json = context.getBean(JsonMapper.class);
@@ -74,16 +74,9 @@ class UploadEventFaultsTest {
         assertTrue(faultFree.rows().getFirst().startsWith("session1 completed"), faultFree.toString());
     }
 
-    @AfterEach
-    void heal() {
-        faults.heal();
-    }
-
     @AfterAll
     static void stop() {
         context.close();
-        faults.close();
-        assertTrue(faults.database.stopped() && faults.storage.stopped(), "the proxies left nothing running");
     }
 
     static UploadSession uploaded(Principal who) {

@@ -19,9 +19,9 @@ import java.sql.Connection;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.parallel.Isolated;
 
 /**
@@ -33,7 +33,8 @@ import org.junit.jupiter.api.parallel.Isolated;
 // Alone: its purges and its before/after listings must not meet another class's rows, nor its own faults theirs.
 @Isolated
 class UploadFaultsTest {
-    static FaultyStack faults;
+    @RegisterExtension
+    static final FaultyStack faults = FaultyStack.start();
     static APIGatewayV2HTTPEventFunction function;
     static ApiGatewayClient api;
     static ObjectStore store;
@@ -45,7 +46,6 @@ class UploadFaultsTest {
 
     @BeforeAll
     static void start() throws Exception {
-        faults = FaultyStack.start();
         function = new APIGatewayV2HTTPEventFunction(ApplicationContext.run(faults.micronautProperties()));
         api = new ApiGatewayClient(function);
         store = function.getApplicationContext().getBean(ObjectStore.class);
@@ -58,16 +58,9 @@ class UploadFaultsTest {
         assertEquals("session1 completed presigned_put -> asset1", faultFree.rows().getFirst(), faultFree.toString());
     }
 
-    @AfterEach
-    void heal() {
-        faults.heal();
-    }
-
     @AfterAll
     static void stop() {
         function.close();
-        faults.close();
-        assertTrue(faults.database.stopped() && faults.storage.stopped(), "the proxies left nothing running");
     }
 
     static ApiGatewayClient.Reply initiate(String owner, String strategy) {

@@ -33,9 +33,9 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.parallel.Isolated;
 
 /**
@@ -46,7 +46,8 @@ import org.junit.jupiter.api.parallel.Isolated;
 // Alone: its purges and its before/after listings must not meet another class's rows, nor its own faults theirs.
 @Isolated
 class RenderFaultsTest {
-    static FaultyStack faults;
+    @RegisterExtension
+    static final FaultyStack faults = FaultyStack.start();
     static ApplicationContext context;
     static VariantWorkerHandler handler;
     static JsonMapper json;
@@ -58,7 +59,6 @@ class RenderFaultsTest {
 
     @BeforeAll
     static void start() throws Exception {
-        faults = FaultyStack.start();
         context = ApplicationContext.run(faults.micronautProperties());
         handler = new VariantWorkerHandler(context);
         json = context.getBean(JsonMapper.class);
@@ -71,16 +71,9 @@ class RenderFaultsTest {
         assertTrue(faultFree.rows().contains("asset1 variant thumb ready"), faultFree.toString());
     }
 
-    @AfterEach
-    void heal() {
-        faults.heal();
-    }
-
     @AfterAll
     static void stop() {
         context.close();
-        faults.close();
-        assertTrue(faults.database.stopped() && faults.storage.stopped(), "the proxies left nothing running");
     }
 
     /** A proxied upload of the test JPEG through the real promotion lane: processing, two variants queued. */

@@ -5,12 +5,19 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * The {@link TestStack} seen through two {@link FaultProxy}s, one before PostgreSQL and one before the S3 server,
  * with the production retry policy (three attempts) and timeouts no longer than a test should wait. The faults are the test's to inject; {@link #heal()} takes them all away.
+ *
+ * <p>As a JUnit extension ({@code @RegisterExtension static final FaultyStack faults = FaultyStack.start();}) it
+ * heals after every test, and after the class (after its own {@code @AfterAll}, which closes what runs through the
+ * proxies) closes both proxies and fails the class if either left something running.
  */
-public final class FaultyStack implements AutoCloseable {
+public final class FaultyStack implements AutoCloseable, AfterEachCallback, AfterAllCallback {
 
     private final TestStack stack;
     public final FaultProxy database;
@@ -75,6 +82,19 @@ public final class FaultyStack implements AutoCloseable {
     public void heal() {
         database.heal();
         storage.heal();
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) {
+        heal();
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        close();
+        if (!database.stopped() || !storage.stopped()) {
+            throw new AssertionError("the fault proxies left something running: " + database + ", " + storage);
+        }
     }
 
     @Override
