@@ -35,6 +35,9 @@ final class MpegAudio {
             return OptionalLong.of(frames * frame.samples() * 1000 / frame.sampleRate());
         }
         long audioBytes = Math.max(totalSize, head.length) - frame.at();
+        if (audioBytes > Long.MAX_VALUE / 8) {
+            return OptionalLong.empty(); // a declared size no object has (S3's largest is 5 TiB): no duration
+        }
         return OptionalLong.of(audioBytes * 8 / frame.bitrateKbps());
     }
 

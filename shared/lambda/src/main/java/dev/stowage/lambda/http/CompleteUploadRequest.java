@@ -13,7 +13,9 @@ public record CompleteUploadRequest(@Nullable List<PartRef> parts) {
     @Serdeable
     public record PartRef(int partNumber, @Nullable String etag) {}
 
+    /** The parts as the domain checks them; a {@code null} entry is part number 0, which it refuses. */
     public List<Part> toParts() {
-        return parts == null ? List.of() : parts.stream().map(p -> new Part(p.partNumber(), p.etag(), 0)).toList();
+        return parts == null ? List.of() : parts.stream()
+                .map(p -> p == null ? new Part(0, null, 0) : new Part(p.partNumber(), p.etag(), 0)).toList();
     }
 }

@@ -36,8 +36,7 @@ final class MuxEvents {
                         && ids.getFirst() instanceof Map<?, ?> first ? text(first, "id") : Optional.empty();
                 yield id.isEmpty() || playback.isEmpty() ? malformed("a ready asset names itself and a playback id")
                         : Result.ok(new ProviderEvent.AssetReady(text(data, "upload_id"), id.get(), playback.get(),
-                        data.get("duration") instanceof Number n && n.doubleValue() >= 0
-                                ? Optional.of(Math.round(n.doubleValue() * 1000)) : Optional.empty()));
+                        durationMs(data.get("duration"))));
             }
             case "video.asset.errored" -> id.isEmpty() ? malformed("the asset id is required")
                     : Result.ok(new ProviderEvent.AssetErrored(text(data, "upload_id"), id.get(),
@@ -45,6 +44,17 @@ final class MuxEvents {
             default -> Result.ok(new ProviderEvent.Ignored(type));
         };
     }
+
+    /**
+     * A duration in seconds as milliseconds; none when it is not a number of seconds a media file can last (negative,
+     * not finite, or over 10^9 s, some 31 years, where a rounded {@code 1e999999999} would read as Long.MAX_VALUE).
+     */
+    private static Optional<Long> durationMs(Object duration) {
+        return duration instanceof Number n && n.doubleValue() >= 0 && n.doubleValue() <= MAX_DURATION_SECONDS
+                ? Optional.of(Math.round(n.doubleValue() * 1000)) : Optional.empty();
+    }
+
+    private static final double MAX_DURATION_SECONDS = 1e9;
 
     /** Upload errors are {@code {type, message}}, asset errors {@code {type, messages: [...]}}. */
     private static String message(Object error) {

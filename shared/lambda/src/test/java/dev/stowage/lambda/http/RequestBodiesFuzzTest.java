@@ -70,7 +70,8 @@ public class RequestBodiesFuzzTest {
     @FuzzTest
     public void completeUpload(byte[] body) {
         CompleteUploadRequest request = decoded(body, CompleteUploadRequest.class);
-        if (request != null && (request.parts() == null || !request.parts().contains(null))) {
+        if (request != null) {
+            // A null entry becomes part number 0, which the domain refuses as invalid_part_number.
             assertNotNull(Fuzz.run(request::toParts).answered());
         }
     }
