@@ -51,7 +51,8 @@ public final class Soak implements AutoCloseable {
      * @param clients    concurrent clients
      * @param faultEvery one fault is armed (fires at the next matching request) per this interval on average
      * @param purgeEvery the purger's schedule
-     * @param lease      the verification, variant and export leases: how long work a fault interrupted waits
+     * @param lease      the verification, variant and export leases (how long work a fault interrupted waits), and
+     *                   the purger's grace for detached assets
      * @param drainLimit how long the work in flight may take to finish once the load stopped
      * @param sampleEvery heap and connections are sampled this often
      * @param seed       the random choices of operations and faults
@@ -169,6 +170,9 @@ public final class Soak implements AutoCloseable {
                                 ? "1m" : lease);
                         p.put("stowage.exports.requeue-after", lease);
                         p.put("stowage.lifecycle.complete-wait", "2s");
+                        // Replaced and detached assets are purged after a lease, not five minutes: the soak
+                        // purges what its attaches let go of.
+                        p.put("stowage.purge.detached-grace", lease);
                         // Exports over 1 KiB go to storage (the rest stay in their row): both kinds are checked.
                         p.put("stowage.exports.inline-max-bytes", "1KB");
                         return p;
@@ -281,7 +285,10 @@ public final class Soak implements AutoCloseable {
                 inFlight, check());
     }
 
-    /** Rows in a state some worker, lease or schedule still has to move on: the drain waits for none. */
+    /**
+     * Rows in a state some worker, lease or schedule still has to move on, detached assets the purger has to
+     * delete after their grace included: the drain waits for none.
+     */
     static Map<String, Long> inFlight(Supplier<Connection> connect) {
         try (Connection c = connect.get(); Statement s = c.createStatement(); ResultSet r = s.executeQuery("""
                 SELECT (SELECT count(*) FROM upload_sessions WHERE state IN ('uploaded', 'verifying')),
@@ -289,10 +296,14 @@ public final class Soak implements AutoCloseable {
                            'available', 'processing')),
                        (SELECT count(*) FROM variants WHERE state IN ('planned', 'queued', 'processing')),
                        (SELECT count(*) FROM exports WHERE state = 'pending'),
-                       (SELECT count(*) FROM staged_files WHERE state = 'pending')""")) {
+                       (SELECT count(*) FROM staged_files WHERE state = 'pending'),
+                       (SELECT count(*) FROM assets WHERE detached_at IS NOT NULL
+                           AND state IN ('available', 'processing', 'ready', 'degraded', 'quarantined')),
+                       (SELECT count(*) FROM assets WHERE state = 'deleted')""")) {
             r.next();
             return Map.of("sessions", r.getLong(1), "assets", r.getLong(2), "variants", r.getLong(3),
-                    "exports", r.getLong(4), "stagedFiles", r.getLong(5));
+                    "exports", r.getLong(4), "stagedFiles", r.getLong(5), "detachedAssets", r.getLong(6),
+                    "deletedAssets", r.getLong(7));
         } catch (java.sql.SQLException e) {
             throw new IllegalStateException(e);
         }

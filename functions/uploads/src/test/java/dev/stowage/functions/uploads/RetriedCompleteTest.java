@@ -9,7 +9,9 @@ import dev.stowage.domain.StorageKeys;
 import dev.stowage.domain.port.Assets;
 import dev.stowage.domain.port.MultipartStore;
 import dev.stowage.domain.port.ObjectStore;
+import dev.stowage.domain.attachment.PurgeDetachedAssets;
 import dev.stowage.domain.upload.UploadState;
+import dev.stowage.domain.upload.VerifyUpload;
 import dev.stowage.testkit.ApiGatewayClient;
 import dev.stowage.testkit.DelegatingMultipartStore;
 import dev.stowage.testkit.PresignedHttp;
@@ -21,6 +23,7 @@ import io.micronaut.function.aws.proxy.payload2.APIGatewayV2HTTPEventFunction;
 import java.net.URI;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -141,5 +144,50 @@ class RetriedCompleteTest {
         assertEquals("completed", session.string("state"));
         assertEquals(session.string("assetId"), retried.string("id"));
         assertOneAsset(retried.string("id"));
+    }
+
+    /**
+     * Found by the soak: purging a completed upload's asset (let go of, past the grace) failed the session's check
+     * (ON DELETE SET NULL left a completed session with no asset, which V1 refused), and the failure stopped every
+     * purger run after it. Now the asset goes, the session stays completed without it, and the upload's URL, which
+     * outlives the session, lands nothing: its S3 event deletes the object.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void aCompletedUploadOutlivesItsPurgedAssetAndALatePutToItsUrlIsRemoved() throws SQLException {
+        var created = api.call(grace, "POST", "/v1/uploads", """
+                {"profile":"image","filename":"photo.jpg","contentType":"image/jpeg","byteSize":%d}"""
+                .formatted(jpeg.length));
+        assertEquals(201, created.status(), created.body());
+        String id = created.string("id");
+        UUID assetId = UUID.fromString(created.string("assetId"));
+        var signed = api.call(grace, "POST", "/v1/uploads/" + id + "/url", "");
+        URI url = URI.create(signed.string("url"));
+        Map<String, String> headers = (Map<String, String>) signed.map().get("headers");
+        assertEquals(200, PresignedHttp.send(url, "PUT", headers, jpeg).statusCode());
+        assertEquals(200, api.call(grace, "POST", "/v1/uploads/" + id + "/complete", "").status());
+
+        TestStack stack = TestStack.get();
+        try (var c = DriverManager.getConnection(stack.jdbcUrl(), stack.dbUser(), stack.dbPassword());
+             var detach = c.prepareStatement("UPDATE assets SET detached_at = now() - interval '1 hour' WHERE id = ?")) {
+            detach.setObject(1, assetId);
+            assertEquals(1, detach.executeUpdate());
+        }
+        new PurgeDetachedAssets(assets, store, Duration.ZERO, 100).run();
+
+        assertTrue(assets.findById(assetId).isEmpty(), "the asset's row is removed");
+        assertTrue(store.head(StorageKeys.original(assetId)).isEmpty(), "and its original");
+        var session = api.call(grace, "GET", "/v1/uploads/" + id, "");
+        assertEquals(200, session.status(), session.body());
+        assertEquals("completed", session.string("state"));
+        var again = api.call(grace, "POST", "/v1/uploads/" + id + "/complete", "");
+        assertEquals(404, again.status(), again.body());
+        assertEquals("asset_not_found", again.string("code"));
+
+        String staging = StorageKeys.stagingUpload(UUID.fromString(id), "photo.jpg");
+        assertEquals(200, PresignedHttp.send(url, "PUT", headers, jpeg).statusCode(), "the URL outlives the session");
+        assertEquals(VerifyUpload.EventOutcome.REJECTED,
+                function.getApplicationContext().getBean(VerifyUpload.class).objectCreated(staging));
+        assertTrue(store.head(staging).isEmpty(), "the late bytes are removed");
     }
 }

@@ -71,10 +71,25 @@ public final class PurgeDetachedAssets {
         int removed = 0;
         for (Map.Entry<Asset, List<String>> asset : keys.entrySet()) {
             if (asset.getValue().stream().noneMatch(deletion.failed()::containsKey)
-                    && assets.removeDeleted(asset.getKey().id())) {
+                    && removeRow(asset.getKey())) {
                 removed++;
             }
         }
         return removed;
+    }
+
+    /**
+     * One asset's row; a row the database refuses to remove stays {@code deleted} for the next run (and the
+     * operator report's residue) instead of failing the run, and with it every purge after it: one asset's bad row
+     * once stopped them all (a completed session's check, fixed by V15).
+     */
+    private boolean removeRow(Asset asset) {
+        try {
+            return assets.removeDeleted(asset.id());
+        } catch (RuntimeException e) {
+            LOG.log(java.util.logging.Level.WARNING, "could not remove the row of deleted asset " + asset.id()
+                    + "; the next run retries", e);
+            return false;
+        }
     }
 }

@@ -258,6 +258,12 @@ public final class VerifyUpload {
     private Result<Verified> verify(UploadSession session) {
         switch (session.state()) {
             case COMPLETED -> {
+                if (session.assetId().isEmpty()) {
+                    // Its asset has been purged since (let go of, past the purger's grace): whatever sits at the
+                    // staging key came after (the presigned URL lives on), and goes.
+                    store.delete(session.uploadKey());
+                    return current(session.id());
+                }
                 // Finishes a promotion a crash interrupted; else a no-op.
                 Optional<Asset> asset = promote.run(session.requireAssetId());
                 if (asset.map(a -> a.state() != AssetState.STAGED && !IN_FLIGHT.contains(a.state())).orElse(false)) {
@@ -363,7 +369,9 @@ public final class VerifyUpload {
         long deadline = System.nanoTime() + limits.laneWait().toNanos();
         while (true) {
             Result<Verified> now = current(sessionId);
-            Verified v = now.orElseThrow();
+            if (!(now instanceof Result.Ok<Verified>(Verified v))) {
+                return now;
+            }
             boolean inFlight = isInFlight(v);
             if (!inFlight || System.nanoTime() >= deadline) {
                 return now;
@@ -378,8 +386,11 @@ public final class VerifyUpload {
         return state == UploadState.UPLOADED || state == UploadState.VERIFYING || IN_FLIGHT.contains(v.asset().state());
     }
 
+    /** The session and its asset; a completed session's asset may have been purged since (V15). */
     private Result<Verified> current(UUID sessionId) {
         UploadSession s = sessions.findById(sessionId).orElseThrow();
-        return Result.ok(new Verified(s, assets.findById(s.requireAssetId()).orElseThrow()));
+        return s.assetId().flatMap(assets::findById).<Result<Verified>>map(a -> Result.ok(new Verified(s, a)))
+                .orElseGet(() -> Result.err(ErrorCode.ASSET_NOT_FOUND,
+                        "this upload completed, and its asset has been deleted since"));
     }
 }
