@@ -27,9 +27,11 @@ import org.junit.jupiter.params.provider.MethodSource;
  * per JVM and its agent costs seconds to install: the first byte of an input picks the target, the rest is that
  * target's input. The whole probe is left to the long run: Tika and metadata-extractor make it a hundred times
  * slower a try than the rest, which would leave a few seconds' run little else.
- * This is the short fuzz run ({@code ./mvnw verify -Dfuzz.skip=false}, the fuzz execution in this module's POM;
- * verify itself replays the inputs); the long run fuzzes each target on its own ({@code bench/fuzz.sh}). Its seeds
- * are every target's seeds, each behind its target's byte.
+ * This is the short fuzz run of every {@code ./mvnw verify} (the fuzz execution in this module's POM, after the
+ * replay of every target's inputs; {@code -Dfuzz.skip=true} leaves it out); the long run fuzzes each target on its
+ * own ({@code bench/fuzz.sh}). Its seeds are every target's seeds, each behind its target's byte. A target added
+ * here has its parser's classes added to that execution's {@code jazzer.instrument} list, which instruments only
+ * what it names.
  */
 class EdgeDecodersFuzzTest {
     private record Target(String inputs, Consumer<byte[]> check) {}
