@@ -16,14 +16,17 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue 12's soak, short: mixed load with faults injected at random, then the invariant check over the end state
+ * Issue 12's soak, short (12 s of load in every build; issue 12 asked for two minutes, which the build's six-minute
+ * budget does not hold): mixed load with faults injected at random, then the invariant check over the end state
  * (every object named by a row, every promised object stored, no drift, nothing stuck), and the check shown to
  * find each kind of violation planted in that state. {@code bench/run.sh soak} runs the same for twenty minutes
  * ({@code -Dstowage.soak.duration=PT20M}); the settings are system properties, the seed printed to replay a run.
  */
+@Order(1) // first of this module's classes (junit-platform.properties): it is the longest
 class SoakTest {
     private static Duration setting(String name, String otherwise) {
         return Duration.parse(System.getProperty("stowage.soak." + name, otherwise));
@@ -32,9 +35,9 @@ class SoakTest {
     @Test
     void mixedLoadWithFaultsEndsWithEveryInvariantHolding() throws Exception {
         long seed = Long.getLong("stowage.soak.seed", System.nanoTime());
-        Soak.Settings settings = new Soak.Settings(setting("duration", "PT20S"),
+        Soak.Settings settings = new Soak.Settings(setting("duration", "PT12S"),
                 Integer.getInteger("stowage.soak.clients", 4), setting("fault-every", "PT1S"),
-                setting("purge-every", "PT5S"), setting("lease", "PT5S"), setting("drain-limit", "PT2M"),
+                setting("purge-every", "PT3S"), setting("lease", "PT5S"), setting("drain-limit", "PT2M"),
                 setting("sample-every", "PT5S"), seed);
         try (Soak soak = Soak.start(settings)) {
             Soak.Result result = soak.run();
@@ -70,8 +73,8 @@ class SoakTest {
     }
 
     /**
-     * An object no row names, a ready variant's rendering deleted, a quarantined asset attached (drift), and an
-     * export pending for an hour (stuck).
+     * An object no row names, a ready variant's rendering deleted, a quarantined asset attached (drift), and a
+     * staged file pending for ten minutes (stuck).
      */
     private static void plantOneViolationOfEach(Soak soak) throws Exception {
         soak.store().put("exports/" + UUID.randomUUID(), "nobody's".getBytes(StandardCharsets.UTF_8), "text/plain");
@@ -90,9 +93,13 @@ class SoakTest {
             s.executeUpdate(("INSERT INTO attachments (id, principal, owner_type, owner_id, slot, asset_id)"
                     + " VALUES (gen_random_uuid(), '%s', 'user', 'planted', 'avatar', '%s')").formatted(owner,
                     quarantined));
-            s.executeUpdate(("INSERT INTO exports (id, principal, kind, filename, content_type, state, expires_at,"
-                    + " created_at, format) VALUES (gen_random_uuid(), '%s', 'inline', 'x.csv', 'text/csv',"
-                    + " 'pending', now() + interval '1 day', now() - interval '1 hour', 'csv')").formatted(owner));
+            // Stuck, and left alone by the purger, which runs meanwhile (a pending export it would requeue): a
+            // staged file whose upload never came, ten minutes ago, expiring tomorrow.
+            s.executeUpdate(("INSERT INTO staged_files (id, principal, checksum_sha256, name, byte_size, storage_key,"
+                    + " state, ttl_seconds, expires_at, created_at, updated_at) VALUES (gen_random_uuid(), '%s',"
+                    + " repeat('ab', 32), 'never.bin', 1, 'staged-files/' || repeat('ab', 32), 'pending', 86400,"
+                    + " now() + interval '1 day', now() - interval '10 minutes', now() - interval '10 minutes')")
+                    .formatted(owner));
         }
     }
 }

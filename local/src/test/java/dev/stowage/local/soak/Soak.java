@@ -51,8 +51,8 @@ public final class Soak implements AutoCloseable {
      * @param clients    concurrent clients
      * @param faultEvery one fault is armed (fires at the next matching request) per this interval on average
      * @param purgeEvery the purger's schedule
-     * @param lease      the verification, variant and export leases (how long work a fault interrupted waits), and
-     *                   the purger's grace for detached assets
+     * @param lease      the verification, variant and export leases (how long work a fault interrupted waits); a
+     *                   fifth of it is the purger's grace for detached assets
      * @param drainLimit how long the work in flight may take to finish once the load stopped
      * @param sampleEvery heap and connections are sampled this often
      * @param seed       the random choices of operations and faults
@@ -170,9 +170,9 @@ public final class Soak implements AutoCloseable {
                                 ? "1m" : lease);
                         p.put("stowage.exports.requeue-after", lease);
                         p.put("stowage.lifecycle.complete-wait", "2s");
-                        // Replaced and detached assets are purged after a lease, not five minutes: the soak
-                        // purges what its attaches let go of.
-                        p.put("stowage.purge.detached-grace", lease);
+                        // Replaced and detached assets are purged after a fifth of a lease, not five minutes:
+                        // the soak purges what its attaches let go of.
+                        p.put("stowage.purge.detached-grace", settings.lease().dividedBy(5).toMillis() + "ms");
                         // Exports over 1 KiB go to storage (the rest stay in their row): both kinds are checked.
                         p.put("stowage.exports.inline-max-bytes", "1KB");
                         return p;
