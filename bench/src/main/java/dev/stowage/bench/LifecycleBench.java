@@ -46,8 +46,8 @@ public final class LifecycleBench {
         // stack in the background; image (the JPEG, two variants rendered per upload) is a knob away.
         String profile = System.getProperty("bench.profile", "document");
         String file = "image".equals(profile) ? "landscape.jpg" : "doc.pdf";
-        String contentType = "image".equals(profile) ? "image/jpeg" : "application/pdf";
-        byte[] jpeg = TestMedia.bytes(file);
+        String contentType = "image".equals(profile) ? "image/body" : "application/pdf";
+        byte[] body = TestMedia.bytes(file);
         String secret = "stowage-bench-" + UUID.randomUUID(); // HS256 wants at least 32 bytes
 
         int exitCode = 0;
@@ -64,11 +64,11 @@ public final class LifecycleBench {
             System.err.println("[lifecycle] API " + stack.apiUrl() + ", S3 front " + stack.s3Endpoint()
                     + ", s3proxy " + s3proxy + ", " + jdbcUrl);
 
-            StowageClient stowage = new StowageClient(stack.apiUrl(), jpeg, profile, file, contentType,
+            StowageClient stowage = new StowageClient(stack.apiUrl(), body, profile, file, contentType,
                     subject -> DevTokens.mint(secret, subject,
                     Duration.ofHours(2)));
             // The embedded server trusts local connections; LocalPostgres's embedded user is postgres.
-            try (Floor floor = new Floor(jdbcUrl, "postgres", "postgres", s3proxy, stack.bucket(), jpeg)) {
+            try (Floor floor = new Floor(jdbcUrl, "postgres", "postgres", s3proxy, stack.bucket(), body)) {
                 String loadBefore = ColdStartBench.loadAverage();
                 // On two shared cores C2 is still compiling Stowage's paths after a 10 s warm-up; one longer,
                 // unmeasured run per side first keeps round 1 from measuring the JIT.
@@ -94,7 +94,7 @@ public final class LifecycleBench {
                     }
                 }
                 String table = table(stowageRuns, floorRuns, clients, warmup, measure,
-                        jpeg.length + "-byte " + file + " to the " + profile + " profile",
+                        body.length + "-byte " + file + " to the " + profile + " profile",
                         "Load average (1/5/15 min) before: " + loadBefore + ", after: "
                                 + ColdStartBench.loadAverage() + ".");
                 long errors = stowage.completeErrors();

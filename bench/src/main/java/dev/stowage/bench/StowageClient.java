@@ -28,7 +28,7 @@ final class StowageClient implements Load.Workload {
     private static final int COMPLETE_ATTEMPTS = 200;
 
     private final URI api;
-    private final byte[] jpeg;
+    private final byte[] body;
     private final String filename;
     private final String profile;
     private final String contentType;
@@ -41,10 +41,7 @@ final class StowageClient implements Load.Workload {
     private final AtomicReference<String> firstError = new AtomicReference<>();
     private long errorsReported;
 
-    StowageClient(URI api, byte[] jpeg, Function<String, String> tokens) {
-        this(api, jpeg, "landscape.jpg", tokens);
-    }
-
+    /** Uploads a JPEG as {@code filename} to the {@code image} profile. */
     StowageClient(URI api, byte[] jpeg, String filename, Function<String, String> tokens) {
         this(api, jpeg, "image", filename, "image/jpeg", tokens);
     }
@@ -53,7 +50,7 @@ final class StowageClient implements Load.Workload {
     StowageClient(URI api, byte[] body, String profile, String filename, String contentType,
                   Function<String, String> tokens) {
         this.api = api;
-        this.jpeg = body;
+        this.body = body;
         this.profile = profile;
         this.filename = filename;
         this.contentType = contentType;
@@ -88,7 +85,7 @@ final class StowageClient implements Load.Workload {
 
     private String initiateBody() {
         return "{\"profile\":\"" + profile + "\",\"filename\":\"" + filename + "\",\"contentType\":\"" + contentType + "\","
-                + "\"byteSize\":" + jpeg.length + ",\"strategy\":\"direct\"}";
+                + "\"byteSize\":" + body.length + ",\"strategy\":\"direct\"}";
     }
 
     /**
@@ -155,7 +152,7 @@ final class StowageClient implements Load.Workload {
     private void put(String signed) throws Exception {
         URI url = URI.create(unescape(group(URL, signed)));
         HttpRequest.Builder put = HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(30))
-                .PUT(HttpRequest.BodyPublishers.ofByteArray(jpeg));
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(body));
         Matcher headers = PAIR.matcher(group(HEADERS, signed));
         while (headers.find()) {
             String name = headers.group(1);

@@ -30,7 +30,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Supplier;
 
 /**
  * Issue 12's soak: the whole local stack (API, S3 event front, variant and export workers, the purger on its
@@ -224,10 +223,9 @@ public final class Soak implements AutoCloseable {
         Random random = new Random(settings.seed());
         String token = DevTokens.mint(SECRET, "soak-" + Long.toHexString(settings.seed()), Duration.ofHours(12));
         Workload workload = new Workload(stack.apiUrl(), token);
-        Supplier<Connection> connect = this::connect;
         long started = System.nanoTime();
         List<Sample> samples = new CopyOnWriteArrayList<>();
-        samples.add(sample(Duration.ZERO, connect, front));
+        samples.add(sample(Duration.ZERO));
         AtomicBoolean stop = new AtomicBoolean();
         Faults faults = new Faults(database, front, new Random(random.nextLong()));
         ExecutorService threads = Executors.newFixedThreadPool(settings.clients());
@@ -250,7 +248,7 @@ public final class Soak implements AutoCloseable {
                 nextFault = now + faults.nextInterval(settings.faultEvery());
             }
             if (now >= nextSample) {
-                samples.add(sample(Duration.ofNanos(now - started), connect, front));
+                samples.add(sample(Duration.ofNanos(now - started)));
                 nextSample = now + settings.sampleEvery().toNanos();
             }
             // The soak's own clock: wake at the next fault, sample or the end.
@@ -271,16 +269,16 @@ public final class Soak implements AutoCloseable {
         // the queues redeliver, variants and exports finish.
         long drainStart = System.nanoTime();
         Optional<Duration> drained = Optional.empty();
-        Map<String, Long> inFlight = inFlight(connect);
+        Map<String, Long> inFlight = inFlight();
         while (System.nanoTime() - drainStart < settings.drainLimit().toNanos()) {
-            inFlight = inFlight(connect);
+            inFlight = inFlight();
             if (inFlight.values().stream().allMatch(n -> n == 0)) {
                 drained = Optional.of(Duration.ofNanos(System.nanoTime() - drainStart));
                 break;
             }
             Thread.sleep(250); // polls the backlog; the loop ends on the rows, not on a guess of time
         }
-        samples.add(sample(Duration.ofNanos(System.nanoTime() - started), connect, front));
+        samples.add(sample(Duration.ofNanos(System.nanoTime() - started)));
         return new Result(settings, loaded, workload.tally(), faults.armed(), fired, List.copyOf(samples), drained,
                 inFlight, check());
     }
@@ -289,8 +287,8 @@ public final class Soak implements AutoCloseable {
      * Rows in a state some worker, lease or schedule still has to move on, detached assets the purger has to
      * delete after their grace included: the drain waits for none.
      */
-    static Map<String, Long> inFlight(Supplier<Connection> connect) {
-        try (Connection c = connect.get(); Statement s = c.createStatement(); ResultSet r = s.executeQuery("""
+    private Map<String, Long> inFlight() {
+        try (Connection c = connect(); Statement s = c.createStatement(); ResultSet r = s.executeQuery("""
                 SELECT (SELECT count(*) FROM upload_sessions WHERE state IN ('uploaded', 'verifying')),
                        (SELECT count(*) FROM assets WHERE state IN ('validating', 'analyzing', 'promoting',
                            'available', 'processing')),
@@ -309,11 +307,11 @@ public final class Soak implements AutoCloseable {
         }
     }
 
-    private static Sample sample(Duration at, Supplier<Connection> connect, FaultProxy front) {
+    private Sample sample(Duration at) {
         System.gc();
         long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
         int connections;
-        try (Connection c = connect.get(); Statement s = c.createStatement(); ResultSet r = s.executeQuery(
+        try (Connection c = connect(); Statement s = c.createStatement(); ResultSet r = s.executeQuery(
                 "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()")) {
             r.next();
             connections = r.getInt(1);

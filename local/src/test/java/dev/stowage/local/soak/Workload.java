@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -58,6 +57,9 @@ public final class Workload {
     private final String token;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
+    /** For export download links, which answer the bytes or a 303 to a presigned GET. */
+    private final HttpClient following = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).followRedirects(HttpClient.Redirect.NORMAL).build();
     private final Map<String, LongAdder> operations = new ConcurrentSkipListMap<>();
     private final Map<String, LongAdder> answers = new ConcurrentSkipListMap<>();
     private final LongAdder unexpected5xx = new LongAdder();
@@ -65,7 +67,6 @@ public final class Workload {
     private final List<String> examples = new CopyOnWriteArrayList<>();
     /** Assets uploaded so far: what attaches and deliveries pick from. */
     private final List<String> assets = new CopyOnWriteArrayList<>();
-    private final Map<String, Boolean> stagedChecksums = new ConcurrentHashMap<>();
 
     Workload(URI api, String token) {
         this.api = api;
@@ -105,13 +106,13 @@ public final class Workload {
             operations.computeIfAbsent(op, k -> new LongAdder()).increment();
             try {
                 switch (op) {
-                    case "direct" -> direct(random, image(random), random.nextBoolean());
+                    case "direct" -> direct(image(random), random.nextBoolean());
                     case "multipart" -> multipart(random, "multipart");
                     case "resumable" -> multipart(random, "resumable");
                     case "proxied" -> proxied(random);
                     case "cancel" -> cancel(random);
                     case "abandon" -> abandon(random);
-                    case "quarantined" -> direct(random, QUARANTINED, true);
+                    case "quarantined" -> direct(QUARANTINED, true);
                     case "attach" -> {
                         if (done < OPERATIONS.size()) {
                             attachOwn(random);
@@ -138,11 +139,17 @@ public final class Workload {
                 "contentType", media.contentType(), "byteSize", media.bytes().length, "strategy", strategy), 201));
     }
 
-    private void direct(Random random, Media media, boolean complete) {
+    /** Initiate, sign and PUT: the session, whose S3 event promotes it without a {@code complete}. */
+    private Map<String, Object> putDirect(Media media) {
         Map<String, Object> session = initiate(media, "direct");
+        put("put", json(call("sign", "POST", "/v1/uploads/" + session.get("id") + "/url", null, 200)),
+                media.bytes());
+        return session;
+    }
+
+    private void direct(Media media, boolean complete) {
+        Map<String, Object> session = putDirect(media);
         String id = (String) session.get("id");
-        Map<String, Object> signed = json(call("sign", "POST", "/v1/uploads/" + id + "/url", null, 200));
-        put("put", signed, media.bytes());
         if (complete) {
             call("complete", "POST", "/v1/uploads/" + id + "/complete", null, 200, 202, 409);
         }
@@ -223,11 +230,7 @@ public final class Workload {
 
     /** Uploads an image, waits until it is servable, and attaches it: every client does this once. */
     private void attachOwn(Random random) {
-        Media media = image(random);
-        Map<String, Object> session = initiate(media, "direct");
-        String id = (String) session.get("id");
-        put("put", json(call("sign", "POST", "/v1/uploads/" + id + "/url", null, 200)), media.bytes());
-        String asset = (String) session.get("assetId");
+        String asset = (String) putDirect(image(random)).get("assetId");
         assets.add(asset);
         String state = "";
         for (int i = 0; i < 300 && !List.of("available", "processing", "ready").contains(state); i++) {
@@ -267,18 +270,9 @@ public final class Workload {
         }
         if ("ready".equals(export.get("state"))) {
             URI link = api.resolve((String) export.get("downloadUrl"));
-            retrying("export-download", () -> {
-                try {
-                    return HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL)
-                            .version(HttpClient.Version.HTTP_1_1).build()
-                            .send(HttpRequest.newBuilder(link).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException(e);
-                }
-            }, 200);
+            HttpRequest download = HttpRequest.newBuilder(link).GET().build();
+            retrying("export-download", () -> exchange(following, download, HttpResponse.BodyHandlers.ofByteArray()),
+                    200);
             if (random.nextInt(4) == 0) {
                 call("export-delete", "DELETE", "/v1/exports/" + id, null, 204);
             }
@@ -301,7 +295,6 @@ public final class Workload {
             Map<String, Object> upload = (Map<String, Object>) body.get("upload");
             put("staged-put", upload, bytes);
         }
-        stagedChecksums.put(checksum, true);
         if (random.nextInt(5) == 0) {
             call("staged-delete", "DELETE", "/v1/staged-files/" + entry.get("id"), null, 200, 204, 404);
         }
@@ -330,16 +323,21 @@ public final class Workload {
 
     private HttpResponse<String> send(String what, HttpRequest.Builder request, int... expected) {
         HttpRequest built = request.header("Authorization", "Bearer " + token).build();
-        return retrying(what, () -> {
-            try {
-                return http.send(built, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-        }, expected);
+        return retrying(what, () -> exchange(http, built, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8)),
+                expected);
+    }
+
+    /** One request; a broken connection is an {@link UncheckedIOException}, which {@link #retrying} retries. */
+    private static <T> HttpResponse<T> exchange(HttpClient client, HttpRequest request,
+                                                HttpResponse.BodyHandler<T> body) {
+        try {
+            return client.send(request, body);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     private HttpResponse<byte[]> put(String what, Map<String, Object> signed, byte[] bytes) {

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.stream.Stream;
 
@@ -87,7 +88,7 @@ public final class PurgeDetachedAssets {
         try {
             return assets.removeDeleted(asset.id());
         } catch (RuntimeException e) {
-            LOG.log(java.util.logging.Level.WARNING, "could not remove the row of deleted asset " + asset.id()
+            LOG.log(Level.WARNING, "could not remove the row of deleted asset " + asset.id()
                     + "; the next run retries", e);
             return false;
         }
