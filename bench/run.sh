@@ -22,7 +22,7 @@ case "$what" in coldstart|lifecycle|multipart|purge|promote|render|worker|staged
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 
-# The soak (issue 12): local/'s SoakTest, the same test every build runs for 12 s, run for BENCH_SOAK_MINUTES with
+# The soak (issue 12): local/'s SoakTest, the same test every build runs for 8 s, run for BENCH_SOAK_MINUTES with
 # the purger every minute and faults at random; its table goes to bench/target/soak/soak.md, the log beside it.
 if [[ "$what" == soak ]]; then
   work="$root/bench/target/soak"
