@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.stowage.domain.Checksums;
 import dev.stowage.domain.ErrorCode;
 import dev.stowage.domain.Principal;
 import dev.stowage.domain.Result;
@@ -96,8 +97,13 @@ class ClaimsAndResidueTest {
     }
 
     Uploaded multipartUploaded() {
+        return multipartUploaded(null);
+    }
+
+    /** With a declared checksum, the upload is staged (hashing it may be the event's lane's work). */
+    Uploaded multipartUploaded(String checksumSha256) {
         var session = context.getBean(InitiateUpload.class).execute(carol, new InitiateUpload.Command(
-                new UploadAdmission.Declared("image", "photo.jpg", "image/jpeg", (long) jpeg.length, null),
+                new UploadAdmission.Declared("image", "photo.jpg", "image/jpeg", (long) jpeg.length, checksumSha256),
                 "multipart")).orElseThrow();
         var part = context.getBean(SignUploadPart.class).execute(carol, session.id(), 1).orElseThrow();
         var response = PresignedHttp.send(part.request().url(), part.request().method(), part.request().headers(),
@@ -221,8 +227,9 @@ class ClaimsAndResidueTest {
     }
 
     @Test
-    void aLargeUploadIsAssembledByCompleteButVerifiedByTheEventsLane() {
-        Uploaded up = multipartUploaded();
+    void aLargeUploadWithAChecksumToHashIsAssembledByCompleteButVerifiedByTheEventsLane() {
+        Uploaded up = multipartUploaded(Checksums.sha256Base64(jpeg));
+        assertTrue(up.session().uploadKey().startsWith("staging/"), up.session().uploadKey());
         var small = lane(multipart, Duration.ofMinutes(10), jpeg.length - 1L);
 
         var accepted = small.complete(carol, up.session().id(), up.parts()).orElseThrow();

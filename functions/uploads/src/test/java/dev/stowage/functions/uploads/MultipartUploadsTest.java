@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.stowage.domain.Checksums;
 import dev.stowage.domain.port.MultipartStore;
 import dev.stowage.domain.port.ObjectStore;
 import dev.stowage.domain.port.UploadSessions;
@@ -19,6 +20,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -56,6 +58,15 @@ class MultipartUploadsTest {
         var reply = api.call(alice, "POST", "/v1/uploads", """
                 {"profile":"image","filename":"big photo.jpg","contentType":"image/jpeg","byteSize":%d,"strategy":"%s"}"""
                 .formatted(FILE.length, strategy));
+        assertEquals(201, reply.status(), reply.body());
+        return reply;
+    }
+
+    /** A session whose whole-object SHA-256 the server must hash: it is staged, not landed at its original. */
+    ApiGatewayClient.Reply initiateWithChecksum(String strategy) {
+        var reply = api.call(alice, "POST", "/v1/uploads", """
+                {"profile":"image","filename":"big photo.jpg","contentType":"image/jpeg","byteSize":%d,"strategy":"%s",
+                 "checksumSha256":"%s"}""".formatted(FILE.length, strategy, Checksums.sha256Base64(FILE)));
         assertEquals(201, reply.status(), reply.body());
         return reply;
     }
@@ -170,16 +181,51 @@ class MultipartUploadsTest {
         assertEquals("processing", completed.string("state"), completed.body());
     }
 
-    @Test
-    void anUploadTooLargeToVerifyWithinTheApiFunctionIsAnswered202AndVerifiedByItsEvent() throws Exception {
-        // complete verifies inline only up to complete-inline-max-bytes; above, hashing and copying could
-        // outlast the API function, so the S3 event's lane (300 s) verifies.
+    /** An API function that verifies inline only up to 1 MB, and does not wait for another lane. */
+    static APIGatewayV2HTTPEventFunction inlineUpTo1Mb() {
         var properties = new java.util.HashMap<>(TestStack.get().micronautProperties());
         properties.put("stowage.lifecycle.complete-inline-max-bytes", "1MB");
         properties.put("stowage.lifecycle.complete-wait", "0s");
-        try (var small = new APIGatewayV2HTTPEventFunction(ApplicationContext.run(properties))) {
+        return new APIGatewayV2HTTPEventFunction(ApplicationContext.run(properties));
+    }
+
+    @Test
+    void aMultipartUploadLandsAtItsOriginalAndIsVerifiedByCompleteWhateverItsSizeWithNothingCopied() throws Exception {
+        // Above complete-inline-max-bytes, and still verified by complete: with no checksum to hash and nothing to
+        // copy, the work does not grow with the size, and no S3 event comes for assets/.
+        try (var small = inlineUpTo1Mb()) {
             var client = new ApiGatewayClient(small);
-            String id = initiate("multipart").string("id");
+            var created = initiate("multipart");
+            String id = created.string("id");
+            String original = "assets/" + created.string("assetId") + "/original";
+            assertEquals(original, function.getApplicationContext().getBean(UploadSessions.class)
+                    .findById(UUID.fromString(id)).orElseThrow().uploadKey());
+            List<String> etags = List.of(putPart(id, 1), putPart(id, 2), putPart(id, 3));
+            assertTrue(store.head(original).isEmpty(), "nothing is at the original before complete assembles it");
+
+            var completed = client.call(alice, "POST", "/v1/uploads/" + id + "/complete", partsJson(etags, 1, 2, 3));
+
+            assertEquals(200, completed.status(), completed.body());
+            assertEquals("processing", completed.string("state"));
+            var stored = store.head(original).orElseThrow();
+            assertEquals(FILE.length, stored.size());
+            assertTrue(store.list("staging/" + id, Optional.empty(), 10).isEmpty(), "nothing was staged");
+            assertTrue(multipart.listUploads("assets/" + created.string("assetId"), 10).isEmpty(),
+                    "no copy in parts was opened");
+            // A retried complete (its answer lost) changes nothing, and the original stays.
+            var again = client.call(alice, "POST", "/v1/uploads/" + id + "/complete", partsJson(etags, 1, 2, 3));
+            assertEquals(200, again.status(), again.body());
+            assertEquals(stored.etag(), store.head(original).orElseThrow().etag());
+        }
+    }
+
+    @Test
+    void anUploadWithAChecksumTooLargeToHashWithinTheApiFunctionIsAnswered202AndVerifiedByItsEvent() throws Exception {
+        // complete verifies inline only up to complete-inline-max-bytes; above, hashing the declared checksum and
+        // copying could outlast the API function, so the S3 event's lane (300 s) verifies.
+        try (var small = inlineUpTo1Mb()) {
+            var client = new ApiGatewayClient(small);
+            String id = initiateWithChecksum("multipart").string("id");
             List<String> etags = List.of(putPart(id, 1), putPart(id, 2), putPart(id, 3));
 
             var accepted = client.call(alice, "POST", "/v1/uploads/" + id + "/complete", partsJson(etags, 1, 2, 3));
@@ -217,9 +263,10 @@ class MultipartUploadsTest {
 
     @Test
     void cancellingMidUploadAbortsTheMultipartUploadAndRemovesTheStagedAsset() throws Exception {
-        String id = initiate("multipart").string("id");
+        var created = initiate("multipart");
+        String id = created.string("id");
         putPart(id, 1);
-        String key = "staging/" + id + "/big photo.jpg";
+        String key = "assets/" + created.string("assetId") + "/original";
         assertEquals(1, multipart.listUploads(key, 10).size());
 
         var cancelled = api.call(alice, "DELETE", "/v1/uploads/" + id, "");

@@ -133,8 +133,10 @@ class RetriedCompleteTest {
         var parts = List.of(new MultipartStore.Part(1, up.etag(), 0));
         assertThrows(IllegalStateException.class, () -> TestLane.of(context).multipart(diesAfterAssembling).verify()
                 .complete(new Principal(grace), UUID.fromString(up.id()), parts));
-        assertEquals(UploadState.UPLOADED.wire(), api.call(grace, "GET", "/v1/uploads/" + up.id(), "").string("state"));
-        assertTrue(store.head("staging/" + up.id() + "/photo.jpg").isPresent(), "storage holds the assembled object");
+        var died = api.call(grace, "GET", "/v1/uploads/" + up.id(), "");
+        assertEquals(UploadState.UPLOADED.wire(), died.string("state"));
+        assertTrue(store.head(StorageKeys.original(UUID.fromString(died.string("assetId")))).isPresent(),
+                "storage holds the object assembled at the asset's original");
 
         var retried = api.call(grace, "POST", up.completePath(), up.partsJson());
 

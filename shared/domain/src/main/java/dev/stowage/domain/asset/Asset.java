@@ -1,6 +1,7 @@
 package dev.stowage.domain.asset;
 
 import dev.stowage.domain.Principal;
+import dev.stowage.domain.StorageKeys;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
@@ -24,6 +25,11 @@ public record Asset(
         Optional<String> quarantineReason,
         Instant createdAt,
         Instant updatedAt) {
+
+    /** Whether its bytes were uploaded straight to its original key ({@code UploadSession#landsAtOriginal}). */
+    public boolean stagedAtOriginal() {
+        return stagingKey.equals(StorageKeys.original(id));
+    }
 
     /** A new asset waiting for its bytes. */
     public static Asset staged(UUID id, Principal owner, String profile, String filename, String claimedContentType,

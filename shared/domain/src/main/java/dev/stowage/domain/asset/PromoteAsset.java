@@ -97,8 +97,10 @@ public final class PromoteAsset {
     /**
      * Probes the staged bytes and, when the profile takes them, copies exactly the version the probe read
      * to the asset's original, with the sniffed type: what was probed is what gets promoted, whatever the
-     * uploader PUTs to staging meanwhile (its presigned URL is still valid). Then records the outcome.
-     * True when this run put the original in place.
+     * uploader PUTs to staging meanwhile (its presigned URL is still valid). Bytes that landed at the original
+     * (a multipart upload Stowage assembled there, which nobody can write again) stay where they are: nothing is
+     * copied, whatever their size, and delivery names the sniffed type in each URL it signs. Then records the
+     * outcome. True when this run put the original in place.
      */
     private boolean analyze(Asset asset) {
         Profile profile = profiles.find(asset.profile()).orElseThrow(
@@ -108,7 +110,7 @@ public final class PromoteAsset {
             Analysis analysis = measure(asset, head.bytes());
             Optional<String> reason = analysis.refusal()
                     .or(() -> quarantineReason(profile, analysis.recorded(), asset.byteSize()));
-            if (reason.isEmpty()) {
+            if (reason.isEmpty() && !asset.stagedAtOriginal()) {
                 try {
                     store.copy(new ObjectStore.CopySpec(asset.stagingKey(), head.etag(), asset.byteSize(),
                             StorageKeys.original(asset.id()), analysis.recorded().contentType()));
@@ -176,7 +178,9 @@ public final class PromoteAsset {
         Optional<List<Variant>> queued = assets.promote(asset.id(), originalKey,
                 specs.stream().map(VariantSpec::name).toList());
         if (queued.isPresent()) {
-            deleteStaging(asset);
+            if (!asset.stagedAtOriginal()) {
+                deleteStaging(asset);
+            }
             send(queued.get(), specs);
         }
     }

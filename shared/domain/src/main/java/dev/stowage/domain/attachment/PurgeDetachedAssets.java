@@ -63,7 +63,7 @@ public final class PurgeDetachedAssets {
         for (Asset asset : batch) {
             keys.put(asset, Stream.concat(Stream.of(asset.storageKey(), Optional.of(asset.stagingKey())),
                             assets.variantsOf(asset.id()).stream().map(Variant::storageKey))
-                    .flatMap(Optional::stream).toList());
+                    .flatMap(Optional::stream).distinct().toList()); // an original may be its staging key too
         }
         ObjectStore.Deletion deletion = store.deleteAll(keys.values().stream().flatMap(List::stream).toList());
         if (!deletion.failed().isEmpty()) {

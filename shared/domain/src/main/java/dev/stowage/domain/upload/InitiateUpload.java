@@ -62,7 +62,10 @@ public final class InitiateUpload {
         Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
         UUID sessionId = UUID.randomUUID();
         UUID assetId = UUID.randomUUID();
-        String key = StorageKeys.stagingUpload(sessionId, file.filename());
+        // A multipart upload is assembled by Stowage, at a key of its choosing: at the original, promotion copies
+        // nothing. One whose declared checksum must be hashed from every byte is staged, for the S3 event's lane.
+        String key = plan.isPresent() && file.checksumSha256().isEmpty() ? StorageKeys.original(assetId)
+                : StorageKeys.stagingUpload(sessionId, file.filename());
         UploadSession session = new UploadSession(sessionId, caller, Optional.of(assetId), file.profile().name(),
                 strategy, UploadState.INITIALIZED, key, file.filename(), file.contentType(), file.byteSize(),
                 file.checksumSha256(), plan, Optional.empty(), now.plus(file.profile().sessionTtl()),

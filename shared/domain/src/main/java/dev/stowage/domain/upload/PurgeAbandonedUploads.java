@@ -209,7 +209,7 @@ public final class PurgeAbandonedUploads {
     /** Which of the batch's upload keys hold an object; empty (logged) when storage could not say. */
     private Optional<Set<String>> listUploads(List<UploadSession> batch) {
         try {
-            return Optional.of(store.existing(batch.stream().map(UploadSession::uploadKey).toList()));
+            return Optional.of(UploadResidue.uploaded(store, batch));
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "could not look for the uploads of " + batch.size()
                     + " expired sessions; the next run tries again", e);
@@ -263,6 +263,27 @@ public final class PurgeAbandonedUploads {
         List<PendingUpload> pending = multipart.listUploads(StorageKeys.STAGING, ORPHAN_SCAN_LIMIT).stream()
                 .filter(u -> !u.initiated().isAfter(cutoff))
                 .toList();
+        return abortUnknown(pending, dryRun);
+    }
+
+    /**
+     * Multipart uploads under {@code assets/} are a session's upload, assembled at its original (which the
+     * session's own expiry aborts), or a copy in parts (the promotion of a large original), open while the function
+     * that copies runs, and that function aborts its own on failure. One no session knows that is older than a lease
+     * (and than the orphan grace) outlived its function: the copy died between opening and finishing it, or an
+     * initiate between opening the upload and recording it; its parts are bytes nobody can read but the bucket pays
+     * for.
+     */
+    private int abortDeadCopies(Instant now, boolean dryRun) {
+        Instant cutoff = now.minus(lease.compareTo(orphanGrace) > 0 ? lease : orphanGrace);
+        List<PendingUpload> old = multipart.listUploads(StorageKeys.ASSETS, ORPHAN_SCAN_LIMIT).stream()
+                .filter(u -> !u.initiated().isAfter(cutoff))
+                .toList();
+        return abortUnknown(old, dryRun);
+    }
+
+    /** Aborts those of {@code pending} no session knows, a batch of ids looked up at a time. */
+    private int abortUnknown(List<PendingUpload> pending, boolean dryRun) {
         int aborted = 0;
         for (int from = 0; from < pending.size(); from += batchSize) {
             List<PendingUpload> chunk = pending.subList(from, Math.min(pending.size(), from + batchSize));
@@ -274,26 +295,6 @@ public final class PurgeAbandonedUploads {
                     }
                     aborted++;
                 }
-            }
-        }
-        return aborted;
-    }
-
-    /**
-     * Multipart uploads under {@code assets/} are only ever a copy in parts (the promotion of a large original),
-     * open while the function that copies runs, and that function aborts its own on failure. One older than a
-     * lease (and than the orphan grace) outlived its function: the copy died between opening and finishing it,
-     * and its parts are bytes nobody can read but the bucket pays for.
-     */
-    private int abortDeadCopies(Instant now, boolean dryRun) {
-        Instant cutoff = now.minus(lease.compareTo(orphanGrace) > 0 ? lease : orphanGrace);
-        int aborted = 0;
-        for (PendingUpload u : multipart.listUploads(StorageKeys.ASSETS, ORPHAN_SCAN_LIMIT)) {
-            if (!u.initiated().isAfter(cutoff)) {
-                if (!dryRun) {
-                    multipart.abort(u.key(), u.uploadId());
-                }
-                aborted++;
             }
         }
         return aborted;

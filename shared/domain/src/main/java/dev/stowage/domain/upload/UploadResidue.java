@@ -77,6 +77,23 @@ public final class UploadResidue {
         return cleanStorage(ended, Optional.of(present));
     }
 
+    /**
+     * Which of these sessions' upload keys hold an object. Staging keys are found with one listing of their range. A
+     * key at an asset's original is never listed (its range would be the whole of {@code assets/}): only Stowage
+     * writes there, assembling the parts of a claimed session, so an open session has nothing there, and an ended one
+     * only when it failed verification and the delete of its bytes failed too, which a HEAD finds.
+     */
+    static Set<String> uploaded(ObjectStore store, List<UploadSession> batch) {
+        Set<String> found = new HashSet<>(store.existing(batch.stream()
+                .filter(s -> !s.landsAtOriginal()).map(UploadSession::uploadKey).toList()));
+        for (UploadSession s : batch) {
+            if (s.landsAtOriginal() && s.state() == UploadState.FAILED && store.head(s.uploadKey()).isPresent()) {
+                found.add(s.uploadKey());
+            }
+        }
+        return found;
+    }
+
     /** The database half: the asset rows, last. */
     Cleaned deleteAssets(StorageCleaned stored) {
         return new Cleaned(stored.multipartAborted(), stored.objectsDeleted(),
@@ -104,8 +121,7 @@ public final class UploadResidue {
         }
         Set<String> present;
         try {
-            present = listed.isPresent() ? listed.get()
-                    : store.existing(rest.stream().map(UploadSession::uploadKey).toList());
+            present = listed.isPresent() ? listed.get() : uploaded(store, rest);
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "could not list the staged objects of " + rest.size()
                     + " ended sessions; the purger retries", e);

@@ -1,12 +1,13 @@
 package dev.stowage.domain.upload;
 
 import dev.stowage.domain.Principal;
+import dev.stowage.domain.StorageKeys;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
 
 /**
- * One attempt to get a file's bytes into staging, bound to the asset it will become. The asset is
+ * One attempt to get a file's bytes into storage, bound to the asset it will become. The asset is
  * gone ({@code assetId} empty) once a session that ended without completing has been cleaned up.
  * Multipart and resumable sessions carry their part plan and, once storage has opened it, the
  * multipart upload id.
@@ -42,6 +43,16 @@ public record UploadSession(
 
     public boolean isMultipart() {
         return strategy != UploadStrategy.PRESIGNED_PUT;
+    }
+
+    /**
+     * Whether the bytes land at their asset's original key rather than in staging: a multipart upload with no
+     * checksum to hash. Stowage assembles such an object itself, so no client header reaches it and nobody can write
+     * the key again once it is assembled (the part URLs die with the upload); promotion has nothing to copy. Told by
+     * the key, so it holds after the asset is gone.
+     */
+    public boolean landsAtOriginal() {
+        return uploadKey.startsWith(StorageKeys.ASSETS);
     }
 
     /** The asset of a session that has one; every session has one until its residue is purged. */

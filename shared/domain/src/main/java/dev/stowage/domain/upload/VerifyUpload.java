@@ -54,7 +54,8 @@ public final class VerifyUpload {
      *                       over; longer than any function's timeout, so only a dead holder loses it
      * @param inlineMaxBytes the largest upload {@code complete} verifies and promotes itself; a larger one
      *                       (whose hashing and copying could outlast an API function) is left to the S3 event's
-     *                       lane, and {@code complete} answers with the session still in flight
+     *                       lane, and {@code complete} answers with the session still in flight; an upload
+     *                       that landed at its original has neither to do, and is verified whatever its size
      */
     public record Limits(Duration laneWait, Duration lease, long inlineMaxBytes) {
         public Limits {
@@ -103,15 +104,30 @@ public final class VerifyUpload {
      * anything is assembled, so a cancel or an expiry either ran first (and nothing is assembled) or is
      * refused. A multipart session names its parts; they are checked against the session's plan and
      * against what storage holds before the claim, so a bad list is refused and the session stays usable.
-     * An upload above {@link Limits#inlineMaxBytes()} is then left to the S3 event's lane.
+     * An upload above {@link Limits#inlineMaxBytes()} is then left to the S3 event's lane, unless it
+     * {@linkplain UploadSession#landsAtOriginal() landed at its original}: then nothing is copied or hashed, no
+     * event comes (the bucket notifies for staging only), and {@code complete} verifies it whatever its size.
      */
     public Result<Verified> complete(Principal caller, UUID sessionId, List<Part> parts) {
         return sessions.owned(sessionId, caller)
-                .flatMap(session -> CLAIMABLE.contains(session.state()) ? claim(session, parts) : Result.ok(session))
-                .flatMap(session -> session.byteSize() > limits.inlineMaxBytes() && SLOW_LANES.contains(session.state())
-                        ? current(session.id())
-                        : verify(session))
+                .flatMap(session -> CLAIMABLE.contains(session.state()) && claimsFirst(session)
+                        ? claim(session, parts) : Result.ok(session))
+                .flatMap(session -> leftToEvent(session) ? current(session.id()) : verify(session))
                 .flatMap(verified -> settled(verified.session().id()));
+    }
+
+    /**
+     * Whether {@code complete} claims the session before verifying it: to assemble its parts, or to hand a large
+     * upload to the event's lane. A small PUT is claimed by verification itself, as its S3 event claims it.
+     */
+    private boolean claimsFirst(UploadSession session) {
+        return session.isMultipart() || session.byteSize() > limits.inlineMaxBytes();
+    }
+
+    /** Whether the work left (hashing, copying) could outlast an API function: the S3 event's lane does it. */
+    private boolean leftToEvent(UploadSession session) {
+        return session.byteSize() > limits.inlineMaxBytes() && !session.landsAtOriginal()
+                && SLOW_LANES.contains(session.state());
     }
 
     /** Storage says an object was created at {@code key} (already URL-decoded). */
@@ -125,6 +141,9 @@ public final class VerifyUpload {
                 return EventOutcome.REJECTED;
             }
             Result<Verified> result = verify(session.get());
+            if (before == UploadState.COMPLETED) {
+                removeLateBytes(session.get(), result);
+            }
             if (result instanceof Result.Err<Verified> err) {
                 LOG.info(() -> "event for " + key + " not verified: " + err.code().code() + " " + err.detail());
                 return EventOutcome.REJECTED;
@@ -258,19 +277,8 @@ public final class VerifyUpload {
     private Result<Verified> verify(UploadSession session) {
         switch (session.state()) {
             case COMPLETED -> {
-                if (session.assetId().isEmpty()) {
-                    // Its asset has been purged since (let go of, past the purger's grace): whatever sits at the
-                    // staging key came after (the presigned URL lives on), and goes.
-                    store.delete(session.uploadKey());
-                    return current(session.id());
-                }
-                // Finishes a promotion a crash interrupted; else a no-op.
-                Optional<Asset> asset = promote.run(session.requireAssetId());
-                if (asset.map(a -> a.state() != AssetState.STAGED && !IN_FLIGHT.contains(a.state())).orElse(false)) {
-                    // Past promotion, whatever sits at the staging key came after verification (the presigned
-                    // URL lives on): it is removed, never promoted.
-                    store.delete(session.uploadKey());
-                }
+                // Finishes a promotion a crash interrupted; else a no-op. Its asset may have been purged since.
+                session.assetId().ifPresent(promote::run);
                 return current(session.id());
             }
             case VERIFYING -> {
@@ -324,6 +332,19 @@ public final class VerifyUpload {
         }
         promote.run(session.requireAssetId());
         return current(session.id());
+    }
+
+    /**
+     * The S3 event of bytes PUT to a completed session's staging key: they came after verification (the presigned
+     * URL lives on), so once promotion is past, or the asset purged, they are removed, never promoted. An original
+     * is left alone: only Stowage writes there.
+     */
+    private void removeLateBytes(UploadSession session, Result<Verified> now) {
+        boolean promoted = !(now instanceof Result.Ok<Verified>(Verified v))
+                || v.asset().state() != AssetState.STAGED && !IN_FLIGHT.contains(v.asset().state());
+        if (promoted && !session.landsAtOriginal()) {
+            store.delete(session.uploadKey());
+        }
     }
 
     /** The answer from the session's real state, after a compare-and-set of ours found it moved on. */
