@@ -31,8 +31,8 @@ import dev.stowage.domain.upload.VerifyUpload;
 import dev.stowage.testkit.DelegatingMultipartStore;
 import dev.stowage.testkit.DelegatingObjectStore;
 import dev.stowage.testkit.PresignedHttp;
-import dev.stowage.testkit.TestMedia;
 import dev.stowage.testkit.TestLane;
+import dev.stowage.testkit.TestMedia;
 import dev.stowage.testkit.TestStack;
 import io.micronaut.context.ApplicationContext;
 import java.lang.reflect.InvocationTargetException;
@@ -131,22 +131,29 @@ class ClaimsAndResidueTest {
     void aCancelThatWinsWhileCompleteChecksThePartsMeansStorageIsNeverAskedToAssemble() {
         Uploaded up = multipartUploaded();
         AtomicInteger assembled = new AtomicInteger();
-        MultipartStore cancelWhileListing = new DelegatingMultipartStore(multipart) {
-            @Override
-            public List<Part> listParts(String key, String uploadId) {
-                List<Part> parts = super.listParts(key, uploadId);
-                assertTrue(context.getBean(CancelUpload.class).execute(carol, up.session().id()) instanceof Result.Ok<?>);
-                return parts;
-            }
-
+        MultipartStore counting = new DelegatingMultipartStore(multipart) {
             @Override
             public Optional<String> complete(String key, String uploadId, List<Part> parts) {
                 assembled.incrementAndGet();
                 return super.complete(key, uploadId, parts);
             }
         };
+        // The cancel lands after complete has read the session and checked its parts, just before its claim.
+        UploadSessions cancelBeforeClaim = (UploadSessions) Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {UploadSessions.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("claim")) {
+                        assertTrue(context.getBean(CancelUpload.class).execute(carol, up.session().id())
+                                instanceof Result.Ok<?>);
+                    }
+                    try {
+                        return method.invoke(sessions, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        VerifyUpload cancelWhileChecking = TestLane.of(context).multipart(counting).sessions(cancelBeforeClaim).verify();
 
-        var completed = lane(cancelWhileListing).complete(carol, up.session().id(), up.parts());
+        var completed = cancelWhileChecking.complete(carol, up.session().id(), up.parts());
 
         assertTrue(completed instanceof Result.Err<?> err && err.code() == ErrorCode.INVALID_STATE, completed.toString());
         assertEquals(0, assembled.get(), "a cancelled upload must not be assembled: on S3 it can race the abort and win");

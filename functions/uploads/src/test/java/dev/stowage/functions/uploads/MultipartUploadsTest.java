@@ -181,6 +181,25 @@ class MultipartUploadsTest {
         assertEquals("processing", completed.string("state"), completed.body());
     }
 
+    @Test
+    void aListedPartStorageDoesNotHoldIsRefusedAfterStorageRefusesTheListAndTheSessionStaysUsable() throws Exception {
+        // The list matches the plan, so only storage can tell: it refuses to assemble, and a ListParts says why.
+        String id = initiate("multipart").string("id");
+        List<String> etags = new ArrayList<>(List.of(putPart(id, 1), putPart(id, 2), "\"d41d8cd98f00b204e9800998ecf8427e\""));
+        String path = "/v1/uploads/" + id + "/complete";
+
+        var refused = api.call(alice, "POST", path, partsJson(etags, 1, 2, 3));
+
+        assertEquals(422, refused.status(), refused.body());
+        assertEquals("parts_incomplete", refused.string("code"));
+        assertTrue(refused.string("detail").contains("storage holds no part 3"), refused.body());
+        assertEquals("uploading", api.call(alice, "GET", "/v1/uploads/" + id, "").string("state"));
+        etags.set(2, putPart(id, 3));
+        var completed = api.call(alice, "POST", path, partsJson(etags, 1, 2, 3));
+        assertEquals(200, completed.status(), completed.body());
+        assertEquals("processing", completed.string("state"));
+    }
+
     /** An API function that verifies inline only up to 1 MB, and does not wait for another lane. */
     static APIGatewayV2HTTPEventFunction inlineUpTo1Mb() {
         var properties = new java.util.HashMap<>(TestStack.get().micronautProperties());

@@ -170,11 +170,11 @@ public final class VerifyUpload {
         sessions.transition(session.id(), EnumSet.of(UploadState.RESUMING), UploadState.UPLOADING);
         Optional<List<Part>> toAssemble = Optional.empty();
         if (session.isMultipart()) {
-            Result<Optional<List<Part>>> checked = checkParts(session, declared);
-            if (!(checked instanceof Result.Ok<Optional<List<Part>>> ok)) {
+            Result<List<Part>> checked = checkParts(session, declared);
+            if (!(checked instanceof Result.Ok<List<Part>> ok)) {
                 return checked.map(unused -> session);
             }
-            toAssemble = ok.value();
+            toAssemble = Optional.of(ok.value());
         } else if (store.head(session.uploadKey()).isEmpty()) {
             return Result.ok(session); // the lane answers: nothing uploaded yet, or another lane has moved it on
         }
@@ -184,25 +184,25 @@ public final class VerifyUpload {
         }
         if (toAssemble.isPresent()) {
             try {
+                // Nothing back: no such upload any more, so an earlier call (whose answer was lost) assembled it, and
+                // verification finds the object; or it was aborted behind Stowage's back, and verification says so.
                 multipart.complete(session.uploadKey(), session.multipartUploadId().orElseThrow(), toAssemble.get());
             } catch (MultipartStore.PartsRejected e) {
-                LOG.log(Level.WARNING, "storage refused the part list of session " + session.id(), e);
                 sessions.transition(session.id(), EnumSet.of(UploadState.UPLOADED), UploadState.UPLOADING);
-                return Result.err(ErrorCode.PART_MISMATCH, "storage refused the part list (a part changed while"
-                        + " completing?); list the parts with GET /v1/uploads/" + session.id() + " and try again");
+                return explainRefusal(session, toAssemble.get(), e);
             }
         }
         return Result.ok(sessions.findById(session.id()).orElseThrow());
     }
 
     /**
-     * Checks the client's part list against the plan and against what storage holds. Answers the parts to
-     * assemble, or nothing when an earlier call (whose response was lost) has already assembled them.
+     * Checks the client's part list against the plan: every planned part once, each with an ETag. Storage checks the
+     * ETags as it assembles (S3 refuses a part it does not hold as that ETag), so the common path asks it nothing
+     * more; {@link #explainRefusal} lists the parts only when it refuses.
      */
-    private Result<Optional<List<Part>>> checkParts(UploadSession session, List<Part> declared) {
+    private Result<List<Part>> checkParts(UploadSession session, List<Part> declared) {
         PartPlan plan = session.partPlan().orElseThrow();
-        String uploadId = session.multipartUploadId().orElse(null);
-        if (uploadId == null) {
+        if (session.multipartUploadId().isEmpty()) {
             return Result.err(ErrorCode.INVALID_STATE, "storage has not opened this session's multipart upload");
         }
         Map<Integer, Part> byNumber = new TreeMap<>();
@@ -218,10 +218,6 @@ public final class VerifyUpload {
                 return Result.err(ErrorCode.DUPLICATE_PART, "part " + p.partNumber() + " is listed twice");
             }
         }
-        List<Part> stored = multipart.listParts(session.uploadKey(), uploadId);
-        if (stored.isEmpty() && store.head(session.uploadKey()).isPresent()) {
-            return Result.ok(Optional.empty());
-        }
         List<Integer> missing = new ArrayList<>();
         for (int n = 1; n <= plan.partCount(); n++) {
             if (!byNumber.containsKey(n)) {
@@ -231,19 +227,34 @@ public final class VerifyUpload {
         if (!missing.isEmpty()) {
             return Result.err(ErrorCode.PARTS_INCOMPLETE, "parts " + missing + " are missing from the list");
         }
+        return Result.ok(List.copyOf(byNumber.values()));
+    }
+
+    /** Why storage refused a part list that matched the plan: a part it does not hold, or holds with another ETag. */
+    private <T> Result<T> explainRefusal(UploadSession session, List<Part> declared,
+                                         MultipartStore.PartsRejected refusal) {
         Map<Integer, Part> held = new TreeMap<>();
-        stored.forEach(p -> held.put(p.partNumber(), p));
-        for (Part p : byNumber.values()) {
+        boolean listed = false;
+        try {
+            multipart.listParts(session.uploadKey(), session.multipartUploadId().orElseThrow())
+                    .forEach(p -> held.put(p.partNumber(), p));
+            listed = true;
+        } catch (RuntimeException e) {
+            refusal.addSuppressed(e);
+        }
+        for (Part p : listed ? declared : List.<Part>of()) {
             Part s = held.get(p.partNumber());
             if (s == null) {
                 return Result.err(ErrorCode.PARTS_INCOMPLETE, "storage holds no part " + p.partNumber() + " yet");
             }
             if (!unquote(s.etag()).equals(unquote(p.etag()))) {
-                return Result.err(ErrorCode.PART_MISMATCH, "part " + p.partNumber() + " has etag " + unquote(s.etag())
-                        + " in storage, not " + unquote(p.etag()));
+                return Result.err(ErrorCode.PART_MISMATCH, "part " + p.partNumber() + " has etag "
+                        + unquote(s.etag()) + " in storage, not " + unquote(p.etag()));
             }
         }
-        return Result.ok(Optional.of(List.copyOf(held.values())));
+        LOG.log(Level.WARNING, "storage refused the part list of session " + session.id(), refusal);
+        return Result.err(ErrorCode.PART_MISMATCH, "storage refused the part list (a part changed while"
+                + " completing?); list the parts with GET /v1/uploads/" + session.id() + " and try again");
     }
 
     /**
