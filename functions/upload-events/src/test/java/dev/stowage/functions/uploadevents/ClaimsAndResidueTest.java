@@ -13,6 +13,7 @@ import dev.stowage.domain.asset.Asset;
 import dev.stowage.domain.asset.AssetState;
 import dev.stowage.domain.asset.PromoteAsset;
 import dev.stowage.domain.port.Assets;
+import dev.stowage.domain.port.MediaProbe;
 import dev.stowage.domain.port.MultipartStore;
 import dev.stowage.domain.port.ObjectStore;
 import dev.stowage.domain.port.UploadSessions;
@@ -294,6 +295,57 @@ class ClaimsAndResidueTest {
                 && err.detail().contains("aborted"), signed.toString());
     }
 
+    /**
+     * Found flaky in HostileHttpTest: a proxied upload's own S3 event can take the asset's analysis between the call's
+     * staged → validating and its own promotion run, which then found the lane held and answered the asset still
+     * analyzing, so an attach right after was refused. The call now waits for the event's lane, as complete does.
+     */
+    @Test
+    void aProxiedUploadWhoseOwnEventTookTheLaneAnswersTheSettledAsset() throws Exception {
+        var eventHoldsLane = new java.util.concurrent.CountDownLatch(1);
+        var callWaits = new java.util.concurrent.CountDownLatch(1);
+        MediaProbe real = context.getBean(MediaProbe.class);
+        PromoteAsset eventLane = TestLane.of(context).probe((head, size) -> {
+            eventHoldsLane.countDown();
+            try {
+                callWaits.await();
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+            return real.probe(head, size);
+        }).promote();
+        var eventDone = new java.util.concurrent.CompletableFuture<Void>();
+        Assets eventBetween = (Assets) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {Assets.class},
+                (proxy, method, args) -> {
+                    Object result;
+                    try {
+                        result = method.invoke(assets, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                    if (method.getName().equals("transition") && args[2] == AssetState.VALIDATING) {
+                        // The event arrives now, takes the lane and analyses, slowly.
+                        Thread.ofVirtual().start(() -> {
+                            eventLane.run((UUID) args[0]);
+                            eventDone.complete(null);
+                        });
+                        eventHoldsLane.await();
+                    } else if (method.getName().equals("findById") && eventHoldsLane.getCount() == 0) {
+                        callWaits.countDown(); // the call is waiting on the lane: let the event finish
+                    }
+                    return result;
+                });
+        var proxied = new ProxiedUpload(context.getBean(UploadAdmission.class), eventBetween, store,
+                TestLane.of(context).promote(), Clock.systemUTC(), 4 * 1024 * 1024, Duration.ofSeconds(20));
+
+        Asset answered = proxied.execute(carol, new ProxiedUpload.Command(
+                new UploadAdmission.Declared("image", "photo.jpg", "image/jpeg", (long) jpeg.length, null), jpeg))
+                .orElseThrow();
+
+        eventDone.get(20, java.util.concurrent.TimeUnit.SECONDS);
+        assertTrue(answered.state().servable(), "answered " + answered.state() + ", not the settled asset");
+    }
+
     @Test
     void aProxiedUploadWhoseWriteFailsLeavesNoAssetBehind() {
         AtomicReference<String> attempted = new AtomicReference<>();
@@ -305,7 +357,8 @@ class ClaimsAndResidueTest {
             }
         };
         var proxied = new ProxiedUpload(context.getBean(UploadAdmission.class), assets, refusingPuts,
-                TestLane.of(context).storage(refusingPuts).promote(), Clock.systemUTC(), 4 * 1024 * 1024);
+                TestLane.of(context).storage(refusingPuts).promote(), Clock.systemUTC(), 4 * 1024 * 1024,
+                Duration.ZERO);
 
         assertThrows(IllegalStateException.class, () -> proxied.execute(carol, new ProxiedUpload.Command(
                 new UploadAdmission.Declared("image", "photo.jpg", "image/jpeg", (long) jpeg.length, null), jpeg)));

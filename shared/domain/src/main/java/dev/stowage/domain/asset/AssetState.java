@@ -23,6 +23,11 @@ public enum AssetState implements MachineState<AssetState> {
         return TRANSITIONS;
     }
 
+    /** Whether a lane is taking it through analysis and promotion now (or died doing so, until its lease runs out). */
+    public boolean inFlight() {
+        return this == VALIDATING || this == ANALYZING || this == PROMOTING;
+    }
+
     /** Whether the original may be delivered to a caller. */
     public boolean servable() {
         return this == AVAILABLE || this == PROCESSING || this == READY || this == DEGRADED;

@@ -10,7 +10,9 @@ import dev.stowage.domain.asset.AssetState;
 import dev.stowage.domain.asset.PromoteAsset;
 import dev.stowage.domain.port.Assets;
 import dev.stowage.domain.port.ObjectStore;
+import dev.stowage.domain.state.Settle;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.UUID;
@@ -30,15 +32,21 @@ public final class ProxiedUpload {
     private final PromoteAsset promote;
     private final Clock clock;
     private final long maxBytes;
+    private final Duration laneWait;
 
+    /**
+     * @param laneWait how long the call waits for the S3 event of its own PUT, when that event's lane took the
+     *                 asset's analysis first, so the caller hears the outcome rather than "in flight"
+     */
     public ProxiedUpload(UploadAdmission admission, Assets assets, ObjectStore store, PromoteAsset promote,
-                         Clock clock, long maxBytes) {
+                         Clock clock, long maxBytes, Duration laneWait) {
         this.admission = admission;
         this.assets = assets;
         this.store = store;
         this.promote = promote;
         this.clock = clock;
         this.maxBytes = maxBytes;
+        this.laneWait = laneWait;
     }
 
     public Result<Asset> execute(Principal caller, Command command) {
@@ -76,6 +84,7 @@ public final class ProxiedUpload {
             throw e;
         }
         assets.transition(assetId, AssetState.STAGED, AssetState.VALIDATING);
-        return promote.run(assetId).orElseThrow();
+        promote.run(assetId).orElseThrow();
+        return Settle.until(() -> assets.findById(assetId).orElseThrow(), a -> !a.state().inFlight(), laneWait);
     }
 }

@@ -14,6 +14,7 @@ import dev.stowage.domain.port.ObjectStore.ObjectInfo;
 import dev.stowage.domain.port.ObjectStore;
 import dev.stowage.domain.port.UploadSessions;
 import dev.stowage.domain.state.Lease;
+import dev.stowage.domain.state.Settle;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -23,7 +24,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
-import java.util.concurrent.locks.LockSupport;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -70,14 +70,11 @@ public final class VerifyUpload {
     private final Assets assets;
     private final ObjectStore store;
     private final MultipartStore multipart;
-    private static final Set<AssetState> IN_FLIGHT =
-            EnumSet.of(AssetState.VALIDATING, AssetState.ANALYZING, AssetState.PROMOTING);
     /** States whose lane does the slow work: hashing, copying, probing. */
     private static final Set<UploadState> SLOW_LANES =
             EnumSet.of(UploadState.UPLOADED, UploadState.VERIFYING, UploadState.COMPLETED);
     private static final Set<UploadState> ENDED = EnumSet.of(UploadState.ABORTED, UploadState.EXPIRED,
             UploadState.FAILED);
-    private static final long POLL_NANOS = 25_000_000;
 
     private final PromoteAsset promote;
     private final UploadResidue residue;
@@ -352,7 +349,7 @@ public final class VerifyUpload {
      */
     private void removeLateBytes(UploadSession session, Result<Verified> now) {
         boolean promoted = !(now instanceof Result.Ok<Verified>(Verified v))
-                || v.asset().state() != AssetState.STAGED && !IN_FLIGHT.contains(v.asset().state());
+                || v.asset().state() != AssetState.STAGED && !v.asset().state().inFlight();
         if (promoted && !session.landsAtOriginal()) {
             store.delete(session.uploadKey());
         }
@@ -398,24 +395,14 @@ public final class VerifyUpload {
      * the S3 event may hold the lane while the caller's {@code complete} arrives.
      */
     private Result<Verified> settled(UUID sessionId) {
-        long deadline = System.nanoTime() + limits.laneWait().toNanos();
-        while (true) {
-            Result<Verified> now = current(sessionId);
-            if (!(now instanceof Result.Ok<Verified>(Verified v))) {
-                return now;
-            }
-            boolean inFlight = isInFlight(v);
-            if (!inFlight || System.nanoTime() >= deadline) {
-                return now;
-            }
-            LockSupport.parkNanos(POLL_NANOS);
-        }
+        return Settle.until(() -> current(sessionId),
+                now -> !(now instanceof Result.Ok<Verified>(Verified v)) || !isInFlight(v), limits.laneWait());
     }
 
     /** Whether a lane is still working on the session (or will: the S3 event's, for a large upload). */
     public static boolean isInFlight(Verified v) {
         UploadState state = v.session().state();
-        return state == UploadState.UPLOADED || state == UploadState.VERIFYING || IN_FLIGHT.contains(v.asset().state());
+        return state == UploadState.UPLOADED || state == UploadState.VERIFYING || v.asset().state().inFlight();
     }
 
     /** The session and its asset; a completed session's asset may have been purged since (V15). */

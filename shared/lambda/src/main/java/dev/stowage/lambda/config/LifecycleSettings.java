@@ -7,13 +7,13 @@ import io.micronaut.core.convert.format.ReadableBytes;
 
 /**
  * Lifecycle limits: how many leading bytes probing reads, and the largest proxied upload (the API's
- * payload limit: Lambda takes 6 MB per synchronous request, base64 included), and how long {@code complete}
- * waits for an S3 event that holds the verification lane (well inside API Gateway's 30 s), and the lease on
+ * payload limit: Lambda takes 6 MB per synchronous request, base64 included), and how long {@code complete} (or a
+ * proxied upload) waits for an S3 event that holds the verification lane (well inside API Gateway's 30 s), and the lease on
  * a transient state's lane (verifying, analyzing): longer than the longest function timeout (upload-events,
  * 300 s), so a lane is only taken over from a holder that Lambda has certainly stopped. {@code complete}
- * verifies and promotes an upload of at most {@code completeInlineMaxBytes} itself; a larger one (hashing a
+ * verifies and promotes an upload of at most {@code completeInlineMaxBytes} itself; a larger staged one (hashing a
  * multipart object, copying it) could outlast the API function, so the S3 event's lane (300 s) does it and
- * {@code complete} answers 202 with the upload in flight.
+ * {@code complete} answers 202 with the upload in flight. One assembled at its original has neither to do.
  */
 @Context // built as the context starts, so a bad value stops start-up instead of failing a request
 @ConfigurationProperties("stowage.lifecycle")

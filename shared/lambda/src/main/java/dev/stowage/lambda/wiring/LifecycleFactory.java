@@ -223,7 +223,8 @@ public class LifecycleFactory {
     @Singleton
     ProxiedUpload proxiedUpload(UploadAdmission admission, Assets assets, ObjectStore store, PromoteAsset promote,
                                 Clock clock, LifecycleSettings settings) {
-        return new ProxiedUpload(admission, assets, store, promote, clock, settings.proxiedMaxBytes());
+        return new ProxiedUpload(admission, assets, store, promote, clock, settings.proxiedMaxBytes(),
+                settings.completeWait());
     }
 
     @Singleton
