@@ -272,6 +272,13 @@ for ((N = 1; N <= PART_COUNT; N++)); do
   [[ ${ETAG[N]} =~ ^[0-9a-f]{32}$ ]] || fail "PUT part $N: not an S3 part ETag: $ETAG_LINE"
 done
 
+answer=$(curl -s -X POST $API/v1/uploads/$SESSION/parts/urls -H "$AUTH" -H 'Content-Type: application/json' \
+  -d '{"partNumbers":[1,2,3]}' -w '\n%{http_code}')
+check "sign parts 1 to 3 in one call" 200
+expect_field "sign parts 1 to 3 in one call" parts.2.partNumber 3
+expect_field "sign parts 1 to 3 in one call" parts.2.partSize "$(stat -c %s part3)"
+expect_field "sign parts 1 to 3 in one call" parts.0.method PUT
+
 echo "== GET the session: what storage holds"
 answer=$(curl -s $API/v1/uploads/$SESSION -H "$AUTH" -w '\n%{http_code}')
 check "upload status" 200

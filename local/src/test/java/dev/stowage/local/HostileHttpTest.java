@@ -210,6 +210,8 @@ class HostileHttpTest {
                     json(f -> "{\"parts\":[{\"partNumber\":1,\"etag\":\"\\\"0123456789abcdef\\\"\"}]}"), OWNERS_IDS)),
             Map.entry("POST /v1/uploads/{id}/parts/{n}/url", bearer(f -> Map.of("id", f.multipartSession(), "n", "1"),
                     NO_BODY, OWNERS_IDS)),
+            Map.entry("POST /v1/uploads/{id}/parts/urls", bearer(f -> Map.of("id", f.multipartSession()),
+                    json(f -> "{\"partNumbers\":[1]}"), OWNERS_IDS)),
             Map.entry("POST /v1/uploads/{id}/url", bearer(f -> Map.of("id", f.directSession()), NO_BODY,
                     OWNERS_IDS))));
 

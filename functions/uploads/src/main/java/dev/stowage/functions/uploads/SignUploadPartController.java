@@ -4,8 +4,11 @@ import dev.stowage.domain.Principal;
 import dev.stowage.domain.upload.SignUploadPart;
 import dev.stowage.lambda.http.ApiContract;
 import dev.stowage.lambda.http.Problems;
+import dev.stowage.lambda.http.SignPartsRequest;
 import dev.stowage.lambda.http.SignedPartView;
+import dev.stowage.lambda.http.SignedPartsView;
 import io.micronaut.http.HttpResponse;
+import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Post;
 import io.swagger.v3.oas.annotations.media.Content;
@@ -13,7 +16,7 @@ import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.util.UUID;
 
-/** {@code POST /v1/uploads/{id}/parts/{n}/url}: the presigned PUT of one part. */
+/** {@code POST /v1/uploads/{id}/parts/{n}/url} and {@code .../parts/urls}: the presigned PUTs of parts. */
 @ApiContract
 @Controller("/v1/uploads")
 public class SignUploadPartController {
@@ -28,5 +31,12 @@ public class SignUploadPartController {
             content = @Content(schema = @Schema(implementation = SignedPartView.class)))
     public HttpResponse<?> signPart(Principal caller, UUID id, int n) {
         return Problems.respond(signPart.execute(caller, id, n), SignedPartView::of);
+    }
+
+    @Post("/{id}/parts/urls")
+    @ApiResponse(responseCode = "200", description = "The PUTs of the parts named, in that order",
+            content = @Content(schema = @Schema(implementation = SignedPartsView.class)))
+    public HttpResponse<?> signParts(Principal caller, UUID id, @Body SignPartsRequest request) {
+        return Problems.respond(signPart.executeAll(caller, id, request.numbers()), SignedPartsView::of);
     }
 }

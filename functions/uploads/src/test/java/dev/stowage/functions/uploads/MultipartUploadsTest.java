@@ -182,6 +182,62 @@ class MultipartUploadsTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void partsSignedInOneCallComeInTheOrderNamedAndCompleteTheUpload() throws Exception {
+        String id = initiate("multipart").string("id");
+        var signed = api.call(alice, "POST", "/v1/uploads/" + id + "/parts/urls", "{\"partNumbers\":[3,1,2]}");
+        assertEquals(200, signed.status(), signed.body());
+        var parts = (List<Map<String, Object>>) signed.map().get("parts");
+        assertEquals(List.of(3, 1, 2), parts.stream().map(p -> p.get("partNumber")).toList());
+        List<String> etags = new ArrayList<>(List.of("", "", ""));
+        for (Map<String, Object> part : parts) {
+            int n = (Integer) part.get("partNumber");
+            long size = ((Number) part.get("partSize")).longValue();
+            assertEquals(Math.min(PartPlan.PREFERRED_PART_SIZE, FILE.length - (n - 1) * PartPlan.PREFERRED_PART_SIZE),
+                    size);
+            var put = PresignedHttp.send(URI.create((String) part.get("url")), (String) part.get("method"),
+                    (Map<String, String>) part.get("headers"), FILE, (int) ((n - 1) * PartPlan.PREFERRED_PART_SIZE),
+                    (int) size);
+            assertEquals(200, put.statusCode());
+            etags.set(n - 1, put.headers().firstValue("ETag").orElseThrow());
+        }
+        assertEquals("signed", api.call(alice, "GET", "/v1/uploads/" + id, "").string("state"), "signed once");
+        var completed = api.call(alice, "POST", "/v1/uploads/" + id + "/complete", partsJson(etags, 1, 2, 3));
+        assertEquals(200, completed.status(), completed.body());
+        assertEquals("processing", completed.string("state"));
+    }
+
+    @Test
+    void aBadListOfPartsToSignIsRefusedWhole() {
+        String id = initiate("multipart").string("id");
+        String path = "/v1/uploads/" + id + "/parts/urls";
+        String thousandAndOne = java.util.stream.IntStream.rangeClosed(1, 1001).mapToObj(n -> "1")
+                .collect(java.util.stream.Collectors.joining(",", "{\"partNumbers\":[", "]}"));
+        for (var refused : List.of(
+                Map.entry("{\"partNumbers\":[]}", "invalid_part_number"),
+                Map.entry("{}", "invalid_part_number"),
+                Map.entry("{\"partNumbers\":[1,4]}", "invalid_part_number"),
+                Map.entry("{\"partNumbers\":[0]}", "invalid_part_number"),
+                Map.entry("{\"partNumbers\":[null]}", "invalid_part_number"),
+                Map.entry("{\"partNumbers\":[2,1,2]}", "duplicate_part"),
+                Map.entry(thousandAndOne, "invalid_part_number"))) {
+            var reply = api.call(alice, "POST", path, refused.getKey());
+            assertEquals(422, reply.status(), refused.getKey() + " -> " + reply.body());
+            assertEquals(refused.getValue(), reply.string("code"), reply.body());
+        }
+        var fractional = api.call(alice, "POST", path, "{\"partNumbers\":[1.5]}");
+        assertEquals(400, fractional.status(), fractional.body());
+        assertEquals("initialized", api.call(alice, "GET", "/v1/uploads/" + id, "").string("state"),
+                "nothing was signed");
+        var direct = api.call(alice, "POST", "/v1/uploads", """
+                {"profile":"image","filename":"a.jpg","contentType":"image/jpeg","byteSize":10}""");
+        var wrongKind = api.call(alice, "POST", "/v1/uploads/" + direct.string("id") + "/parts/urls",
+                "{\"partNumbers\":[1]}");
+        assertEquals(409, wrongKind.status(), wrongKind.body());
+        assertEquals(404, api.call("mallory", "POST", path, "{\"partNumbers\":[1]}").status());
+    }
+
+    @Test
     void aListedPartStorageDoesNotHoldIsRefusedAfterStorageRefusesTheListAndTheSessionStaysUsable() throws Exception {
         // The list matches the plan, so only storage can tell: it refuses to assemble, and a ListParts says why.
         String id = initiate("multipart").string("id");
