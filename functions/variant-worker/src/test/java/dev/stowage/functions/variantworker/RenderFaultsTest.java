@@ -152,6 +152,31 @@ class RenderFaultsTest {
         assertEquals(faultFree, footprint(owner));
     }
 
+    /**
+     * Found by the soak in a fresh-clone build: the last variant marked ready, then the statement settling its asset
+     * cut, left the asset processing for good (the redelivery found the variant ready and did nothing).
+     */
+    @Test
+    void aSettleCutOffAfterTheLastVariantIsFinishedByTheRedelivery() throws Exception {
+        queue.drain();
+        promoted(owner);
+        List<VariantJob> jobs = queue.drain();
+        assertEquals("{\"batchItemFailures\":[]}", deliver(jobs.subList(0, 1)));
+        List<VariantJob> last = jobs.subList(1, 2);
+        FaultProxy.Rule cut = faults.database.inject(
+                When.bytes("UPDATE assets ... processing", c -> c.contains("UPDATE assets") && c.contains("'processing'")),
+                Fault.refuse());
+        assertEquals(failed(last), deliver(last));
+        assertEquals(1, cut.fired());
+        faults.heal();
+        Footprint halfway = footprint(owner);
+        assertTrue(halfway.rows().contains("asset1 variant " + last.getFirst().variant() + " ready"), halfway.toString());
+        assertTrue(halfway.rows().stream().anyMatch(r -> r.startsWith("asset1 processing ")), halfway.toString());
+
+        assertEquals("{\"batchItemFailures\":[]}", deliver(last));
+        assertEquals(faultFree, footprint(owner));
+    }
+
     @Test
     void aMarkReadyCutOffIsRedeliveredAndLeavesOneObjectPerVariant() throws Exception {
         queue.drain();

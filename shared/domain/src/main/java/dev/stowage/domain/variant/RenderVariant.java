@@ -66,11 +66,14 @@ public final class RenderVariant {
             return dropped(job, "the variant no longer exists (its asset was purged)");
         }
         Variant variant = found.get();
-        if (variant.state() == VariantState.READY) {
-            LOG.fine(() -> "variant " + job.variantId() + " is ready already: duplicate message");
-            return Outcome.DUPLICATE;
-        }
         if (variant.state() != VariantState.QUEUED && variant.state() != VariantState.PROCESSING) {
+            // The delivery that ended it may have failed between marking it and settling its asset (the database
+            // cut the second statement): settling again finishes that, and changes nothing otherwise.
+            settle(variant);
+            if (variant.state() == VariantState.READY) {
+                LOG.fine(() -> "variant " + job.variantId() + " is ready already: duplicate message");
+                return Outcome.DUPLICATE;
+            }
             return dropped(job, "the variant is " + variant.state().wire());
         }
         Optional<Asset> asset = assets.findById(variant.assetId())
