@@ -27,6 +27,11 @@ public final class StorageKeys {
         return ASSETS + assetId + "/original";
     }
 
+    /** Whether the key is an asset's original: nothing else lives under {@code assets/}. */
+    public static boolean isOriginal(String key) {
+        return key.startsWith(ASSETS);
+    }
+
     /**
      * Where a variant's rendering lives: under its asset, named by the recipe that made it, so a changed
      * recipe never overwrites bytes a browser or CDN may hold under an immutable cache header, and a

@@ -28,7 +28,7 @@ public record Asset(
 
     /** Whether its bytes were uploaded straight to its original key ({@code UploadSession#landsAtOriginal}). */
     public boolean stagedAtOriginal() {
-        return stagingKey.equals(StorageKeys.original(id));
+        return StorageKeys.isOriginal(stagingKey);
     }
 
     /** A new asset waiting for its bytes. */

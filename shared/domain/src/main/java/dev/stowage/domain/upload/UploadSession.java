@@ -52,7 +52,7 @@ public record UploadSession(
      * the key, so it holds after the asset is gone.
      */
     public boolean landsAtOriginal() {
-        return uploadKey.startsWith(StorageKeys.ASSETS);
+        return StorageKeys.isOriginal(uploadKey);
     }
 
     /** The asset of a session that has one; every session has one until its residue is purged. */
