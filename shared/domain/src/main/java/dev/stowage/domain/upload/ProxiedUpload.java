@@ -84,7 +84,7 @@ public final class ProxiedUpload {
             throw e;
         }
         assets.transition(assetId, AssetState.STAGED, AssetState.VALIDATING);
-        promote.run(assetId).orElseThrow();
-        return Settle.until(() -> assets.findById(assetId).orElseThrow(), a -> !a.state().inFlight(), laneWait);
+        return Settle.until(promote.run(assetId).orElseThrow(), () -> assets.findById(assetId).orElseThrow(),
+                a -> !a.state().inFlight(), laneWait);
     }
 }

@@ -99,8 +99,9 @@ public final class VerifyUpload {
     /**
      * The caller says the bytes are up. The session is claimed ({@code uploaded}, under a lease) before
      * anything is assembled, so a cancel or an expiry either ran first (and nothing is assembled) or is
-     * refused. A multipart session names its parts; they are checked against the session's plan and
-     * against what storage holds before the claim, so a bad list is refused and the session stays usable.
+     * refused. A multipart session names its parts; they are checked against the session's plan before the
+     * claim, and storage checks their ETags as it assembles: a bad list is refused, the claim released, and the
+     * session stays usable.
      * An upload above {@link Limits#inlineMaxBytes()} is then left to the S3 event's lane, unless it
      * {@linkplain UploadSession#landsAtOriginal() landed at its original}: then nothing is copied or hashed, no
      * event comes (the bucket notifies for staging only), and {@code complete} verifies it whatever its size.
@@ -110,7 +111,7 @@ public final class VerifyUpload {
                 .flatMap(session -> CLAIMABLE.contains(session.state()) && claimsFirst(session)
                         ? claim(session, parts) : Result.ok(session))
                 .flatMap(session -> leftToEvent(session) ? current(session.id()) : verify(session))
-                .flatMap(verified -> settled(verified.session().id()));
+                .flatMap(this::settled);
     }
 
     /**
@@ -394,8 +395,9 @@ public final class VerifyUpload {
      * The session and asset once no other invocation is still working on them (or when the wait is up):
      * the S3 event may hold the lane while the caller's {@code complete} arrives.
      */
-    private Result<Verified> settled(UUID sessionId) {
-        return Settle.until(() -> current(sessionId),
+    private Result<Verified> settled(Verified verified) {
+        UUID sessionId = verified.session().id();
+        return Settle.until(Result.ok(verified), () -> current(sessionId),
                 now -> !(now instanceof Result.Ok<Verified>(Verified v)) || !isInFlight(v), limits.laneWait());
     }
 
