@@ -48,6 +48,10 @@ public final class ColdStartBench {
 
         String stowageCp = uploadsJar.toAbsolutePath() + File.pathSeparator + benchJar.toAbsolutePath();
         String plainCp = plainClasspath(benchJar);
+        // Lambda unzips a zip or jar deployment into /var/task and loads its classes from that directory, so the
+        // "unpacked" variants start both sides from directories, each jar unpacked into its own.
+        String stowageUnpackedCp = unpacked(stowageCp, work.resolve("unpacked/stowage"));
+        String plainUnpackedCp = unpacked(plainCp, work.resolve("unpacked/plain"));
 
         System.err.println("[coldstart] starting PostgreSQL and s3proxy");
         try (LocalPostgres pg = LocalPostgres.start(Optional.empty(), 0);
@@ -74,6 +78,15 @@ public final class ColdStartBench {
             List<String> probeOpts = List.of(System.getProperty("bench.probeOpts", "").trim().split("\\s+")).stream()
                     .filter(f -> !f.isEmpty()).toList();
             List<Variant> all = new ArrayList<>(variants(work, stowageCp, plainCp));
+            List<String> c1Serial = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
+            all.add(new Variant("Stowage uploads, unpacked", "stowage-unpacked", stowageUnpackedCp,
+                    ColdStartProbe.class.getName(), List.of(), null, null));
+            all.add(new Variant("Stowage uploads, unpacked, C1 + SerialGC", "stowage-unpacked", stowageUnpackedCp,
+                    ColdStartProbe.class.getName(), c1Serial, null, null));
+            all.add(new Variant("Plain handler, unpacked", "plain-unpacked", plainUnpackedCp,
+                    PlainColdStartProbe.class.getName(), List.of(), null, null));
+            all.add(new Variant("Plain handler, unpacked, C1 + SerialGC", "plain-unpacked", plainUnpackedCp,
+                    PlainColdStartProbe.class.getName(), c1Serial, null, null));
             String baselineJar = System.getProperty("bench.baselineJar", "");
             if (!baselineJar.isBlank()) {
                 // Another build of the uploads jar (e.g. main's), interleaved with this one in the same rounds: on a
@@ -161,6 +174,44 @@ public final class ColdStartBench {
                         List.of("-XX:AOTCacheOutput=" + plainAot), plainAot));
     }
 
+    /** Each jar of {@code classpath} unpacked into its own directory under {@code into}; the directories' classpath. */
+    static String unpacked(String classpath, Path into) throws java.io.IOException {
+        List<String> dirs = new ArrayList<>();
+        String[] entries = classpath.split(File.pathSeparator);
+        for (int i = 0; i < entries.length; i++) {
+            Path jar = Path.of(entries[i]);
+            Path dir = into.resolve(i + "-" + jar.getFileName()).toAbsolutePath();
+            if (Files.isDirectory(jar)) {
+                dirs.add(jar.toAbsolutePath().toString());
+                continue;
+            }
+            if (Files.exists(dir)) {
+                try (var walk = Files.walk(dir)) {
+                    walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                }
+            }
+            Files.createDirectories(dir);
+            try (var zip = new java.util.zip.ZipFile(jar.toFile())) {
+                for (var e : java.util.Collections.list(zip.entries())) {
+                    Path target = dir.resolve(e.getName()).normalize();
+                    if (!target.startsWith(dir)) {
+                        throw new java.io.IOException("entry outside the jar's directory: " + e.getName());
+                    }
+                    if (e.isDirectory()) {
+                        Files.createDirectories(target);
+                    } else {
+                        Files.createDirectories(target.getParent());
+                        try (var in = zip.getInputStream(e)) {
+                            Files.copy(in, target);
+                        }
+                    }
+                }
+            }
+            dirs.add(dir.toString());
+        }
+        return String.join(File.pathSeparator, dirs);
+    }
+
     /** This JVM's classpath cut down to what the plain handler needs; a bigger one would slow its start. */
     static String plainClasspath(Path benchJar) {
         List<String> kept = new ArrayList<>();
@@ -214,6 +265,17 @@ public final class ColdStartBench {
                     .append(stowageBestWall).append(" vs ").append(plainBestWall).append(" ms; goal ≤ 3×: ")
                     .append(stowageBestWall <= 3 * plainBestWall ? "met" : "**not met**").append(")\n");
             t.append("- Best Stowage / plain default: **").append(ratio(stowageBestWall, plainWall)).append("**\n");
+        }
+        long unpackedStowage = familyMedian(results, "stowage-unpacked", ChildJvm.Result::total, false);
+        long unpackedPlain = familyMedian(results, "plain-unpacked", ChildJvm.Result::total, false);
+        long unpackedStowageBest = familyMedian(results, "stowage-unpacked", ChildJvm.Result::total, true);
+        long unpackedPlainBest = familyMedian(results, "plain-unpacked", ChildJvm.Result::total, true);
+        if (unpackedStowage > 0 && unpackedPlain > 0) {
+            t.append("- Unpacked as Lambda runs a deployment, Stowage default / plain default: **")
+                    .append(ratio(unpackedStowage, unpackedPlain)).append("** (").append(unpackedStowage)
+                    .append(" vs ").append(unpackedPlain).append(" ms); fastest of each: **")
+                    .append(ratio(unpackedStowageBest, unpackedPlainBest)).append("** (")
+                    .append(unpackedStowageBest).append(" vs ").append(unpackedPlainBest).append(" ms)\n");
         }
         return t.toString();
     }
