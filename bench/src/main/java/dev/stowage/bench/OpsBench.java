@@ -74,12 +74,13 @@ public final class OpsBench {
 
             var report = (JdbcOpsReport) context.getBean(OpsReport.class);
             Instant now = Instant.now();
+            Instant overdue = now.minus(Duration.ofDays(7)).minus(Duration.ofMinutes(15));
             explainAll(ds, report, new OpsReport.Criteria(Optional.empty(), now, now.minus(Duration.ofMinutes(15)),
-                    now.minus(Duration.ofDays(7)).minus(Duration.ofMinutes(15))), "all profiles");
+                    overdue, overdue), "all profiles");
             explainAll(ds, report, new OpsReport.Criteria(Optional.of(profile), now, now.minus(Duration.ofMinutes(15)),
-                    now.minus(Duration.ofDays(7)).minus(Duration.ofMinutes(15))), "profile " + profile);
+                    overdue, overdue), "profile " + profile);
             // The production check (EXPLAIN with seq scans disabled): which plans still name a Seq Scan.
-            report.plans(new OpsReport.Criteria(Optional.empty(), now, now, now), 10).forEach((label, plan) -> {
+            report.plans(new OpsReport.Criteria(Optional.empty(), now, now, now, now), 10).forEach((label, plan) -> {
                 if (plan.lines().anyMatch(line -> line.contains("Seq Scan")
                         && !line.contains("Seq Scan on state_count_changes"))) {
                     System.out.println("seq scan even with enable_seqscan=off: " + label);

@@ -78,19 +78,29 @@ public interface AssetRows extends CrudRepository<AssetRow, UUID> {
              ORDER BY updated_at LIMIT :limit""", nativeQuery = true)
     List<AssetRow> findOrphanStaged(double idleSeconds, int limit);
 
+    /** Past their grace: detached (V4) or never attached (V16); each arm is one partial index's range. */
     @Query(value = """
             SELECT * FROM assets
-             WHERE detached_at < now() - make_interval(secs => :graceSeconds)
+             WHERE (detached_at < now() - make_interval(secs => :detachedSeconds)
+                    OR unattached_since < now() - make_interval(secs => :unattachedSeconds))
                AND state IN ('available', 'processing', 'ready', 'degraded', 'quarantined')
-             ORDER BY detached_at LIMIT :limit""", nativeQuery = true)
-    List<AssetRow> findDetached(double graceSeconds, int limit);
+             ORDER BY coalesce(detached_at + make_interval(secs => :detachedSeconds),
+                               unattached_since + make_interval(secs => :unattachedSeconds))
+             LIMIT :limit""", nativeQuery = true)
+    List<AssetRow> findDetached(double detachedSeconds, double unattachedSeconds, int limit);
 
+    /**
+     * The purge's compare-and-set. An attach that raced it wrote this row first (clearing both marks), so the
+     * statement waits for it and re-checks the marks on the new row version: the marks, not the sub-select
+     * (which reads this statement's older snapshot), are what keep an attached asset.
+     */
     @Query(value = """
             UPDATE assets SET state = 'deleted'
              WHERE id = :id AND state IN ('available', 'processing', 'ready', 'degraded', 'quarantined')
-               AND detached_at < now() - make_interval(secs => :graceSeconds)
+               AND (detached_at < now() - make_interval(secs => :detachedSeconds)
+                    OR unattached_since < now() - make_interval(secs => :unattachedSeconds))
                AND NOT EXISTS (SELECT 1 FROM attachments WHERE asset_id = :id)""", nativeQuery = true)
-    int markDeletedIfDetached(UUID id, double graceSeconds);
+    int markDeletedIfDetached(UUID id, double detachedSeconds, double unattachedSeconds);
 
     @Query(value = "SELECT * FROM assets WHERE state = 'deleted' ORDER BY updated_at LIMIT :limit", nativeQuery = true)
     List<AssetRow> findDeleted(int limit);

@@ -21,10 +21,11 @@ public interface AttachmentRows extends GenericRepository<AttachmentRow, UUID> {
 
     /**
      * Claims the asset for an attachment: it must be the caller's and servable. Writing the row (clearing
-     * {@code detached_at}) makes a purge that races this attach wait for it and then see the asset taken.
+     * {@code detached_at} and {@code unattached_since}) makes a purge that races this attach wait for it and then
+     * see the asset taken.
      */
     @Query(value = """
-            UPDATE assets SET detached_at = NULL
+            UPDATE assets SET detached_at = NULL, unattached_since = NULL
              WHERE id = :assetId AND owner = :principal AND state IN ('available', 'processing', 'ready', 'degraded')""",
             nativeQuery = true)
     int claimAsset(UUID assetId, String principal);

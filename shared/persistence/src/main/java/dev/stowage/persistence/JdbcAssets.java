@@ -4,6 +4,7 @@ import dev.stowage.domain.Principal;
 import dev.stowage.domain.asset.Asset;
 import dev.stowage.domain.asset.AssetState;
 import dev.stowage.domain.asset.ProbeResult;
+import dev.stowage.domain.attachment.UnreferencedGraces;
 import dev.stowage.domain.port.Assets;
 import dev.stowage.domain.state.Lease;
 import dev.stowage.domain.variant.Variant;
@@ -80,13 +81,14 @@ public class JdbcAssets implements Assets {
     }
 
     @Override
-    public List<Asset> findDetached(Duration grace, int limit) {
-        return assets.findDetached(grace.toMillis() / 1000.0, limit).stream().map(Rows::toAsset).toList();
+    public List<Asset> findDetached(UnreferencedGraces graces, int limit) {
+        return assets.findDetached(seconds(graces.detached()), seconds(graces.unattached()), limit).stream()
+                .map(Rows::toAsset).toList();
     }
 
     @Override
-    public boolean markDeletedIfDetached(UUID id, Duration grace) {
-        return assets.markDeletedIfDetached(id, grace.toMillis() / 1000.0) == 1;
+    public boolean markDeletedIfDetached(UUID id, UnreferencedGraces graces) {
+        return assets.markDeletedIfDetached(id, seconds(graces.detached()), seconds(graces.unattached())) == 1;
     }
 
     @Override
@@ -100,7 +102,11 @@ public class JdbcAssets implements Assets {
     }
 
     static double seconds(Lease lease) {
-        return lease.length().toMillis() / 1000.0;
+        return seconds(lease.length());
+    }
+
+    private static double seconds(Duration d) {
+        return d.toMillis() / 1000.0;
     }
 
     @Override

@@ -156,6 +156,7 @@ public class JdbcOpsReport implements OpsReport {
         Optional<String> p = c.profile();
         Timestamp stuck = Timestamp.from(c.stuckBefore());
         Timestamp detached = Timestamp.from(c.detachedBefore());
+        Timestamp unattached = Timestamp.from(c.unattachedBefore());
         return switch (check) {
             // Drift checks start from the side that stays small (staged, unpromoted or unfinished rows), which a
             // LATERAL subquery (OFFSET 0 keeps the planner from flattening it into a join it may hash) or a
@@ -211,6 +212,13 @@ public class JdbcOpsReport implements OpsReport {
                      WHERE a.detached_at < ? AND a.state <> 'deleted'
                        AND NOT EXISTS (SELECT 1 FROM attachments t WHERE t.asset_id = a.id) %s
                      ORDER BY a.detached_at""", detached);
+            case UNATTACHED_ASSET_NOT_PURGED -> withProfile(p, "a", """
+                    SELECT a.id, a.state, a.unattached_since, 'never attached, not purged'
+                      FROM assets a
+                     WHERE a.unattached_since < ?
+                       AND a.state IN ('available', 'processing', 'ready', 'degraded', 'quarantined')
+                       AND NOT EXISTS (SELECT 1 FROM attachments t WHERE t.asset_id = a.id) %s
+                     ORDER BY a.unattached_since""", unattached);
             case DELETED_ASSET_NOT_REMOVED -> withProfile(p, "a", """
                     SELECT a.id, a.state, a.updated_at, 'deleted, row and objects not removed'
                       FROM assets a WHERE a.state = 'deleted' AND a.updated_at < ? %s ORDER BY a.updated_at""", stuck);

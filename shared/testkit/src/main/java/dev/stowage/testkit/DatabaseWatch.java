@@ -13,8 +13,8 @@ import java.util.UUID;
 
 /**
  * The test database seen from outside the code under test, on a connection of its own: how many connections an
- * application (by {@code ApplicationName}) holds, and how many rows every table has. For SnapStart's hook tests:
- * priming must leave no connection open and write nothing.
+ * application (by {@code ApplicationName}) holds, how many rows every table has (for SnapStart's hook tests:
+ * priming must leave no connection open and write nothing), and whether a statement is waiting on a lock.
  */
 public final class DatabaseWatch {
     private final TestStack stack;
@@ -81,6 +81,31 @@ public final class DatabaseWatch {
             throw new IllegalStateException("no tables in the test database: is it migrated?");
         }
         return counts;
+    }
+
+    /**
+     * Returns once another session waits on a lock while running a statement that starts with {@code statement}:
+     * a race held open by a test's own transaction has reached the point it tests. Fails after 30 s.
+     */
+    public void awaitBlockedOn(String statement) throws SQLException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        try (Connection c = connect();
+             PreparedStatement blocked = c.prepareStatement(
+                     "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE ?")) {
+            blocked.setString(1, statement.replace("%", "\\%").replace("_", "\\_") + "%");
+            while (true) {
+                try (ResultSet r = blocked.executeQuery()) {
+                    r.next();
+                    if (r.getLong(1) > 0) {
+                        return;
+                    }
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("nobody blocked on " + statement + " within 30 s");
+                }
+                Thread.onSpinWait();
+            }
+        }
     }
 
     private Connection connect() throws SQLException {

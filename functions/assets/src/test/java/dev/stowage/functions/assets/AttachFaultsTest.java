@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.stowage.domain.Principal;
 import dev.stowage.domain.asset.Asset;
 import dev.stowage.domain.attachment.PurgeDetachedAssets;
+import dev.stowage.domain.attachment.UnreferencedGraces;
 import dev.stowage.domain.port.Assets;
 import dev.stowage.domain.port.ObjectStore;
 import dev.stowage.domain.upload.ProxiedUpload;
@@ -80,7 +81,8 @@ class AttachFaultsTest {
 
     static void purgeDetached() {
         var context = function.getApplicationContext();
-        new PurgeDetachedAssets(context.getBean(Assets.class), context.getBean(ObjectStore.class), Duration.ZERO, 100)
+        new PurgeDetachedAssets(context.getBean(Assets.class), context.getBean(ObjectStore.class),
+                new UnreferencedGraces(Duration.ZERO, Duration.ofDays(1)), 100)
                 .run();
     }
 

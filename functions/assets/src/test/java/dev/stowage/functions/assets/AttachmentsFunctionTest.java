@@ -8,15 +8,20 @@ import dev.stowage.domain.Principal;
 import dev.stowage.domain.asset.Asset;
 import dev.stowage.domain.asset.AssetState;
 import dev.stowage.domain.attachment.PurgeDetachedAssets;
+import dev.stowage.domain.attachment.UnreferencedGraces;
 import dev.stowage.domain.port.Assets;
 import dev.stowage.domain.port.ObjectStore;
 import dev.stowage.domain.upload.ProxiedUpload;
 import dev.stowage.domain.upload.UploadAdmission;
 import dev.stowage.testkit.ApiGatewayClient;
+import dev.stowage.testkit.DatabaseWatch;
 import dev.stowage.testkit.TestMedia;
 import dev.stowage.testkit.TestStack;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.function.aws.proxy.payload2.APIGatewayV2HTTPEventFunction;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,10 +29,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -74,7 +81,7 @@ class AttachmentsFunctionTest {
     }
 
     static int purge(Duration grace) {
-        return new PurgeDetachedAssets(assets, store, grace, 100).run();
+        return new PurgeDetachedAssets(assets, store, new UnreferencedGraces(grace, Duration.ofDays(1)), 100).run();
     }
 
     static boolean gone(Asset asset) {
@@ -160,6 +167,86 @@ class AttachmentsFunctionTest {
         var refused = attach(slotPath, asset.id());
         assertEquals(404, refused.status());
         assertEquals("asset_not_found", refused.string("code"));
+    }
+
+    // ------------------------------------------------------------------ never attached
+
+    static final UnreferencedGraces A_DAY_UNATTACHED = new UnreferencedGraces(Duration.ofHours(1), Duration.ofDays(1));
+
+    /** As if the asset had been uploaded {@code ago} and never attached since. */
+    static void uploadedAgo(Asset asset, String ago) throws SQLException {
+        try (Connection c = TestStack.get().connect();
+             PreparedStatement s = c.prepareStatement(
+                     "UPDATE assets SET unattached_since = now() - ?::interval WHERE id = ? AND unattached_since IS NOT NULL")) {
+            s.setString(1, ago);
+            s.setObject(2, asset.id());
+            assertEquals(1, s.executeUpdate(), "the asset is marked never attached");
+        }
+    }
+
+    @Test
+    void anUploadNobodyAttachesIsPurgedOnceOlderThanTheUnattachedGraceAndAYoungerOneIsKept() throws Exception {
+        Asset abandoned = photo();
+        Asset recent = photo();
+        uploadedAgo(abandoned, "25 hours");
+        uploadedAgo(recent, "23 hours");
+
+        new PurgeDetachedAssets(assets, store, A_DAY_UNATTACHED, 100).run();
+
+        assertTrue(gone(abandoned), "never attached for longer than the grace: row and original purged");
+        assertTrue(intact(recent), "younger than the grace: kept for its client's attach");
+        assertEquals(200, attach(slotPath, recent.id()).status());
+    }
+
+    @Test
+    void attachingAnOldUploadTakesItFromThePurgerAndItsDetachStartsTheDetachedGrace() throws Exception {
+        Asset late = photo();
+        uploadedAgo(late, "3 days");
+        assertEquals(200, attach(slotPath, late.id()).status());
+
+        new PurgeDetachedAssets(assets, store, A_DAY_UNATTACHED, 100).run();
+        assertTrue(intact(late), "attached: the never-attached mark went with the attach");
+
+        assertEquals(204, api.call(alice, "DELETE", slotPath, "").status());
+        new PurgeDetachedAssets(assets, store, A_DAY_UNATTACHED, 100).run();
+        assertTrue(intact(late), "detached a moment ago: the detached grace (an hour here) applies, not its age");
+        purge(Duration.ZERO);
+        assertTrue(gone(late));
+    }
+
+    @Test
+    void aPurgeThatMeetsAnAttachInFlightWaitsForItAndKeepsTheAsset() throws Exception {
+        Asset asset = photo();
+        uploadedAgo(asset, "2 days");
+        String ownerId = UUID.randomUUID().toString();
+        DatabaseWatch watch = DatabaseWatch.of(TestStack.get());
+        // Threads of its own: the common pool may have one, and the attach holds it while it waits.
+        try (Connection holder = TestStack.get().connect(); ExecutorService racers = Executors.newFixedThreadPool(2)) {
+            // An uncommitted row at the slot's key stops the real attach after it claimed the asset row and before
+            // its attachment is written: the moment a purge's compare-and-set can meet it.
+            holder.setAutoCommit(false);
+            try (PreparedStatement hold = holder.prepareStatement("""
+                    INSERT INTO attachments (id, principal, owner_type, owner_id, slot, asset_id)
+                    VALUES (?, ?, 'user', ?, 'avatar', ?)""")) {
+                hold.setObject(1, UUID.randomUUID());
+                hold.setString(2, alice);
+                hold.setString(3, ownerId);
+                hold.setObject(4, asset.id());
+                assertEquals(1, hold.executeUpdate());
+            }
+            var attached = CompletableFuture.supplyAsync(
+                    () -> attach("/v1/owners/user/" + ownerId + "/slots/avatar", asset.id()).status(), racers);
+            watch.awaitBlockedOn("INSERT INTO attachments");
+            // The purge read its snapshot before the attachment exists; only the row the attach wrote can stop it.
+            var purged = CompletableFuture.supplyAsync(
+                    () -> assets.markDeletedIfDetached(asset.id(), A_DAY_UNATTACHED), racers);
+            watch.awaitBlockedOn("UPDATE assets SET state = 'deleted'");
+            holder.rollback();
+
+            assertEquals(200, attached.get(30, TimeUnit.SECONDS));
+            assertFalse(purged.get(30, TimeUnit.SECONDS), "the purge saw the asset claimed");
+        }
+        assertTrue(intact(asset));
     }
 
     @Test

@@ -29,6 +29,7 @@ import dev.stowage.lambda.config.VariantSettings;
 import dev.stowage.lambda.events.VariantMessage;
 import dev.stowage.testkit.ApiGatewayClient;
 import dev.stowage.testkit.ApiGatewayClient.Reply;
+import dev.stowage.testkit.DatabaseWatch;
 import dev.stowage.testkit.DelegatingObjectStore;
 import dev.stowage.testkit.RecordingWorkQueue;
 import dev.stowage.testkit.TestMedia;
@@ -388,7 +389,7 @@ class RepairRoutesTest {
                 assertEquals(1, update.executeUpdate());
             }
             var reply = CompletableFuture.supplyAsync(() -> requeue(alice, asset, ""));
-            awaitBlockedOn(other, "UPDATE variants SET state");
+            DatabaseWatch.of(TestStack.get()).awaitBlockedOn("UPDATE variants SET state");
             other.commit();
 
             Reply answer = reply.get(30, TimeUnit.SECONDS);
@@ -470,27 +471,6 @@ class RepairRoutesTest {
         m.setBody(VariantMessage.encode(json, job));
         m.setEventSource("aws:sqs");
         return m;
-    }
-
-    /** Waits (bounded) until another session is blocked on a lock running a statement that starts so. */
-    static void awaitBlockedOn(java.sql.Connection watcher, String statement) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        try (var c = DriverManager.getConnection(TestStack.get().jdbcUrl(), TestStack.get().dbUser(),
-                TestStack.get().dbPassword());
-             var blocked = c.prepareStatement("SELECT count(*) FROM pg_stat_activity"
-                     + " WHERE wait_event_type = 'Lock' AND query LIKE ?")) {
-            blocked.setString(1, statement + "%");
-            while (true) {
-                try (var rs = blocked.executeQuery()) {
-                    rs.next();
-                    if (rs.getInt(1) > 0) {
-                        return;
-                    }
-                }
-                assertTrue(System.nanoTime() < deadline, "nobody blocked on " + statement);
-                Thread.onSpinWait();
-            }
-        }
     }
 
     // ------------------------------------------------------------------ cancel

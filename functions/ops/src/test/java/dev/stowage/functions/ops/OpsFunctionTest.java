@@ -117,6 +117,12 @@ class OpsFunctionTest {
         UUID detachedNow = asset("ready", "1 minute");
         detached(detachedNow, "1 minute");
         NEAR_MISSES.add(detachedNow);
+        // Never attached: past the 1 day grace plus 15 min (settled or quarantined), or younger, or still in flight
+        // (verification's business: a stuck lane, not residue).
+        expect(Check.UNATTACHED_ASSET_NOT_PURGED, asset("ready", "2 days"));
+        expect(Check.UNATTACHED_ASSET_NOT_PURGED, asset("quarantined", "25 hours"));
+        NEAR_MISSES.add(asset("ready", "23 hours"));
+        expect(Check.STUCK_ASSETS, asset("promoting", "2 days"));
         UUID deleted = asset("deleted", "1 hour");
         expect(Check.DELETED_ASSET_NOT_REMOVED, deleted);
 
@@ -144,10 +150,11 @@ class OpsFunctionTest {
         boolean promoted = !Set.of("staged", "validating", "analyzing").contains(state);
         update("""
                 INSERT INTO assets (id, owner, profile, state, filename, claimed_content_type, byte_size, staging_key,
-                       storage_key, content_type, quarantine_reason, created_at, updated_at)
-                VALUES (?, ?, ?, ?, 'a.jpg', 'image/jpeg', 10, ?, ?, ?, ?, now() - ?::interval, now() - ?::interval)""",
+                       storage_key, content_type, quarantine_reason, created_at, updated_at, unattached_since)
+                VALUES (?, ?, ?, ?, 'a.jpg', 'image/jpeg', 10, ?, ?, ?, ?, now() - ?::interval, now() - ?::interval,
+                        now() - ?::interval)""",
                 id, PRINCIPAL, PROFILE, state, "staging/" + id, promoted ? "assets/" + id : null,
-                promoted ? "image/jpeg" : null, state.equals("quarantined") ? "type_mismatch" : null, ago, ago);
+                promoted ? "image/jpeg" : null, state.equals("quarantined") ? "type_mismatch" : null, ago, ago, ago);
         return id;
     }
 
@@ -176,10 +183,12 @@ class OpsFunctionTest {
         update("""
                 INSERT INTO attachments (id, principal, owner_type, owner_id, slot, asset_id)
                 VALUES (?, ?, 'post', ?, 'cover', ?)""", UUID.randomUUID(), PRINCIPAL, asset.toString(), asset);
+        update("UPDATE assets SET unattached_since = NULL WHERE id = ?", asset); // as an attach does
     }
 
+    /** Attached once, then its last attachment went. */
     static void detached(UUID asset, String ago) throws Exception {
-        update("UPDATE assets SET detached_at = now() - ?::interval WHERE id = ?", ago, asset);
+        update("UPDATE assets SET detached_at = now() - ?::interval, unattached_since = NULL WHERE id = ?", ago, asset);
     }
 
     static UUID providerUpload(UUID asset, String state, String ago) throws Exception {
@@ -296,8 +305,8 @@ class OpsFunctionTest {
         assertEquals(true, uploads.get("profileFiltered"));
         long verifyingAge = ((Number) ((Map<?, ?>) uploads.get("oldestAgeSeconds")).get("verifying")).longValue();
         assertTrue(verifyingAge >= 3600 && verifyingAge < 3600 + 600, "oldest verifying: " + verifyingAge);
-        assertEquals(Map.of("staged", 7, "validating", 1, "analyzing", 2, "promoting", 0, "available", 0,
-                        "processing", 3, "ready", 7, "degraded", 0, "quarantined", 1, "deleted", 1),
+        assertEquals(Map.of("staged", 7, "validating", 1, "analyzing", 2, "promoting", 1, "available", 0,
+                        "processing", 3, "ready", 9, "degraded", 0, "quarantined", 2, "deleted", 1),
                 ints(group(reply, "assets").get("counts")));
         assertEquals(Map.of("planned", 1, "queued", 1, "processing", 1, "ready", 3, "stale", 1, "missing", 0,
                 "failed", 1, "cancelled", 0, "purged", 0), ints(group(reply, "variants").get("counts")));
@@ -458,7 +467,8 @@ class OpsFunctionTest {
         Instant now = Instant.now();
         List<String> unindexed = new ArrayList<>();
         for (Optional<String> profile : List.of(Optional.<String>empty(), Optional.of(PROFILE))) {
-            var criteria = new OpsReport.Criteria(profile, now, now.minusSeconds(900), now.minusSeconds(1200));
+            var criteria = new OpsReport.Criteria(profile, now, now.minusSeconds(900), now.minusSeconds(1200),
+                    now.minusSeconds(87_300));
             report.plans(criteria, 10).forEach((label, plan) -> {
                 String where = label + (profile.isPresent() ? " (profile)" : "") + ":\n" + plan;
                 // The state-count log is the one table read whole: unindexed on purpose (writers only append to

@@ -10,6 +10,7 @@ import dev.stowage.domain.Result;
 import dev.stowage.domain.asset.AssetState;
 import dev.stowage.domain.asset.PromoteAsset;
 import dev.stowage.domain.attachment.PurgeDetachedAssets;
+import dev.stowage.domain.attachment.UnreferencedGraces;
 import dev.stowage.domain.port.Assets;
 import dev.stowage.domain.port.MultipartStore;
 import dev.stowage.domain.port.ObjectStore;
@@ -52,6 +53,8 @@ import org.junit.jupiter.api.Test;
 class PurgeInBatchesTest {
     static final byte[] JPEG = TestMedia.bytes("landscape.jpg");
     static final int BATCH = 3;
+    /** Detached assets at once; never-attached ones (every other test's) long after these tests end. */
+    static final UnreferencedGraces DETACHED_ONLY = new UnreferencedGraces(Duration.ZERO, Duration.ofDays(1));
 
     final Principal owner = new Principal("purge-" + UUID.randomUUID());
     ApplicationContext context;
@@ -304,7 +307,7 @@ class PurgeInBatchesTest {
         };
         Assets assets = context.getBean(Assets.class);
 
-        assertEquals(BATCH + 1, new PurgeDetachedAssets(assets, refusing, Duration.ZERO, BATCH).run());
+        assertEquals(BATCH + 1, new PurgeDetachedAssets(assets, refusing, DETACHED_ONLY, BATCH).run());
 
         for (UUID id : deleted) {
             boolean refused = id.equals(deleted.get(1));
@@ -313,7 +316,7 @@ class PurgeInBatchesTest {
             assertTrue(store().head("assets/" + id + "/original").isEmpty(), id + " original");
         }
 
-        assertEquals(1, new PurgeDetachedAssets(assets, store(), Duration.ZERO, BATCH).run());
+        assertEquals(1, new PurgeDetachedAssets(assets, store(), DETACHED_ONLY, BATCH).run());
         assertTrue(assets.findById(deleted.get(1)).isEmpty());
         assertTrue(store().head(refusedKey).isEmpty());
     }

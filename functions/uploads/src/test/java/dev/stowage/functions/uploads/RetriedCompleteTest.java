@@ -10,6 +10,7 @@ import dev.stowage.domain.port.Assets;
 import dev.stowage.domain.port.MultipartStore;
 import dev.stowage.domain.port.ObjectStore;
 import dev.stowage.domain.attachment.PurgeDetachedAssets;
+import dev.stowage.domain.attachment.UnreferencedGraces;
 import dev.stowage.domain.upload.UploadState;
 import dev.stowage.domain.upload.VerifyUpload;
 import dev.stowage.testkit.ApiGatewayClient;
@@ -175,7 +176,7 @@ class RetriedCompleteTest {
             detach.setObject(1, assetId);
             assertEquals(1, detach.executeUpdate());
         }
-        new PurgeDetachedAssets(assets, store, Duration.ZERO, 100).run();
+        new PurgeDetachedAssets(assets, store, new UnreferencedGraces(Duration.ZERO, Duration.ofDays(1)), 100).run();
 
         assertTrue(assets.findById(assetId).isEmpty(), "the asset's row is removed");
         assertTrue(store.head(StorageKeys.original(assetId)).isEmpty(), "and its original");

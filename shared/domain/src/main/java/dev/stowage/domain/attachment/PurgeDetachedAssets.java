@@ -4,7 +4,6 @@ import dev.stowage.domain.asset.Asset;
 import dev.stowage.domain.port.Assets;
 import dev.stowage.domain.port.ObjectStore;
 import dev.stowage.domain.variant.Variant;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,7 +13,8 @@ import java.util.logging.Logger;
 import java.util.stream.Stream;
 
 /**
- * Purges assets that lost their last attachment (replaced or detached) once that is older than a grace:
+ * Purges assets no attachment references once past their grace ({@link UnreferencedGraces}): those that lost
+ * their last attachment (replaced or detached), and those never attached at all (an upload nobody claimed):
  * first the row says {@code deleted} (a compare-and-set that re-checks, in the same statement, that no
  * attachment references it), then the original and the variants' objects go (a batch of assets' objects in one
  * batch delete), then the row. A crash at any step leaves a {@code deleted} row that the next run finishes; an
@@ -25,21 +25,21 @@ public final class PurgeDetachedAssets {
 
     private final Assets assets;
     private final ObjectStore store;
-    private final Duration grace;
+    private final UnreferencedGraces graces;
     private final int batchSize;
 
-    public PurgeDetachedAssets(Assets assets, ObjectStore store, Duration grace, int batchSize) {
+    public PurgeDetachedAssets(Assets assets, ObjectStore store, UnreferencedGraces graces, int batchSize) {
         this.assets = assets;
         this.store = store;
-        this.grace = grace;
+        this.graces = graces;
         this.batchSize = batchSize;
     }
 
     /** How many assets this run removed for good. */
     public int run() {
-        for (List<Asset> batch = assets.findDetached(grace, batchSize); !batch.isEmpty();
-             batch = assets.findDetached(grace, batchSize)) {
-            if (batch.stream().filter(a -> assets.markDeletedIfDetached(a.id(), grace)).count() == 0) {
+        for (List<Asset> batch = assets.findDetached(graces, batchSize); !batch.isEmpty();
+             batch = assets.findDetached(graces, batchSize)) {
+            if (batch.stream().filter(a -> assets.markDeletedIfDetached(a.id(), graces)).count() == 0) {
                 break; // every candidate was re-attached meanwhile
             }
         }

@@ -1,5 +1,6 @@
 package dev.stowage.domain.ops;
 
+import dev.stowage.domain.attachment.UnreferencedGraces;
 import dev.stowage.domain.Result;
 import dev.stowage.domain.port.Metrics;
 import dev.stowage.domain.port.OpsReport;
@@ -27,19 +28,20 @@ public final class RuntimeStatus {
     private final OpsReport report;
     private final Metrics metrics;
     private final Clock clock;
-    private final Duration detachedGrace;
+    private final UnreferencedGraces graces;
     private final StorageDrift drift;
 
     /**
-     * @param detachedGrace the purger's grace for detached assets: older ones are overdue residue
-     * @param drift         where the purger's storage-drift scan keeps its findings
+     * @param graces the purger's graces for detached and never-attached assets: older ones are overdue residue
+     * @param drift  where the purger's storage-drift scan keeps its findings
      */
-    public RuntimeStatus(OpsReport report, Metrics metrics, Clock clock, Duration detachedGrace, StorageDrift drift) {
+    public RuntimeStatus(OpsReport report, Metrics metrics, Clock clock, UnreferencedGraces graces,
+                         StorageDrift drift) {
         this.report = report;
         this.drift = drift;
         this.metrics = metrics;
         this.clock = clock;
-        this.detachedGrace = detachedGrace;
+        this.graces = graces;
     }
 
     /** The report for raw query values, or the problem with the first bad one. */
@@ -50,10 +52,11 @@ public final class RuntimeStatus {
 
     public RuntimeReport report(ReportFilters filters) {
         Instant now = clock.instant();
-        // Residue is what the purger had olderThan to clean once it was due: expired, ended, or detached
-        // longer than the purger's grace.
+        // Residue is what the purger had olderThan to clean once it was due: expired, ended, or detached (or
+        // never attached) longer than the purger's grace.
         var criteria = new OpsReport.Criteria(filters.profile(), now, now.minus(filters.olderThan()),
-                now.minus(detachedGrace).minus(filters.olderThan()));
+                now.minus(graces.detached()).minus(filters.olderThan()),
+                now.minus(graces.unattached()).minus(filters.olderThan()));
         List<RuntimeReport.Group> groups = new ArrayList<>();
         for (ReportGroup group : ReportGroup.values()) {
             Optional<String> profile = group.profiled() ? filters.profile() : Optional.empty();

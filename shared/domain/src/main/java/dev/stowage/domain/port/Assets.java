@@ -4,6 +4,7 @@ import dev.stowage.domain.Principal;
 import dev.stowage.domain.asset.Asset;
 import dev.stowage.domain.asset.AssetState;
 import dev.stowage.domain.asset.ProbeResult;
+import dev.stowage.domain.attachment.UnreferencedGraces;
 import dev.stowage.domain.state.Lease;
 import dev.stowage.domain.variant.Variant;
 import java.time.Duration;
@@ -60,14 +61,18 @@ public interface Assets {
 
     List<Variant> variantsOf(UUID assetId);
 
-    /** Assets detached for longer than {@code grace} (no attachment references them), oldest first. */
-    List<Asset> findDetached(Duration grace, int limit);
+    /**
+     * Settled or quarantined assets no attachment references, past their grace: detached longer than
+     * {@code graces.detached()}, or never attached and created longer than {@code graces.unattached()} ago;
+     * the longest overdue first.
+     */
+    List<Asset> findDetached(UnreferencedGraces graces, int limit);
 
     /**
-     * → deleted, only if still detached for longer than {@code grace} and referenced by no attachment
-     * when the statement runs (an attach that raced it has cleared the mark).
+     * → deleted, only if still past its grace as {@link #findDetached} says and referenced by no attachment when
+     * the statement runs (an attach that raced it has cleared both marks, on the row the statement re-reads).
      */
-    boolean markDeletedIfDetached(UUID id, Duration grace);
+    boolean markDeletedIfDetached(UUID id, UnreferencedGraces graces);
 
     /** Assets marked deleted whose objects and row are still to go. */
     List<Asset> findDeleted(int limit);

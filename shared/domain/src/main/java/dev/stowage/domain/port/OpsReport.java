@@ -14,8 +14,12 @@ import java.util.UUID;
  */
 public interface OpsReport {
 
-    /** What a check is asked about: rows older than {@code stuckBefore} are stuck, detached before {@code detachedBefore} overdue. */
-    record Criteria(Optional<String> profile, Instant now, Instant stuckBefore, Instant detachedBefore) {}
+    /**
+     * What a check is asked about: rows older than {@code stuckBefore} are stuck; assets detached before
+     * {@code detachedBefore}, or never attached and created before {@code unattachedBefore}, are overdue.
+     */
+    record Criteria(Optional<String> profile, Instant now, Instant stuckBefore, Instant detachedBefore,
+                    Instant unattachedBefore) {}
 
     /** A row a check found: its id and state, the instant its age counts from, and what is wrong with it. */
     record Row(UUID id, String state, Instant since, String detail) {}

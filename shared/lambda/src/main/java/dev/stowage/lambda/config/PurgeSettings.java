@@ -1,5 +1,6 @@
 package dev.stowage.lambda.config;
 
+import dev.stowage.domain.attachment.UnreferencedGraces;
 import io.micronaut.context.annotation.ConfigurationProperties;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.core.bind.annotation.Bindable;
@@ -8,8 +9,9 @@ import java.time.Duration;
 /**
  * The purger's pace: rows per batch (memory stays flat whatever the backlog; 1,000 by default, what S3 takes
  * in one DeleteObjects and returns in one listing page), and how old an
- * unknown multipart upload must be before it counts as an orphan, and how long an asset that lost its
- * last attachment is kept (an undo window) before it is deleted, and how many bucket keys (and rows) the
+ * unknown multipart upload must be before it counts as an orphan, how long an asset that lost its
+ * last attachment is kept (an undo window) before it is deleted, how long one that was never attached is kept
+ * after its creation (a client's time between upload and attach), and how many bucket keys (and rows) the
  * storage-drift scan looks at per run (it resumes where the last run stopped), how old a pending streaming
  * upload must be before the provider's list is searched for it and how many pages of that list a run reads,
  * and how long a published outbox event is kept before it is deleted.
@@ -20,6 +22,7 @@ public record PurgeSettings(
         @Bindable(defaultValue = "1000") int batchSize,
         @Bindable(defaultValue = "1h") Duration orphanGrace,
         @Bindable(defaultValue = "5m") Duration detachedGrace,
+        @Bindable(defaultValue = "1d") Duration unattachedGrace,
         @Bindable(defaultValue = "1000") int driftKeysPerRun,
         @Bindable(defaultValue = "2m") Duration providerPendingGrace,
         @Bindable(defaultValue = "3") int providerLookupPages,
@@ -36,6 +39,10 @@ public record PurgeSettings(
         if (detachedGrace.isNegative()) {
             throw Invalid.setting("stowage.purge.detached-grace", "must not be negative, got " + detachedGrace);
         }
+        if (unattachedGrace.compareTo(Duration.ofMinutes(1)) < 0) {
+            // Shorter, and an upload could be purged before its client's attach (which then answers 404).
+            throw Invalid.setting("stowage.purge.unattached-grace", "must be at least 1m, got " + unattachedGrace);
+        }
         if (driftKeysPerRun < 1 || driftKeysPerRun > 100_000) {
             throw Invalid.setting("stowage.purge.drift-keys-per-run", "must be 1..100000, got " + driftKeysPerRun);
         }
@@ -51,5 +58,10 @@ public record PurgeSettings(
             // A consumer reading GET /v1/events needs time to catch up after the relay published.
             throw Invalid.setting("stowage.purge.outbox-retention", "must be at least 1h, got " + outboxRetention);
         }
+    }
+
+    /** The two graces of an asset nobody references, as the purge and the operator report read them. */
+    public UnreferencedGraces unreferencedGraces() {
+        return new UnreferencedGraces(detachedGrace, unattachedGrace);
     }
 }

@@ -212,7 +212,7 @@ public class LifecycleFactory {
 
     @Singleton
     PurgeDetachedAssets purgeDetachedAssets(Assets assets, ObjectStore store, PurgeSettings settings) {
-        return new PurgeDetachedAssets(assets, store, settings.detachedGrace(), settings.batchSize());
+        return new PurgeDetachedAssets(assets, store, settings.unreferencedGraces(), settings.batchSize());
     }
 
     @Singleton

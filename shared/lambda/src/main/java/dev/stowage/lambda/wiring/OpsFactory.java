@@ -20,7 +20,7 @@ public class OpsFactory {
     @Singleton
     RuntimeStatus runtimeStatus(OpsReport report, Metrics metrics, Clock clock, PurgeSettings purge,
                                 StorageDrift drift) {
-        return new RuntimeStatus(report, metrics, clock, purge.detachedGrace(), drift);
+        return new RuntimeStatus(report, metrics, clock, purge.unreferencedGraces(), drift);
     }
 
     @Singleton
