@@ -22,6 +22,7 @@ import java.sql.Types;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -233,6 +234,14 @@ public class JdbcExports implements Exports {
     @Override
     public boolean delete(UUID id) {
         return update("DELETE FROM exports WHERE id = ?", s -> s.setObject(1, id)) == 1;
+    }
+
+    @Override
+    public int deleteExpired(Collection<UUID> ids, Instant now) {
+        return update("DELETE FROM exports WHERE id = ANY (?) AND expires_at <= ?", s -> {
+            s.setArray(1, s.getConnection().createArrayOf("uuid", ids.toArray()));
+            s.setTimestamp(2, Timestamp.from(now));
+        });
     }
 
     @Override

@@ -11,10 +11,16 @@ import dev.stowage.domain.asset.AssetState;
 import dev.stowage.domain.asset.PromoteAsset;
 import dev.stowage.domain.attachment.PurgeDetachedAssets;
 import dev.stowage.domain.attachment.UnreferencedGraces;
+import dev.stowage.domain.export.Export;
+import dev.stowage.domain.export.ExportFormat;
+import dev.stowage.domain.export.ExportState;
+import dev.stowage.domain.export.PurgeExpiredExports;
 import dev.stowage.domain.port.Assets;
+import dev.stowage.domain.port.Exports;
 import dev.stowage.domain.port.MultipartStore;
 import dev.stowage.domain.port.ObjectStore;
 import dev.stowage.domain.port.UploadSessions;
+import dev.stowage.domain.port.WorkQueue;
 import dev.stowage.domain.storage.ScanStorageDrift;
 import dev.stowage.domain.upload.InitiateUpload;
 import dev.stowage.domain.upload.PurgeAbandonedUploads;
@@ -32,11 +38,14 @@ import io.micronaut.context.ApplicationContext;
 import java.sql.DriverManager;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -319,6 +328,68 @@ class PurgeInBatchesTest {
         assertEquals(1, new PurgeDetachedAssets(assets, store(), DETACHED_ONLY, BATCH).run());
         assertTrue(assets.findById(deleted.get(1)).isEmpty());
         assertTrue(store().head(refusedKey).isEmpty());
+    }
+
+    @Test
+    void expiredExportsGoABatchPerDeleteObjectsAndOneObjectStorageRefusesKeepsOnlyItsRow() {
+        Exports exports = context.getBean(Exports.class);
+        Instant longAgo = Instant.now().minus(2, ChronoUnit.DAYS).truncatedTo(ChronoUnit.SECONDS);
+        List<UUID> expired = new ArrayList<>();
+        for (int i = 0; i < 2 * BATCH + 1; i++) { // the oldest first: the refused one leads every batch
+            expired.add(readyExport(exports, longAgo.plusSeconds(i)));
+        }
+        UUID live = readyExport(exports, Instant.now().plus(1, ChronoUnit.DAYS));
+        String refusedKey = Export.keyOf(expired.getFirst());
+        List<Integer> batchDeletes = new ArrayList<>();
+        ObjectStore refusing = new DelegatingObjectStore(store()) {
+            @Override
+            public void delete(String key) {
+                throw new AssertionError("one DELETE per object: " + key);
+            }
+
+            @Override
+            public Deletion deleteAll(Collection<String> keys) {
+                batchDeletes.add(keys.size());
+                Deletion done = super.deleteAll(keys.stream().filter(k -> !k.equals(refusedKey)).toList());
+                Map<String, String> failed = new HashMap<>(done.failed());
+                if (keys.contains(refusedKey)) {
+                    failed.put(refusedKey, "AccessDenied: Access Denied");
+                }
+                return new Deletion(done.deleted(), failed);
+            }
+        };
+
+        var report = exportPurge(exports, refusing).execute();
+
+        assertEquals(2 * BATCH, report.expiredDeleted(), report.toString());
+        // Four batches of three keys, the refused one in each, then one of it alone, which removes nothing.
+        assertEquals(List.of(BATCH, BATCH, BATCH, 1), batchDeletes);
+        for (UUID id : expired) {
+            boolean refused = id.equals(expired.getFirst());
+            assertEquals(refused, exports.find(id).isPresent(), id + " row");
+            assertEquals(refused, store().head(Export.keyOf(id)).isPresent(), id + " object");
+        }
+        assertTrue(exports.find(live).isPresent() && store().head(Export.keyOf(live)).isPresent(), "unexpired: kept");
+
+        assertEquals(1, exportPurge(exports, store()).execute().expiredDeleted());
+        assertTrue(exports.find(expired.getFirst()).isEmpty() && store().head(refusedKey).isEmpty());
+    }
+
+    PurgeExpiredExports exportPurge(Exports exports, ObjectStore store) {
+        Duration hour = Duration.ofHours(1);
+        return new PurgeExpiredExports(exports, store, multipart(), context.getBean(WorkQueue.class),
+                Clock.systemUTC(), hour, hour, hour, BATCH);
+    }
+
+    /** A ready export kept in the bucket (as a large one is), expiring at {@code expires}. */
+    UUID readyExport(Exports exports, Instant expires) {
+        UUID id = UUID.randomUUID();
+        exports.insertPending(new Export(id, owner.id(), "x.csv", ExportFormat.CSV, "text/csv", ExportState.PENDING, 0,
+                "", Optional.empty(), Optional.of(Export.keyOf(id)), Optional.empty(), Optional.empty(), Map.of(),
+                expires.minus(1, ChronoUnit.DAYS), expires, Optional.empty()));
+        store().put(Export.keyOf(id), "a,b\n".getBytes(java.nio.charset.StandardCharsets.UTF_8), "text/csv");
+        assertTrue(exports.markReady(id, Optional.empty(), 4, "x", Optional.empty(), Optional.empty()));
+        return id;
     }
 
     /** lanesResumed .. orphanStagedAssetsDeleted: the counts of the upload sessions' part of the purge. */

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.logging.Level;
@@ -20,8 +21,9 @@ import java.util.logging.Logger;
  * legitimately, so they are failed {@code deadline_exceeded} only once {@code queuedDeadline} after their
  * creation. Either way whatever a writer left under the key goes (upload aborted, object deleted). Queued
  * ones nobody holds whose message was sent more than {@code requeueAfter} ago (lost, or its worker died)
- * get their job sent again. Expired ones of any state are deleted, object first, then the row. All in
- * batches so memory stays flat whatever the backlog.
+ * get their job sent again. Expired ones of any state are deleted, a batch at a time: the batch's objects in one
+ * batch delete, then (in one statement) the rows of those whose object storage confirmed gone; one storage
+ * refused keeps its row for the next run. All in batches so memory stays flat whatever the backlog.
  */
 public final class PurgeExpiredExports {
     private static final Logger LOG = Logger.getLogger(PurgeExpiredExports.class.getName());
@@ -63,19 +65,28 @@ public final class PurgeExpiredExports {
                 + failAll(() -> exports.queuedSince(now.minus(queuedDeadline), batchSize), DEADLINE_EXCEEDED);
         int requeued = requeueStarved();
         int deleted = 0;
-        while (true) {
-            List<Export> batch = exports.expired(now, batchSize);
-            for (Export e : batch) {
-                e.storageKey().ifPresent(store::delete);
-                if (exports.delete(e.id())) {
-                    deleted++;
-                }
-            }
-            if (batch.size() < batchSize) {
-                break;
+        for (List<Export> batch = exports.expired(now, batchSize); !batch.isEmpty();
+             batch = exports.expired(now, batchSize)) {
+            int removed = remove(batch, now);
+            deleted += removed;
+            if (removed == 0 || batch.size() < batchSize) {
+                break; // storage refused the whole batch (the next run retries), or nothing is left
             }
         }
         return new Report(failed, deleted, requeued);
+    }
+
+    /** One batch of expired exports: their objects in one batch delete, then the rows whose object is gone. */
+    private int remove(List<Export> batch, Instant now) {
+        ObjectStore.Deletion deletion = store.deleteAll(batch.stream().map(Export::storageKey)
+                .flatMap(Optional::stream).toList());
+        if (!deletion.failed().isEmpty()) {
+            LOG.warning(() -> "objects of expired exports: " + deletion.failureSummary() + "; the next run retries");
+        }
+        List<UUID> gone = batch.stream()
+                .filter(e -> e.storageKey().filter(deletion.failed()::containsKey).isEmpty())
+                .map(Export::id).toList();
+        return gone.isEmpty() ? 0 : exports.deleteExpired(gone, now);
     }
 
     private int failAll(java.util.function.Supplier<List<Export>> overdue, String reason) {

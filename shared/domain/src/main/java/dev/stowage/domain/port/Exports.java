@@ -4,6 +4,7 @@ import dev.stowage.domain.export.Export;
 import dev.stowage.domain.state.Lease;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -56,6 +57,9 @@ public interface Exports {
     List<Export> ofPrincipal(String principal, int limit);
 
     boolean delete(UUID id);
+
+    /** Of {@code ids}, deletes those still expired at {@code now} (one statement); how many it deleted. */
+    int deleteExpired(Collection<UUID> ids, Instant now);
 
     /** Exports of any state that expired at or before {@code now}, oldest first. */
     List<Export> expired(Instant now, int limit);
