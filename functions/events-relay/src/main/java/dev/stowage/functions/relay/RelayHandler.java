@@ -3,6 +3,7 @@ package dev.stowage.functions.relay;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import dev.stowage.domain.event.RelayEvents;
+import dev.stowage.lambda.snapstart.SnapStartPriming;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.json.JsonMapper;
 import io.micronaut.serde.annotation.SerdeImport;
@@ -22,15 +23,25 @@ public class RelayHandler implements RequestStreamHandler {
 
     private final JsonMapper json;
     private final RelayEvents relay;
+    private final SnapStartPriming priming;
 
     /** Used by the Lambda runtime. */
     public RelayHandler() {
         this(ApplicationContext.run());
     }
 
+    /**
+     * With the SnapStart hook, which primes nothing (a run publishes whatever the outbox holds) but closes the
+     * pool before the snapshot and reopens it after.
+     */
     public RelayHandler(ApplicationContext context) {
         this.json = context.getBean(JsonMapper.class);
         this.relay = context.getBean(RelayEvents.class);
+        this.priming = SnapStartPriming.register(context, SnapStartPriming.Primer.NONE);
+    }
+
+    public SnapStartPriming priming() {
+        return priming;
     }
 
     @Override

@@ -11,7 +11,9 @@ import dev.stowage.domain.port.UploadSessions;
 import dev.stowage.domain.upload.UploadSession;
 import dev.stowage.domain.upload.UploadState;
 import dev.stowage.domain.upload.UploadStrategy;
+import dev.stowage.testkit.DatabaseWatch;
 import dev.stowage.testkit.Events;
+import dev.stowage.testkit.SnapStartCheck;
 import dev.stowage.testkit.TestStack;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.json.JsonMapper;
@@ -51,6 +53,7 @@ class RelayHandlerTest {
     static final List<String> authorizations = new CopyOnWriteArrayList<>();
     static volatile int outageStatus;
     static volatile String refuse;
+    static final Map.Entry<String, String> APPLICATION = DatabaseWatch.applicationName("relay");
 
     final Principal alice = new Principal("alice-" + UUID.randomUUID());
 
@@ -82,6 +85,7 @@ class RelayHandlerTest {
         bus.start();
         var properties = new HashMap<>(TestStack.get().micronautProperties());
         properties.put("stowage.events.bus-name", "stowage-test");
+        properties.put(APPLICATION.getKey(), APPLICATION.getValue());
         properties.put("aws.region", "eu-west-1");
         properties.put("aws.services.eventbridge.endpoint-override", "http://127.0.0.1:" + bus.getAddress().getPort());
         properties.put("aws.accessKeyId", "AKIDEXAMPLE");
@@ -134,6 +138,15 @@ class RelayHandlerTest {
             }
         }
         return out;
+    }
+
+    @Test
+    void theSnapStartHookClosesThePoolForTheSnapshotAndTheFirstRunAfterTheRestoreOpensItAgain() throws Exception {
+        // The only test class of its module: nothing else writes to this JVM's database meanwhile.
+        outageStatus = 0;
+        SnapStartCheck.snapshotHoldsNothing(APPLICATION.getValue(), () -> handler.priming().beforeCheckpoint(null),
+                () -> handler.priming().afterRestore(null), RelayHandlerTest::relay);
+        assertEquals(List.of(), handler.priming().answered(), "a relay run has nothing to prime without publishing");
     }
 
     @Test

@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import dev.stowage.domain.upload.PurgeAbandonedUploads;
 import dev.stowage.domain.upload.ScheduledPurge;
+import dev.stowage.lambda.snapstart.SnapStartPriming;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.json.JsonMapper;
@@ -26,15 +27,25 @@ public class PurgerHandler implements RequestStreamHandler {
 
     private final JsonMapper json;
     private final ScheduledPurge purge;
+    private final SnapStartPriming priming;
 
     /** Used by the Lambda runtime. */
     public PurgerHandler() {
         this(ApplicationContext.run());
     }
 
+    /**
+     * With the SnapStart hook, which primes nothing (even a dry run lists the bucket, and a connection to S3 must
+     * not be frozen into the snapshot) but closes the pool before it and reopens it after.
+     */
     public PurgerHandler(ApplicationContext context) {
         this.json = context.getBean(JsonMapper.class);
         this.purge = context.getBean(ScheduledPurge.class);
+        this.priming = SnapStartPriming.register(context, SnapStartPriming.Primer.NONE);
+    }
+
+    public SnapStartPriming priming() {
+        return priming;
     }
 
     /** The parts of a scheduled event (or a manual invocation's input) the purger reads. */

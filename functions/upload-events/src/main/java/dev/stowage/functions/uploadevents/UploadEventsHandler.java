@@ -6,8 +6,11 @@ import dev.stowage.domain.stagedfile.ConfirmStagedFile;
 import dev.stowage.domain.upload.VerifyUpload;
 import dev.stowage.lambda.events.S3Notification;
 import dev.stowage.lambda.events.SqsBatchHandler;
+import dev.stowage.lambda.snapstart.SnapStartPriming;
+import dev.stowage.lambda.snapstart.SyntheticRequest;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.json.JsonMapper;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -28,7 +31,12 @@ import org.slf4j.LoggerFactory;
 public class UploadEventsHandler extends SqsBatchHandler {
     private static final Logger LOG = LoggerFactory.getLogger(UploadEventsHandler.class);
 
+    static final String PRIMING_NOTIFICATION = """
+            {"Records":[{"eventName":"ObjectCreated:Put","s3":{"bucket":{"name":"snapstart-priming"},
+            "object":{"key":"staging/snapstart-priming-%s","size":1}}}]}""".formatted(SyntheticRequest.NO_SUCH_ID);
+
     private final VerifyUpload verify;
+    private SnapStartPriming priming;
     private final ConfirmStagedFile confirm;
 
     /** Used by the Lambda runtime. */
@@ -36,9 +44,19 @@ public class UploadEventsHandler extends SqsBatchHandler {
         this(ApplicationContext.run());
     }
 
+    /**
+     * With the SnapStart hook: before the snapshot it handles S3's notification of a staging key no session or
+     * asset has (two reads). Not a staged file's: confirming one asks storage first.
+     */
     public UploadEventsHandler(ApplicationContext context) {
         this(context.getBean(JsonMapper.class), context.getBean(VerifyUpload.class),
                 context.getBean(ConfirmStagedFile.class));
+        this.priming = primeWith(context, List.of(PRIMING_NOTIFICATION));
+    }
+
+    /** The SnapStart hook; absent when built without a context (the local stack's lane, tests). */
+    public Optional<SnapStartPriming> priming() {
+        return Optional.ofNullable(priming);
     }
 
     /** For tests and the local stack, which drive the lane over storage that fails on cue. */
@@ -49,18 +67,20 @@ public class UploadEventsHandler extends SqsBatchHandler {
     }
 
     @Override
-    protected void handle(SQSMessage message) {
+    protected String handle(SQSMessage message) {
         Optional<List<S3Notification.CreatedObject>> objects = S3Notification.objectsIn(json, message.getBody());
         if (objects.isEmpty()) {
-            poison(message, "an S3 notification");
-            return;
+            return poison(message, "an S3 notification");
         }
+        List<String> outcomes = new ArrayList<>();
         for (var object : objects.get()) {
             String outcome = (object.key().startsWith(StorageKeys.STAGED_FILES)
                     ? confirm.objectCreated(object.key()).name() : verify.objectCreated(object.key()).name())
                     .toLowerCase(java.util.Locale.ROOT);
             LOG.atInfo().setMessage("upload-events: {} {}").addArgument(object.key()).addArgument(outcome)
                     .addKeyValue("messageId", message.getMessageId()).log();
+            outcomes.add(outcome);
         }
+        return String.join(",", outcomes);
     }
 }

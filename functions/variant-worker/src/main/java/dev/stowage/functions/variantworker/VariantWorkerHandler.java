@@ -5,9 +5,13 @@ import dev.stowage.domain.variant.RenderVariant;
 import dev.stowage.domain.variant.VariantJob;
 import dev.stowage.lambda.events.SqsBatchHandler;
 import dev.stowage.lambda.events.VariantMessage;
+import dev.stowage.lambda.snapstart.SnapStartPriming;
+import dev.stowage.lambda.snapstart.SyntheticRequest;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.json.JsonMapper;
+import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,14 +29,19 @@ public class VariantWorkerHandler extends SqsBatchHandler {
     private static final Logger LOG = LoggerFactory.getLogger(VariantWorkerHandler.class);
 
     private final RenderVariant render;
+    private SnapStartPriming priming;
 
     /** Used by the Lambda runtime. */
     public VariantWorkerHandler() {
         this(ApplicationContext.run());
     }
 
+    /** With the SnapStart hook: before the snapshot it handles a job for a variant that does not exist. */
     public VariantWorkerHandler(ApplicationContext context) {
         this(context.getBean(JsonMapper.class), context.getBean(RenderVariant.class));
+        UUID none = UUID.fromString(SyntheticRequest.NO_SUCH_ID);
+        this.priming = primeWith(context, List.of(VariantMessage.encode(json,
+                new VariantJob(none, none, "snapstart-priming", "snapstart-priming"))));
     }
 
     public VariantWorkerHandler(JsonMapper json, RenderVariant render) {
@@ -40,16 +49,21 @@ public class VariantWorkerHandler extends SqsBatchHandler {
         this.render = render;
     }
 
+    /** The SnapStart hook; absent when built without a context (the local stack's lane, tests). */
+    public Optional<SnapStartPriming> priming() {
+        return Optional.ofNullable(priming);
+    }
+
     @Override
-    protected void handle(SQSMessage message) {
+    protected String handle(SQSMessage message) {
         Optional<VariantJob> job = VariantMessage.decode(json, message.getBody());
         if (job.isEmpty()) {
-            poison(message, "a variant message");
-            return;
+            return poison(message, "a variant message");
         }
         RenderVariant.Outcome outcome = render.run(job.get());
         LOG.atInfo().setMessage("variant-worker: {} of asset {} {}").addArgument(job.get().variant())
                 .addArgument(job.get().assetId()).addArgument(outcome.name().toLowerCase())
                 .addKeyValue("messageId", message.getMessageId()).log();
+        return outcome.name().toLowerCase(java.util.Locale.ROOT);
     }
 }

@@ -4,10 +4,13 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage;
+import dev.stowage.lambda.snapstart.SnapStartPriming;
+import io.micronaut.context.ApplicationContext;
 import io.micronaut.json.JsonMapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import org.slf4j.Logger;
@@ -30,8 +33,14 @@ public abstract class SqsBatchHandler implements RequestStreamHandler {
         this.name = name;
     }
 
-    /** Handles one message; throws when it must come back (a transient failure: database, storage). */
-    protected abstract void handle(SQSMessage message);
+    /** What {@link #poison} answers. */
+    protected static final String POISON = "poison";
+
+    /**
+     * Handles one message and says what became of it (the use case's outcome, in words: {@code dropped},
+     * {@code unknown_key}, {@link #POISON}); throws when it must come back (a transient failure: database, storage).
+     */
+    protected abstract String handle(SQSMessage message);
 
     @Override
     public final void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
@@ -54,9 +63,39 @@ public abstract class SqsBatchHandler implements RequestStreamHandler {
         }
     }
 
-    /** Logs a body that is not this queue's message; the caller then returns, acknowledging it. */
-    protected void poison(SQSMessage message, String expected) {
+    /**
+     * The SnapStart hook of this worker (Lambda's runtime holds it weakly: the handler keeps it): before the
+     * snapshot it takes each of {@code bodies} the way {@link #handleRequest} takes a message (the batch's JSON
+     * both ways, the use case, the answer's JSON) and refuses the snapshot if one throws or is poison; then the
+     * pools close. Each body must name work that does not exist, so handling it reads and changes nothing.
+     */
+    protected final SnapStartPriming primeWith(ApplicationContext context, List<String> bodies) {
+        return SnapStartPriming.register(context, () -> {
+            List<String> answered = new ArrayList<>();
+            for (String body : bodies) {
+                SQSMessage message = new SQSMessage();
+                message.setMessageId("snapstart-priming-" + answered.size());
+                message.setEventSource("aws:sqs");
+                message.setBody(body);
+                SQSEvent event = new SQSEvent();
+                event.setRecords(List.of(message));
+                SQSEvent delivered = json.readValue(json.writeValueAsBytes(event), SQSEvent.class);
+                String outcome = handle(delivered.getRecords().getFirst());
+                if (POISON.equals(outcome)) {
+                    throw new IllegalStateException("SnapStart priming: " + name + " took its message for poison: "
+                            + body);
+                }
+                json.writeValueAsBytes(SqsBatchResponse.failing(List.of()));
+                answered.add(name + ": " + outcome);
+            }
+            return answered;
+        });
+    }
+
+    /** Logs a body that is not this queue's message; the caller returns what this answers, acknowledging it. */
+    protected String poison(SQSMessage message, String expected) {
         log.atWarn().setMessage("{}: not {}, acknowledged and dropped: {}").addArgument(name).addArgument(expected)
                 .addArgument(message.getBody()).addKeyValue("messageId", message.getMessageId()).log();
+        return POISON;
     }
 }

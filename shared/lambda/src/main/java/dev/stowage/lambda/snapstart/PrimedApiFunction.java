@@ -1,11 +1,12 @@
 package dev.stowage.lambda.snapstart;
 
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.context.ApplicationContextBuilder;
 import io.micronaut.context.env.Environment;
 import io.micronaut.function.aws.proxy.payload2.APIGatewayV2HTTPEventFunction;
+import java.util.ArrayList;
 import java.util.List;
-import org.crac.Core;
 
 /**
  * Micronaut's API Gateway v2 handler, primed for SnapStart: each HTTP function module extends it with the
@@ -53,10 +54,19 @@ public abstract class PrimedApiFunction extends APIGatewayV2HTTPEventFunction {
     }
 
     private SnapStartPriming register() {
-        SnapStartPriming hook = new SnapStartPriming(this, getApplicationContext(), primingRequests(),
-                this::primeLocalWork);
-        // Lambda's context holds resources weakly: this handler keeps the hook alive as long as it lives.
-        Core.getGlobalContext().register(hook);
-        return hook;
+        List<SyntheticRequest> requests = List.copyOf(primingRequests());
+        return SnapStartPriming.register(getApplicationContext(), () -> {
+            List<String> answered = new ArrayList<>();
+            for (SyntheticRequest request : requests) {
+                APIGatewayV2HTTPResponse answer = handleRequest(request.event(), null);
+                if (answer.getStatusCode() != request.expected()) {
+                    throw new IllegalStateException("SnapStart priming: " + request + " answered "
+                            + answer.getStatusCode() + ": " + answer.getBody());
+                }
+                answered.add(request.method() + " " + request.path() + " " + answer.getStatusCode());
+            }
+            primeLocalWork(getApplicationContext());
+            return answered;
+        });
     }
 }

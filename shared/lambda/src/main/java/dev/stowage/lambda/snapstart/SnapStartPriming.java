@@ -1,8 +1,5 @@
 package dev.stowage.lambda.snapstart;
 
-import com.amazonaws.services.lambda.runtime.RequestHandler;
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.stowage.lambda.wiring.CheckpointablePool;
 import io.micronaut.context.ApplicationContext;
 import java.security.SecureRandom;
@@ -10,18 +7,18 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.function.Consumer;
 import javax.sql.DataSource;
 import org.crac.Context;
+import org.crac.Core;
 import org.crac.Resource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The SnapStart runtime hook of an HTTP function. Before the snapshot: answers the function's synthetic requests
- * through its real handler (so the routes' beans are built and their code is loaded and compiled inside the
- * snapshot), warms what the requests cannot reach without a side effect, then closes every database pool, so no
- * socket is frozen into the snapshot. After a restore: lets the pools open again on the first request.
+ * The SnapStart runtime hook of every function. Before the snapshot: runs the function's {@link Primer} (an HTTP
+ * function answers its synthetic requests through its real handler, a queue worker handles synthetic messages, so
+ * the beans are built and their code is loaded and compiled inside the snapshot), then closes every database pool,
+ * so no socket is frozen into the snapshot. After a restore: lets the pools open again on the first request.
  *
  * <p>Randomness: nothing of Stowage's holds a seeded generator. {@code UUID.randomUUID()} uses one JDK
  * {@link SecureRandom} for the whole JVM, possibly created before the snapshot; it is safe only because Linux's
@@ -34,40 +31,49 @@ public final class SnapStartPriming implements Resource {
     /** Default SecureRandom algorithms that read the kernel's pool on every call. */
     static final Set<String> SNAP_SAFE_RANDOM = Set.of("NativePRNG", "NativePRNGNonBlocking");
 
-    private final RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> function;
+    /**
+     * A function's priming: drives its real path with synthetic input that changes nothing (no write, no network
+     * call but the database's reads) and says what each input was answered. It throws when an answer is not the
+     * expected one: refusing the snapshot fails the version's publication, better than restoring a function that
+     * cannot handle its own input.
+     */
+    @FunctionalInterface
+    public interface Primer {
+        List<String> prime() throws Exception;
+
+        /** Nothing to drive without a side effect (a scheduled run): the hook only closes and reopens the pools. */
+        Primer NONE = List::of;
+    }
+
     private final ApplicationContext context;
-    private final List<SyntheticRequest> requests;
-    private final Consumer<ApplicationContext> localWork;
+    private final Primer primer;
     private final List<String> answered = new ArrayList<>();
 
-    public SnapStartPriming(RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> function,
-                            ApplicationContext context, List<SyntheticRequest> requests,
-                            Consumer<ApplicationContext> localWork) {
-        this.function = function;
+    private SnapStartPriming(ApplicationContext context, Primer primer) {
         this.context = context;
-        this.requests = List.copyOf(requests);
-        this.localWork = localWork;
+        this.primer = primer;
+    }
+
+    /**
+     * The hook of a function whose handler holds {@code context}, registered with Lambda's runtime. Lambda's
+     * context holds resources weakly: the caller keeps the returned hook as long as the handler lives.
+     */
+    public static SnapStartPriming register(ApplicationContext context, Primer primer) {
+        SnapStartPriming hook = new SnapStartPriming(context, primer);
+        Core.getGlobalContext().register(hook);
+        return hook;
     }
 
     @Override
     public void beforeCheckpoint(Context<? extends Resource> crac) throws Exception {
         requireSnapSafeRandom(new SecureRandom().getAlgorithm());
         long started = System.nanoTime();
-        for (SyntheticRequest request : requests) {
-            APIGatewayV2HTTPResponse answer = function.handleRequest(request.event(), null);
-            if (answer.getStatusCode() != request.expected()) {
-                // Refusing the snapshot fails the version's publication: better than restoring a function that
-                // cannot answer its own routes.
-                throw new IllegalStateException("SnapStart priming: " + request + " answered "
-                        + answer.getStatusCode() + ": " + answer.getBody());
-            }
-            synchronized (answered) {
-                answered.add(request.method() + " " + request.path() + " " + answer.getStatusCode());
-            }
+        List<String> answers = primer.prime();
+        synchronized (answered) {
+            answered.addAll(answers);
         }
-        localWork.accept(context);
         closePools();
-        LOG.info("SnapStart priming: {} synthetic requests answered, pools closed, in {} ms", requests.size(),
+        LOG.info("SnapStart priming: {} synthetic inputs answered, pools closed, in {} ms", answers.size(),
                 (System.nanoTime() - started) / 1_000_000);
     }
 
@@ -78,7 +84,7 @@ public final class SnapStartPriming implements Resource {
         }
     }
 
-    /** What the synthetic requests were answered, in order, over every checkpoint so far (for tests and logs). */
+    /** What the synthetic inputs were answered, in order, over every checkpoint so far (for tests and logs). */
     public List<String> answered() {
         synchronized (answered) {
             return List.copyOf(answered);

@@ -1,0 +1,43 @@
+package dev.stowage.testkit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Map;
+
+/**
+ * A function's SnapStart hook called as Lambda calls it around a snapshot, seen from the database server: the
+ * priming writes nothing and leaves none of the function's connections open, and the first call after the restore
+ * opens the pool again. The test class must be {@code @Isolated}: "nothing written" counts every table's rows.
+ */
+public final class SnapStartCheck {
+    /** A step that may throw, as the hook's methods and a handler's calls do. */
+    @FunctionalInterface
+    public interface Step {
+        void run() throws Exception;
+    }
+
+    private SnapStartCheck() {}
+
+    /**
+     * @param application     the function's {@link DatabaseWatch#applicationName} value
+     * @param beforeCheckpoint the hook's {@code beforeCheckpoint}
+     * @param afterRestore     the hook's {@code afterRestore}
+     * @param firstCall        a call of the function's handler after the restore; it asserts its own answer
+     */
+    public static void snapshotHoldsNothing(String application, Step beforeCheckpoint, Step afterRestore,
+                                            Step firstCall) throws Exception {
+        DatabaseWatch database = DatabaseWatch.of(TestStack.get());
+        Map<String, Long> rowsBefore = database.rowCounts();
+
+        beforeCheckpoint.run();
+
+        assertEquals(0, database.awaitConnections(application, 0),
+                "a connection of the function's is still open on the server");
+        assertEquals(rowsBefore, database.rowCounts(), "priming wrote to the database");
+
+        afterRestore.run();
+        firstCall.run();
+        assertTrue(database.connections(application) > 0, "the first call after the restore opened the pool again");
+    }
+}
