@@ -176,6 +176,9 @@ public final class Soak implements AutoCloseable {
                         // Replaced and detached assets are purged after a fifth of a lease, not five minutes:
                         // the soak purges what its attaches let go of.
                         p.put("stowage.purge.detached-grace", settings.lease().dividedBy(5).toMillis() + "ms");
+                        // Uploads nobody attached are purged after a minute (the shortest grace allowed), not a
+                        // day: a soak of minutes races attaches of older uploads against that purge.
+                        p.put("stowage.purge.unattached-grace", "1m");
                         // Exports over 1 KiB go to storage (the rest stay in their row): both kinds are checked.
                         p.put("stowage.exports.inline-max-bytes", "1KB");
                         return p;

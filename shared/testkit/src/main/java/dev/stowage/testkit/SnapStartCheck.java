@@ -3,6 +3,14 @@ package dev.stowage.testkit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage;
+import io.micronaut.json.JsonMapper;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -39,5 +47,25 @@ public final class SnapStartCheck {
         afterRestore.run();
         firstCall.run();
         assertTrue(database.connections(application) > 0, "the first call after the restore opened the pool again");
+    }
+
+    /**
+     * {@link #snapshotHoldsNothing} for a queue worker, whose first call after the restore is {@code body} as SQS
+     * delivers it (a batch of one), which the handler must acknowledge.
+     */
+    public static void queueWorkerSnapshotHoldsNothing(String application, Step beforeCheckpoint, Step afterRestore,
+                                                       RequestStreamHandler handler, JsonMapper json, String body)
+            throws Exception {
+        snapshotHoldsNothing(application, beforeCheckpoint, afterRestore, () -> {
+            SQSMessage message = new SQSMessage();
+            message.setMessageId("after-restore");
+            message.setEventSource("aws:sqs");
+            message.setBody(body);
+            SQSEvent event = new SQSEvent();
+            event.setRecords(List.of(message));
+            var out = new ByteArrayOutputStream();
+            handler.handleRequest(new ByteArrayInputStream(json.writeValueAsBytes(event)), out, null);
+            assertEquals("{\"batchItemFailures\":[]}", out.toString(StandardCharsets.UTF_8), "acknowledged");
+        });
     }
 }

@@ -2,8 +2,6 @@ package dev.stowage.functions.exportworker;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import com.amazonaws.services.lambda.runtime.events.SQSEvent;
-import com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage;
 import dev.stowage.domain.export.ExportJob;
 import dev.stowage.lambda.events.ExportMessage;
 import dev.stowage.lambda.snapstart.SnapStartPriming;
@@ -13,9 +11,6 @@ import dev.stowage.testkit.SnapStartCheck;
 import dev.stowage.testkit.TestStack;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.json.JsonMapper;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,20 +34,10 @@ class SnapStartPrimingTest {
             SnapStartPriming hook = handler.priming().orElseThrow();
             JsonMapper json = context.getBean(JsonMapper.class);
 
-            SnapStartCheck.snapshotHoldsNothing(application.getValue(), () -> hook.beforeCheckpoint(null),
-                    () -> hook.afterRestore(null), () -> {
-                        // The message priming sent, now as SQS sends it after the restore: acknowledged.
-                        SQSMessage message = new SQSMessage();
-                        message.setMessageId("after-restore");
-                        message.setEventSource("aws:sqs");
-                        message.setBody(ExportMessage.encode(json, new ExportJob(NONE)));
-                        SQSEvent event = new SQSEvent();
-                        event.setRecords(List.of(message));
-                        var out = new ByteArrayOutputStream();
-                        handler.handleRequest(new ByteArrayInputStream(json.writeValueAsBytes(event)), out, null);
-                        assertEquals("{\"batchItemFailures\":[]}", out.toString(StandardCharsets.UTF_8));
-                    });
-            assertEquals(List.of("export-worker: dropped"), hook.answered(), "the use case ran, on work that does not exist");
+            SnapStartCheck.queueWorkerSnapshotHoldsNothing(application.getValue(), () -> hook.beforeCheckpoint(null),
+                    () -> hook.afterRestore(null), handler, json, ExportMessage.encode(json, new ExportJob(NONE)));
+            assertEquals(List.of("export-worker: dropped"), hook.answered(),
+                    "the use case ran, on work that does not exist");
         }
     }
 }

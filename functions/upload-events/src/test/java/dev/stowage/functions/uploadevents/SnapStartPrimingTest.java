@@ -2,17 +2,12 @@ package dev.stowage.functions.uploadevents;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import com.amazonaws.services.lambda.runtime.events.SQSEvent;
-import com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage;
 import dev.stowage.lambda.snapstart.SnapStartPriming;
 import dev.stowage.testkit.DatabaseWatch;
 import dev.stowage.testkit.SnapStartCheck;
 import dev.stowage.testkit.TestStack;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.json.JsonMapper;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,20 +29,10 @@ class SnapStartPrimingTest {
             SnapStartPriming hook = handler.priming().orElseThrow();
             JsonMapper json = context.getBean(JsonMapper.class);
 
-            SnapStartCheck.snapshotHoldsNothing(application.getValue(), () -> hook.beforeCheckpoint(null),
-                    () -> hook.afterRestore(null), () -> {
-                        // The message priming sent, now as SQS sends it after the restore: acknowledged.
-                        SQSMessage message = new SQSMessage();
-                        message.setMessageId("after-restore");
-                        message.setEventSource("aws:sqs");
-                        message.setBody(UploadEventsHandler.PRIMING_NOTIFICATION);
-                        SQSEvent event = new SQSEvent();
-                        event.setRecords(List.of(message));
-                        var out = new ByteArrayOutputStream();
-                        handler.handleRequest(new ByteArrayInputStream(json.writeValueAsBytes(event)), out, null);
-                        assertEquals("{\"batchItemFailures\":[]}", out.toString(StandardCharsets.UTF_8));
-                    });
-            assertEquals(List.of("upload-events: unknown_key"), hook.answered(), "the use case ran, on work that does not exist");
+            SnapStartCheck.queueWorkerSnapshotHoldsNothing(application.getValue(), () -> hook.beforeCheckpoint(null),
+                    () -> hook.afterRestore(null), handler, json, UploadEventsHandler.PRIMING_NOTIFICATION);
+            assertEquals(List.of("upload-events: unknown_key"), hook.answered(),
+                    "the use case ran, on work that does not exist");
         }
     }
 }
