@@ -20,11 +20,16 @@ public interface AssetRows extends CrudRepository<AssetRow, UUID> {
     @Query("UPDATE assets SET state = :to WHERE id = :id AND state = :from")
     int transition(UUID id, String from, String to);
 
+    /**
+     * The probe's outcome. A never-attached asset's grace starts again here: a quarantined one is purged a whole
+     * grace after it was judged, not after its upload began (a reprobe restarts it; an attached asset keeps NULL).
+     */
     @Query("""
             UPDATE assets SET state = :to, content_type = :contentType, kind = :kind, width = :width,
                    height = :height, orientation = :orientation, duration_ms = :durationMs,
                    has_video_track = :hasVideoTrack, has_audio_track = :hasAudioTrack,
-                   quarantine_reason = :quarantineReason
+                   quarantine_reason = :quarantineReason,
+                   unattached_since = CASE WHEN unattached_since IS NULL THEN NULL ELSE now() END
              WHERE id = :id AND state = 'analyzing'""")
     int recordAnalysis(UUID id, String to, String contentType, String kind, @Nullable Integer width,
                        @Nullable Integer height, @Nullable Integer orientation, @Nullable Long durationMs,
@@ -114,6 +119,14 @@ public interface AssetRows extends CrudRepository<AssetRow, UUID> {
     @Query(value = "DELETE FROM assets WHERE id IN (:ids) AND state = 'staged'", nativeQuery = true)
     int deleteStagedAll(java.util.Collection<UUID> ids);
 
-    @Query("UPDATE assets SET state = 'available', storage_key = :storageKey WHERE id = :id AND state = 'promoting'")
+    /**
+     * Promotion: the asset becomes attachable, so a never-attached asset's grace starts here, not at its insert
+     * (an upload session lives up to a profile's session-ttl, 48 h for video, longer than the default grace).
+     * An asset someone attached keeps its NULL, though none can be attached before it is promoted.
+     */
+    @Query("""
+            UPDATE assets SET state = 'available', storage_key = :storageKey,
+                   unattached_since = CASE WHEN unattached_since IS NULL THEN NULL ELSE now() END
+             WHERE id = :id AND state = 'promoting'""")
     int promote(UUID id, String storageKey);
 }

@@ -10,6 +10,7 @@ import dev.stowage.domain.asset.Asset;
 import dev.stowage.domain.asset.AssetState;
 import dev.stowage.domain.asset.MediaKind;
 import dev.stowage.domain.asset.ProbeResult;
+import dev.stowage.domain.attachment.UnreferencedGraces;
 import dev.stowage.domain.state.Transitions;
 import dev.stowage.domain.streaming.ProviderUploadState;
 import dev.stowage.domain.upload.UploadSession;
@@ -271,5 +272,45 @@ class LedgerTest {
         assertEquals(probe, a.probe().orElseThrow());
         assertEquals(List.of("medium", "thumb"), assets.variantsOf(a.id()).stream().map(v -> v.name()).toList());
         assertTrue(assets.variantsOf(a.id()).stream().allMatch(v -> v.state() == VariantState.QUEUED));
+    }
+
+    @Test
+    void aNeverAttachedAssetsGraceStartsWhenItIsPromotedOrQuarantinedNotWhenItsUploadBegan() throws SQLException {
+        UnreferencedGraces aDay = new UnreferencedGraces(java.time.Duration.ofHours(1), java.time.Duration.ofDays(1));
+        ProbeResult probe = new ProbeResult("image/jpeg", MediaKind.IMAGE, 600, 800, 6, null, null, null);
+        List<UUID> settled = new ArrayList<>();
+        for (AssetState outcome : List.of(AssetState.PROMOTING, AssetState.QUARANTINED)) {
+            UploadSession s = newSession(alice);
+            UUID id = s.requireAssetId();
+            sessions.transition(s.id(), EnumSet.of(UploadState.INITIALIZED), UploadState.SIGNED);
+            sessions.transition(s.id(), EnumSet.of(UploadState.SIGNED), UploadState.VERIFYING);
+            sessions.complete(s.id(), id);
+            assertTrue(assets.transition(id, AssetState.VALIDATING, AssetState.ANALYZING));
+            unattachedSince(id, "2 days"); // a video session lives up to 48 h before its bytes are verified
+            assertTrue(assets.recordAnalysis(id, probe, outcome,
+                    outcome == AssetState.QUARANTINED ? Optional.of("type_mismatch") : Optional.empty()));
+            if (outcome == AssetState.PROMOTING) {
+                unattachedSince(id, "2 days");
+                assertTrue(assets.promote(id, "assets/" + id + "/original", List.of()).isPresent());
+            }
+            settled.add(id);
+        }
+        assertTrue(assets.findDetached(aDay, 100_000).stream().map(Asset::id).noneMatch(settled::contains),
+                "settled a moment ago: a whole grace to be attached");
+
+        for (UUID id : settled) {
+            unattachedSince(id, "25 hours");
+        }
+        assertTrue(assets.findDetached(aDay, 100_000).stream().map(Asset::id).toList().containsAll(settled),
+                "never attached since they settled, longer than the grace");
+    }
+
+    static void unattachedSince(UUID asset, String ago) throws SQLException {
+        try (Connection c = raw(); var s = c.prepareStatement(
+                "UPDATE assets SET unattached_since = now() - ?::interval WHERE id = ?")) {
+            s.setString(1, ago);
+            s.setObject(2, asset);
+            assertEquals(1, s.executeUpdate());
+        }
     }
 }
