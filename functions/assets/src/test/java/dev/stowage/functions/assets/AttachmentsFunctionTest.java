@@ -177,7 +177,8 @@ class AttachmentsFunctionTest {
     static void uploadedAgo(Asset asset, String ago) throws SQLException {
         try (Connection c = TestStack.get().connect();
              PreparedStatement s = c.prepareStatement(
-                     "UPDATE assets SET unattached_since = now() - ?::interval WHERE id = ? AND unattached_since IS NOT NULL")) {
+                     "UPDATE assets SET unattached_since = now() - ?::interval"
+                             + " WHERE id = ? AND unattached_since IS NOT NULL")) {
             s.setString(1, ago);
             s.setObject(2, asset.id());
             assertEquals(1, s.executeUpdate(), "the asset is marked never attached");

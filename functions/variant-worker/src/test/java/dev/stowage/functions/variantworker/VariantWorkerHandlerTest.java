@@ -366,7 +366,8 @@ class VariantWorkerHandlerTest {
         assertTrue(attachments.detach(alice, slot).isPresent());
         ObjectStore store = context.getBean(ObjectStore.class);
         duringRender = () -> assertTrue(new dev.stowage.domain.attachment.PurgeDetachedAssets(assets, store,
-                new dev.stowage.domain.attachment.UnreferencedGraces(Duration.ZERO, Duration.ofDays(1)), 100).run() >= 1, "the purge removed the asset mid-render");
+                new dev.stowage.domain.attachment.UnreferencedGraces(Duration.ZERO, Duration.ofDays(1)), 100).run() >= 1,
+                "the purge removed the asset mid-render");
 
         assertEquals(ALL_SUCCEEDED, deliver(List.of(thumb)));
 

@@ -5,8 +5,8 @@ import java.util.Objects;
 
 /**
  * How long the purger keeps an asset that no attachment references: {@code detached} after it lost its last
- * attachment (an undo window), {@code unattached} after it was created when it was never attached (the time a
- * client has between its upload and its attach).
+ * attachment (an undo window), {@code unattached} after it settled (was promoted or quarantined) when it was
+ * never attached (the time a client has between its upload and its attach).
  */
 public record UnreferencedGraces(Duration detached, Duration unattached) {
     public UnreferencedGraces {

@@ -29,8 +29,8 @@ public enum Check {
     DETACHED_ASSET_NOT_PURGED(ReportGroup.ASSETS, Category.RESIDUE,
             "an asset detached longer than the purger's grace (plus olderThan) and not purged"),
     UNATTACHED_ASSET_NOT_PURGED(ReportGroup.ASSETS, Category.RESIDUE,
-            "a settled or quarantined asset never attached, older than the purger's unattached grace (plus olderThan)"
-                    + " and not purged"),
+            "a settled or quarantined asset never attached, past the purger's unattached grace (plus olderThan) since"
+                    + " it settled, and not purged"),
     DELETED_ASSET_NOT_REMOVED(ReportGroup.ASSETS, Category.RESIDUE,
             "a deleted asset whose row (and objects) the purger has not removed within olderThan"),
 

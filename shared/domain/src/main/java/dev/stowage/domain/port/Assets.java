@@ -63,7 +63,8 @@ public interface Assets {
 
     /**
      * Settled or quarantined assets no attachment references, past their grace: detached longer than
-     * {@code graces.detached()}, or never attached and created longer than {@code graces.unattached()} ago;
+     * {@code graces.detached()}, or never attached and settled (promoted or quarantined) longer than
+     * {@code graces.unattached()} ago;
      * the longest overdue first.
      */
     List<Asset> findDetached(UnreferencedGraces graces, int limit);

@@ -36,7 +36,8 @@ import java.util.logging.Logger;
  * staged asset) is removed; and multipart uploads under {@code staging/} that no session knows are
  * aborted, and so are those under {@code assets/} of a copy in parts whose function died; assets detached
  * from their last attachment, or never attached, are purged past their grace; variant work that starved (a lost
- * message, a dead worker) is sent again, and so is starved export work; expired staged files and unreferenced staged-file objects go;
+ * message, a dead worker) is sent again, and so is starved export work; expired staged files and unreferenced
+ * staged-file objects go;
  * streaming uploads whose create lost its answer are found at the provider, and open ones past their timeout
  * expire ({@link ExpireProviderUploads}); published outbox events past their retention are deleted
  * ({@link PruneOutbox}); and a bounded step of the storage-drift scan ({@link ScanStorageDrift}) compares the

@@ -8,13 +8,12 @@ import java.time.Duration;
 
 /**
  * The purger's pace: rows per batch (memory stays flat whatever the backlog; 1,000 by default, what S3 takes
- * in one DeleteObjects and returns in one listing page), and how old an
- * unknown multipart upload must be before it counts as an orphan, how long an asset that lost its
- * last attachment is kept (an undo window) before it is deleted, how long one that was never attached is kept
- * after its creation (a client's time between upload and attach), and how many bucket keys (and rows) the
- * storage-drift scan looks at per run (it resumes where the last run stopped), how old a pending streaming
- * upload must be before the provider's list is searched for it and how many pages of that list a run reads,
- * and how long a published outbox event is kept before it is deleted.
+ * in one DeleteObjects and returns in one listing page); how old an unknown multipart upload must be before it
+ * counts as an orphan; how long an asset that lost its last attachment is kept (an undo window) before it is
+ * deleted, and one never attached after it was promoted or quarantined (a client's time between upload and
+ * attach); how many bucket keys (and rows) the storage-drift scan looks at per run (it resumes where the last run
+ * stopped); how old a pending streaming upload must be before the provider's list is searched for it and how
+ * many pages of that list a run reads; and how long a published outbox event is kept before it is deleted.
  */
 @Context // built as the context starts, so a bad value stops start-up instead of failing the first run
 @ConfigurationProperties("stowage.purge")

@@ -50,6 +50,7 @@ class ProfileStartupTest {
         "stowage.purge.batch-size,                    0",
         "stowage.purge.orphan-grace,                  0s",
         "stowage.purge.detached-grace,                -1m",
+        "stowage.purge.unattached-grace,              30s",
         "stowage.lifecycle.lease,                     0s",
         "stowage.lifecycle.complete-wait,             30s",
         "stowage.lifecycle.probe-window-bytes,        1KB",
