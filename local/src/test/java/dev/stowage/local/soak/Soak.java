@@ -168,9 +168,9 @@ public final class Soak implements AutoCloseable {
                         p.put("stowage.exports.pending-lease", settings.lease().compareTo(Duration.ofMinutes(1)) < 0
                                 ? "1m" : lease);
                         p.put("stowage.exports.requeue-after", lease);
-                        // A variant whose claim's answer a fault lost waits for the purger to send it again once
-                        // its lease is out (the redelivery finds it claimed and lets go): after a lease here, not
-                        // ten minutes, which outlasted the 10-minute soak's drain.
+                        // A variant whose claim a fault left held (its answer lost and the hand-back failed too, or
+                        // its worker gone) waits for the purger to send it again once its lease is out: after a
+                        // lease here, not ten minutes, which outlasted the 10-minute soak's drain.
                         p.put("stowage.variants.starved-after", lease);
                         p.put("stowage.lifecycle.complete-wait", "2s");
                         // Replaced and detached assets are purged after a fifth of a lease, not five minutes:

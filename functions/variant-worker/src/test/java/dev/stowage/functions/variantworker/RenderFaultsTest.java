@@ -194,4 +194,25 @@ class RenderFaultsTest {
         assertTrue(after.rows().contains("asset1 variant " + jobs.getFirst().variant() + " ready"), after.toString());
         assertEquals(2, after.objects().size(), "the original and one object for the variant: " + after);
     }
+
+    /**
+     * Found by the 10-minute soak: the claim committed, its answer lost, and the redelivery found the variant claimed
+     * and let go, so it waited for the purger's starved-after (ten minutes) with its asset processing.
+     */
+    @Test
+    void aClaimWhoseAnswerIsLostIsHandedBackAndTheRedeliveryRendersAtOnce() throws Exception {
+        queue.drain();
+        promoted(owner);
+        List<VariantJob> jobs = queue.drain();
+        FaultProxy.Rule lost = faults.database.inject(
+                When.bytes("UPDATE variants ... processing (the claim)",
+                        c -> c.contains("UPDATE variants") && c.contains("'processing'") && c.contains("recipe_digest")),
+                Fault.resetAfter(Fault.Direction.TO_CLIENT, 0));
+        assertEquals(failed(jobs.subList(0, 1)), deliver(jobs.subList(0, 1)));
+        assertEquals(1, lost.fired());
+        faults.heal();
+
+        assertEquals("{\"batchItemFailures\":[]}", deliver(jobs));
+        assertEquals(faultFree, footprint(owner));
+    }
 }

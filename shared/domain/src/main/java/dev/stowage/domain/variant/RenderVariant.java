@@ -95,7 +95,15 @@ public final class RenderVariant {
                     + spec.get().recipeDigest());
         }
         Lease claim = Lease.fresh(lease);
-        if (!variants.claim(variant.id(), spec.get().recipeDigest(), claim)) {
+        boolean claimed;
+        try {
+            claimed = variants.claim(variant.id(), spec.get().recipeDigest(), claim);
+        } catch (RuntimeException lostAnswer) {
+            // The claim may have committed with its answer lost: the redelivery would find it claimed, let go,
+            // and leave it to the purger's starved-after. Handed back, the redelivery claims it at once.
+            throw handBack(variant, claim, lostAnswer);
+        }
+        if (!claimed) {
             LOG.fine(() -> "variant " + job.variantId() + " is claimed by another delivery: duplicate message");
             return Outcome.DUPLICATE;
         }
@@ -104,6 +112,19 @@ public final class RenderVariant {
                     + " attempts never finished (the worker died or timed out each time)");
         }
         return render(variant, asset.get(), spec.get(), claim);
+    }
+
+    /**
+     * A transient failure while this delivery held (or may hold) the claim: the claim goes back to queued, so the
+     * redelivery SQS makes renders at once instead of after the lease; {@code failure} is what to throw.
+     */
+    private RuntimeException handBack(Variant variant, Lease claim, RuntimeException failure) {
+        try {
+            variants.release(variant.id(), claim);
+        } catch (RuntimeException e) {
+            failure.addSuppressed(e);
+        }
+        return failure;
     }
 
     private Outcome render(Variant variant, Asset asset, VariantSpec spec, Lease claim) {
@@ -118,8 +139,7 @@ public final class RenderVariant {
         } catch (ObjectStore.ObjectMissing missing) {
             return fail(variant, claim, "original_missing: the asset's original is not in storage");
         } catch (RuntimeException transientFailure) {
-            variants.release(variant.id(), claim);
-            throw transientFailure;
+            throw handBack(variant, claim, transientFailure);
         }
         var rendition = new Variant.Rendition(rendering.contentType(), rendering.bytes().length, rendering.width(),
                 rendering.height());
@@ -127,14 +147,9 @@ public final class RenderVariant {
         try {
             marked = variants.markReady(variant.id(), claim, key, rendition);
         } catch (RuntimeException transientFailure) {
-            // The database failed, this worker did not die: hand the claim back so the redelivery renders now,
-            // not after the lease. The object just stored is at the same key the next render writes.
-            try {
-                variants.release(variant.id(), claim);
-            } catch (RuntimeException e) {
-                transientFailure.addSuppressed(e);
-            }
-            throw transientFailure;
+            // The database failed, this worker did not die: the object just stored is at the same key the next
+            // render writes.
+            throw handBack(variant, claim, transientFailure);
         }
         if (!marked) {
             // Cancelled meanwhile, or this worker outlived its lease and another took over: the row decides.
