@@ -242,6 +242,41 @@ class ExportWorkerHandlerTest {
     }
 
     @Test
+    void aClaimWhoseAnswerIsLostIsHandedBackAndTheRedeliveryWritesAtOnce() throws Exception {
+        insertAssets(alice, 3);
+        var created = create(alice, Map.of("filename", "x.csv", "format", "csv", "contentType", "text/csv",
+                "generator", "asset-inventory", "async", true, "filters", Map.of("state", "ready")));
+        assertEquals(202, created.status(), created.body());
+        List<ExportJob> jobs = queue.drainExports();
+        // The database commits the claim and the answer never reaches the worker.
+        Exports answerLost = (Exports) java.lang.reflect.Proxy.newProxyInstance(Exports.class.getClassLoader(),
+                new Class<?>[] {Exports.class}, (proxy, method, args) -> {
+                    Object answer;
+                    try {
+                        answer = method.invoke(exports, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                    if (method.getName().equals("claim")) {
+                        throw new IllegalStateException("the connection reset before the claim's answer");
+                    }
+                    return answer;
+                });
+        ExportSettings settings = context.getBean(ExportSettings.class);
+        var losing = new ExportWorkerHandler(json, new GenerateExport(answerLost, context.getBean(AssetInventory.class),
+                context.getBean(MultipartStore.class), context.getBean(ObjectStore.class), settings.limits(),
+                settings.maxAttempts()));
+        var out = new ByteArrayOutputStream();
+        var event = new SQSEvent();
+        event.setRecords(jobs.stream().map(this::message).toList());
+        losing.handleRequest(new ByteArrayInputStream(json.writeValueAsBytes(event)), out, null);
+        assertTrue(out.toString(StandardCharsets.UTF_8).contains("itemIdentifier"), "redelivered: " + out);
+
+        assertEquals(ALL_SUCCEEDED, deliver(jobs));
+        assertEquals(ExportState.READY, stateOf(created.string("id")), "written by the redelivery, not after a lease");
+    }
+
+    @Test
     void aDuplicateMessageWritesNothingWhetherItComesDuringTheWriteOrAfterIt() throws Exception {
         insertAssets(alice, 10);
         // Even an inventory under the threshold is queued when the client asks.

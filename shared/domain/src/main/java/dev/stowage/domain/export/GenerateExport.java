@@ -64,7 +64,15 @@ public final class GenerateExport {
             return dropped(job, "the export is " + export.state().wire());
         }
         Lease claim = Lease.fresh(lease);
-        if (!exports.claim(export.id(), claim)) {
+        boolean claimed;
+        try {
+            claimed = exports.claim(export.id(), claim);
+        } catch (RuntimeException lostAnswer) {
+            // The claim may have committed with its answer lost: handed back, the redelivery claims it at once
+            // instead of finding it held and leaving it to the lease and the purger's requeue.
+            throw handBack(export, claim, lostAnswer);
+        }
+        if (!claimed) {
             LOG.fine(() -> "export " + job.exportId() + " is held by another delivery, or expired: duplicate message");
             return Outcome.DUPLICATE;
         }
@@ -75,12 +83,7 @@ public final class GenerateExport {
         try {
             written = writer.write(export, new CreateExport.Source.Inventory(found.get().filter()), Optional.of(claim));
         } catch (RuntimeException transientFailure) {
-            try {
-                exports.release(export.id(), claim);
-            } catch (RuntimeException e) {
-                transientFailure.addSuppressed(e); // the lease runs out instead
-            }
-            throw transientFailure;
+            throw handBack(export, claim, transientFailure);
         }
         return switch (written) {
             case Result.Ok<Export> ok -> {
@@ -91,6 +94,16 @@ public final class GenerateExport {
             case Result.Err<Export> err when err.code() == ErrorCode.TOO_LARGE -> fail(export, claim, TOO_LARGE);
             case Result.Err<Export> err -> dropped(job, "the claim was lost while writing: " + err.detail());
         };
+    }
+
+    /** A transient failure while this delivery held (or may hold) the claim: released, or the lease runs out. */
+    private RuntimeException handBack(Export export, Lease claim, RuntimeException failure) {
+        try {
+            exports.release(export.id(), claim);
+        } catch (RuntimeException e) {
+            failure.addSuppressed(e);
+        }
+        return failure;
     }
 
     private Outcome fail(Export export, Lease claim, String reason) {
