@@ -142,9 +142,8 @@ class RelayHandlerTest {
 
     @Test
     void theSnapStartHookClosesThePoolForTheSnapshotAndTheFirstRunAfterTheRestoreOpensItAgain() throws Exception {
-        // The only test class of its module: nothing else writes to this JVM's database meanwhile.
         outageStatus = 0;
-        SnapStartCheck.snapshotHoldsNothing(APPLICATION.getValue(), () -> handler.priming().beforeCheckpoint(null),
+        SnapStartCheck.poolClosedForTheSnapshot(APPLICATION.getValue(), () -> handler.priming().beforeCheckpoint(null),
                 () -> handler.priming().afterRestore(null), RelayHandlerTest::relay);
         assertEquals(List.of(), handler.priming().answered(), "a relay run has nothing to prime without publishing");
     }

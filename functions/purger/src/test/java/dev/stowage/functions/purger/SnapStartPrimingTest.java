@@ -14,11 +14,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.parallel.Isolated;
 
-/** PurgerHandler's SnapStart hook, called as Lambda calls it around a snapshot, against real PostgreSQL. */
-// Isolated: no other test class writes to this JVM's database meanwhile, so "nothing written" can count rows.
-@Isolated
+/**
+ * PurgerHandler's SnapStart hook, called as Lambda calls it around a snapshot, against real PostgreSQL. It primes
+ * nothing (the answered list says so), so no rows are counted and other test classes may run meanwhile.
+ */
 class SnapStartPrimingTest {
     private final Map.Entry<String, String> application = DatabaseWatch.applicationName("snapstart-purger");
 
@@ -29,8 +29,8 @@ class SnapStartPrimingTest {
         try (ApplicationContext context = ApplicationContext.run(properties)) {
             PurgerHandler handler = new PurgerHandler(context);
 
-            SnapStartCheck.snapshotHoldsNothing(application.getValue(), () -> handler.priming().beforeCheckpoint(null),
-                    () -> handler.priming().afterRestore(null), () -> {
+            SnapStartCheck.poolClosedForTheSnapshot(application.getValue(),
+                    () -> handler.priming().beforeCheckpoint(null), () -> handler.priming().afterRestore(null), () -> {
                         var out = new ByteArrayOutputStream();
                         handler.handleRequest(new ByteArrayInputStream(
                                 "{\"dryRun\":true}".getBytes(StandardCharsets.UTF_8)), out, null);
