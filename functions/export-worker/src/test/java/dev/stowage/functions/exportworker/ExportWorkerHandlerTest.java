@@ -114,8 +114,13 @@ class ExportWorkerHandlerTest {
                 return super.uploadPart(key, uploadId, partNumber, body, length);
             }
         };
+        handler = handlerOver(exports, multipart);
+    }
+
+    /** The worker as the function builds it, over the given rows and uploads (wrapped to fail or watch). */
+    ExportWorkerHandler handlerOver(Exports rows, MultipartStore multipart) {
         ExportSettings settings = context.getBean(ExportSettings.class);
-        handler = new ExportWorkerHandler(json, new GenerateExport(exports, context.getBean(AssetInventory.class),
+        return new ExportWorkerHandler(json, new GenerateExport(rows, context.getBean(AssetInventory.class),
                 multipart, context.getBean(ObjectStore.class), settings.limits(), settings.maxAttempts()));
     }
 
@@ -135,9 +140,13 @@ class ExportWorkerHandlerTest {
     }
 
     String deliver(List<ExportJob> jobs) throws IOException {
+        return deliver(handler, jobs);
+    }
+
+    String deliver(ExportWorkerHandler to, List<ExportJob> jobs) throws IOException {
         var event = new SQSEvent();
         event.setRecords(jobs.stream().map(this::message).toList());
-        return handle(json.writeValueAsString(event));
+        return handle(to, json.writeValueAsString(event));
     }
 
     SQSMessage message(ExportJob job) {
@@ -149,8 +158,12 @@ class ExportWorkerHandlerTest {
     }
 
     String handle(String sqsEvent) throws IOException {
+        return handle(handler, sqsEvent);
+    }
+
+    String handle(ExportWorkerHandler to, String sqsEvent) throws IOException {
         var out = new ByteArrayOutputStream();
-        handler.handleRequest(new ByteArrayInputStream(sqsEvent.getBytes(StandardCharsets.UTF_8)), out, null);
+        to.handleRequest(new ByteArrayInputStream(sqsEvent.getBytes(StandardCharsets.UTF_8)), out, null);
         return out.toString(StandardCharsets.UTF_8);
     }
 
@@ -262,15 +275,8 @@ class ExportWorkerHandlerTest {
                     }
                     return answer;
                 });
-        ExportSettings settings = context.getBean(ExportSettings.class);
-        var losing = new ExportWorkerHandler(json, new GenerateExport(answerLost, context.getBean(AssetInventory.class),
-                context.getBean(MultipartStore.class), context.getBean(ObjectStore.class), settings.limits(),
-                settings.maxAttempts()));
-        var out = new ByteArrayOutputStream();
-        var event = new SQSEvent();
-        event.setRecords(jobs.stream().map(this::message).toList());
-        losing.handleRequest(new ByteArrayInputStream(json.writeValueAsBytes(event)), out, null);
-        assertTrue(out.toString(StandardCharsets.UTF_8).contains("itemIdentifier"), "redelivered: " + out);
+        String lost = deliver(handlerOver(answerLost, context.getBean(MultipartStore.class)), jobs);
+        assertTrue(lost.contains("itemIdentifier"), "redelivered: " + lost);
 
         assertEquals(ALL_SUCCEEDED, deliver(jobs));
         assertEquals(ExportState.READY, stateOf(created.string("id")), "written by the redelivery, not after a lease");
