@@ -99,6 +99,11 @@ public class JdbcUploadSessions implements UploadSessions {
     }
 
     @Override
+    public void releaseVerifying(UUID id, Lease lease) {
+        sessions.releaseVerifying(id, lease.owner());
+    }
+
+    @Override
     public List<UploadSession> findStaleLanes(int limit) {
         return sessions.findStaleLanes(limit).stream().map(Rows::toSession).toList();
     }

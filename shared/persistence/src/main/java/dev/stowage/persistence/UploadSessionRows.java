@@ -35,6 +35,12 @@ public interface UploadSessionRows extends CrudRepository<UploadSessionRow, UUID
              WHERE id = :id AND state = 'verifying' AND (lease_until IS NULL OR lease_until < now())""")
     int takeOverVerifying(UUID id, String owner, double leaseSeconds);
 
+    /** Its holder gives the lane up: the lease has run out for the next invocation, whose now() is later. */
+    @Query("""
+            UPDATE upload_sessions SET lease_until = now() - interval '1 millisecond'
+             WHERE id = :id AND state = 'verifying' AND lease_owner = :owner""")
+    int releaseVerifying(UUID id, String owner);
+
     @Query(value = """
             SELECT * FROM upload_sessions
              WHERE state IN ('uploaded', 'verifying') AND (lease_until IS NULL OR lease_until < now())

@@ -223,6 +223,36 @@ class UploadFaultsTest {
     }
 
     @Test
+    void completeWhoseVerifyingClaimLosesItsAnswerAnswers503AndARetryVerifiesAtOnce() throws Exception {
+        String session = uploaded();
+        // The claim commits; only its answer is lost. Without the hand-back the retry waits for the lease (minutes).
+        FaultProxy.Rule lost = faults.database.inject(When.bytes("UPDATE upload_sessions ... verifying (the claim)",
+                        c -> c.contains("UPDATE upload_sessions") && c.contains("lease_owner")
+                                && c.contains("string_to_array") && c.contains("verifying")),
+                Fault.resetAfter(Fault.Direction.TO_CLIENT, 0));
+        assertUnavailable("database_unavailable", complete(owner, session));
+        assertEquals(1, lost.fired());
+        faults.heal();
+
+        assertEquals(200, complete(owner, session).status());
+        assertEquals(faultFree, footprint(owner));
+    }
+
+    @Test
+    void completeWhoseVerdictIsCutOffAnswers503AndARetryTakesTheHandedBackLaneAtOnce() throws Exception {
+        String session = uploaded();
+        FaultProxy.Rule cut = faults.database.inject(When.bytes("UPDATE upload_sessions ... completed",
+                        c -> c.contains("UPDATE upload_sessions SET state") && c.contains("completed")),
+                Fault.refuse());
+        assertUnavailable("database_unavailable", complete(owner, session));
+        assertEquals(1, cut.fired());
+        assertEquals("session1 verifying presigned_put -> asset1", footprint(owner).rows().getFirst());
+
+        assertEquals(200, complete(owner, session).status());
+        assertEquals(faultFree, footprint(owner));
+    }
+
+    @Test
     void completeWhosePromotionCommitIsCutOffAnswers503AndARetryFinishesThePromotionOnce() throws Exception {
         String session = uploaded();
         FaultProxy.Rule cut = faults.database.inject(sql("INSERT", "variants"), Fault.refuse());

@@ -49,6 +49,12 @@ public interface UploadSessions {
     /** Takes a verifying lane whose lease has run out: its holder died inside it. */
     boolean takeOverVerifying(UUID id, Lease lease);
 
+    /**
+     * Its holder gives a verifying lane up (it failed; it did not die): the lease has run out for the next
+     * invocation, which takes the lane over at once. A no-op once the session has moved on or another holds it.
+     */
+    void releaseVerifying(UUID id, Lease lease);
+
     /** Sessions in a lane (uploaded, verifying) whose lease has run out, most overdue first. */
     List<UploadSession> findStaleLanes(int limit);
 

@@ -24,6 +24,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -291,11 +293,12 @@ public final class VerifyUpload {
                 return current(session.id());
             }
             case VERIFYING -> {
-                if (!sessions.takeOverVerifying(session.id(), Lease.fresh(limits.lease()))) {
-                    return current(session.id()); // another invocation holds the lane
-                }
-                LOG.warning(() -> "took over the verifying lane of session " + session.id() + ": its holder died");
-                return finishVerifying(session, Optional.empty());
+                Lease held = Lease.fresh(limits.lease());
+                return inLane(session.id(), held, () -> sessions.takeOverVerifying(session.id(), held), () -> {
+                    LOG.warning(() -> "took over the verifying lane of session " + session.id()
+                            + ": its holder died or gave it up");
+                    return finishVerifying(session, Optional.empty());
+                }).orElseGet(() -> current(session.id())); // another invocation holds the lane
             }
             case INITIALIZED -> {
                 return Result.err(ErrorCode.INVALID_STATE, "upload session has not been signed yet");
@@ -320,10 +323,30 @@ public final class VerifyUpload {
         }
         // resuming may only move on to uploading; from there the lane proceeds as for any session.
         sessions.transition(session.id(), EnumSet.of(UploadState.RESUMING), UploadState.UPLOADING);
-        if (!sessions.claim(session.id(), VERIFIABLE, UploadState.VERIFYING, Lease.fresh(limits.lease()))) {
-            return verifyAsItIsNow(session); // lost to another lane, a cancel or an expiry: say which
+        Lease held = Lease.fresh(limits.lease());
+        return inLane(session.id(), held, () -> sessions.claim(session.id(), VERIFIABLE, UploadState.VERIFYING, held),
+                () -> finishVerifying(session, object))
+                .orElseGet(() -> verifyAsItIsNow(session)); // lost to another lane, a cancel or an expiry: say which
+    }
+
+    /**
+     * Runs {@code work} in the verifying lane once {@code take} has given it to this invocation; empty when it did
+     * not. A claim whose answer was lost, or work that failed (storage or the database erred; the invocation did not
+     * die), hands the lane back, so the caller's retry or the event's redelivery takes it over at once rather than
+     * once the lease runs out. If even that fails, the lease runs out as for a holder that died.
+     */
+    private Optional<Result<Verified>> inLane(UUID sessionId, Lease held, BooleanSupplier take,
+                                              Supplier<Result<Verified>> work) {
+        try {
+            return take.getAsBoolean() ? Optional.of(work.get()) : Optional.empty();
+        } catch (RuntimeException e) {
+            try {
+                sessions.releaseVerifying(sessionId, held);
+            } catch (RuntimeException release) {
+                e.addSuppressed(release);
+            }
+            throw e;
         }
-        return finishVerifying(session, object);
     }
 
     /** The lane's work once this invocation holds it; {@code known} is the object if already looked at. */
