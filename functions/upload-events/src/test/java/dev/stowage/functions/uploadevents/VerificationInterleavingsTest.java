@@ -15,6 +15,7 @@ import dev.stowage.domain.port.MediaProbe;
 import dev.stowage.domain.port.ObjectStore;
 import dev.stowage.domain.port.ObjectStore.ObjectInfo;
 import dev.stowage.domain.port.UploadSessions;
+import dev.stowage.domain.state.Lease;
 import dev.stowage.domain.upload.CancelUpload;
 import dev.stowage.domain.upload.InitiateUpload;
 import dev.stowage.domain.upload.SignUpload;
@@ -31,6 +32,7 @@ import io.micronaut.context.ApplicationContext;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -208,16 +210,14 @@ class VerificationInterleavingsTest {
     @Test
     void aLaneThatDiesInVerifyingIsTakenOverByTheRetryOnceItsLeaseRunsOut() {
         var signed = signedWithChecksumAndPut();
-        // A lease of zero: the dead holder's lease has run out by the time the retry comes.
-        VerifyUpload lane = lane(context.getBean(MediaProbe.class), failingOnce("open"),
-                context.getBean(UploadSessions.class), Duration.ZERO);
+        UploadSessions sessions = context.getBean(UploadSessions.class);
+        // A holder that died inside the lane hands nothing back; a lease of zero has run out by the time the retry comes.
+        assertTrue(sessions.claim(signed.session().id(), EnumSet.of(UploadState.SIGNED), UploadState.VERIFYING,
+                Lease.fresh(Duration.ZERO)));
         String key = signed.session().uploadKey();
 
-        assertThrows(IllegalStateException.class, () -> lane.objectCreated(key)); // dies while hashing
-        UploadSessions sessions = context.getBean(UploadSessions.class);
-        assertEquals(UploadState.VERIFYING, sessions.findById(signed.session().id()).orElseThrow().state());
-
-        assertEquals(VerifyUpload.EventOutcome.ALREADY_HANDLED, lane.objectCreated(key)); // S3's retry of the event
+        assertEquals(VerifyUpload.EventOutcome.ALREADY_HANDLED, lane(context.getBean(MediaProbe.class))
+                .objectCreated(key)); // S3's retry of the event
         assertEquals(UploadState.COMPLETED, sessions.findById(signed.session().id()).orElseThrow().state());
         assertEquals(AssetState.PROCESSING, assets.findById(signed.session().requireAssetId()).orElseThrow().state());
     }
@@ -225,14 +225,31 @@ class VerificationInterleavingsTest {
     @Test
     void aLiveLeaseKeepsOthersOutOfTheLane() {
         var signed = signedWithChecksumAndPut();
-        VerifyUpload dying = lane(context.getBean(MediaProbe.class), failingOnce("open"),
-                context.getBean(UploadSessions.class), Duration.ofMinutes(10));
-        assertThrows(IllegalStateException.class, () -> dying.objectCreated(signed.session().uploadKey()));
+        UploadSessions sessions = context.getBean(UploadSessions.class);
+        // A holder that died inside the lane (a Lambda timeout) leaves its claim and its lease, and hands nothing back.
+        assertTrue(sessions.claim(signed.session().id(), EnumSet.of(UploadState.SIGNED), UploadState.VERIFYING,
+                Lease.fresh(Duration.ofMinutes(10))));
 
         lane(context.getBean(MediaProbe.class)).objectCreated(signed.session().uploadKey());
 
-        assertEquals(UploadState.VERIFYING,
-                context.getBean(UploadSessions.class).findById(signed.session().id()).orElseThrow().state());
+        assertEquals(UploadState.VERIFYING, sessions.findById(signed.session().id()).orElseThrow().state());
+    }
+
+    @Test
+    void aLaneThatFailsHandsItBackAndTheRetryTakesItOverAtOnce() {
+        var signed = signedWithChecksumAndPut();
+        // A lease of ten minutes: only the hand-back lets the retry in before it runs out.
+        VerifyUpload failing = lane(context.getBean(MediaProbe.class), failingOnce("open"),
+                context.getBean(UploadSessions.class), Duration.ofMinutes(10));
+        String key = signed.session().uploadKey();
+
+        assertThrows(IllegalStateException.class, () -> failing.objectCreated(key)); // storage fails while hashing
+        UploadSessions sessions = context.getBean(UploadSessions.class);
+        assertEquals(UploadState.VERIFYING, sessions.findById(signed.session().id()).orElseThrow().state());
+
+        assertEquals(VerifyUpload.EventOutcome.ALREADY_HANDLED, failing.objectCreated(key)); // S3's retry of the event
+        assertEquals(UploadState.COMPLETED, sessions.findById(signed.session().id()).orElseThrow().state());
+        assertEquals(AssetState.PROCESSING, assets.findById(signed.session().requireAssetId()).orElseThrow().state());
     }
 
     @Test
