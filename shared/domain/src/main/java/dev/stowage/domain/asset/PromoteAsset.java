@@ -12,9 +12,11 @@ import dev.stowage.domain.state.Lease;
 import dev.stowage.domain.variant.Variant;
 import dev.stowage.domain.variant.VariantJob;
 import java.time.Duration;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -40,6 +42,9 @@ public final class PromoteAsset {
     private final Duration lease;
     /** A staged object re-PUT between probe and copy is probed again, this many times in all. */
     private static final int PROBE_ATTEMPTS = 3;
+    /** The states a run advances; from any other it changes nothing. */
+    private static final Set<AssetState> ADVANCING =
+            EnumSet.of(AssetState.VALIDATING, AssetState.ANALYZING, AssetState.PROMOTING);
 
     /**
      * @param lease how long an analyzing lane is held before another run may take it over; longer than any
@@ -56,10 +61,13 @@ public final class PromoteAsset {
         this.lease = lease;
     }
 
-    /** Advances the asset as far as it can go now and returns it as it stands afterwards. */
+    /**
+     * Advances the asset as far as it can go now and returns it as it stands afterwards: as first read when it
+     * was past promotion already (or quarantined), so a replay costs one read.
+     */
     public Optional<Asset> run(UUID assetId) {
         Optional<Asset> found = assets.findById(assetId);
-        if (found.isEmpty()) {
+        if (found.isEmpty() || !ADVANCING.contains(found.get().state())) {
             return found;
         }
         Asset asset = found.get();

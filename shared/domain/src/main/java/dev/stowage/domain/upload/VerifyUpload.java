@@ -288,9 +288,11 @@ public final class VerifyUpload {
     private Result<Verified> verify(UploadSession session) {
         switch (session.state()) {
             case COMPLETED -> {
-                // Finishes a promotion a crash interrupted; else a no-op. Its asset may have been purged since.
-                session.assetId().ifPresent(promote::run);
-                return current(session.id());
+                // Finishes a promotion a crash interrupted; else a no-op. Its asset may have been purged since. A
+                // completed session changes no more, so what was read of it stands.
+                return session.assetId().flatMap(promote::run)
+                        .<Result<Verified>>map(asset -> Result.ok(new Verified(session, asset)))
+                        .orElseGet(() -> current(session.id()));
             }
             case VERIFYING -> {
                 Lease held = Lease.fresh(limits.lease());
