@@ -3,7 +3,7 @@ package dev.stowage.domain;
 import java.util.UUID;
 
 /**
- * The bucket layout (DESIGN.md §5). Keys come from ids; a client filename only ever appears as the
+ * The bucket layout (docs/architecture.md §5). Keys come from ids; a client filename only ever appears as the
  * last segment of a staging key, after {@link Filenames} has refused separators and dot segments.
  */
 public final class StorageKeys {

@@ -3,7 +3,7 @@ package dev.stowage.domain.asset;
 import dev.stowage.domain.state.MachineState;
 import dev.stowage.domain.state.Transitions;
 
-/** Asset states (DESIGN.md §3). */
+/** Asset states (docs/architecture.md §3). */
 public enum AssetState implements MachineState<AssetState> {
     STAGED, VALIDATING, ANALYZING, PROMOTING, AVAILABLE, PROCESSING, READY, DEGRADED, QUARANTINED, DELETED;
 

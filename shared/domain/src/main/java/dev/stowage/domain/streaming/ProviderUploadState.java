@@ -3,7 +3,7 @@ package dev.stowage.domain.streaming;
 import dev.stowage.domain.state.MachineState;
 import dev.stowage.domain.state.Transitions;
 
-/** Streaming-provider upload states (DESIGN.md §3). */
+/** Streaming-provider upload states (docs/architecture.md §3). */
 public enum ProviderUploadState implements MachineState<ProviderUploadState> {
     PENDING, UPLOADING, PROCESSING, READY, ERRORED, DELETED;
 

@@ -3,7 +3,7 @@ package dev.stowage.domain.upload;
 import dev.stowage.domain.state.MachineState;
 import dev.stowage.domain.state.Transitions;
 
-/** Upload session states (DESIGN.md §3). */
+/** Upload session states (docs/architecture.md §3). */
 public enum UploadState implements MachineState<UploadState> {
     INITIALIZED, SIGNED, RESUMING, UPLOADING, UPLOADED, VERIFYING, COMPLETED, ABORTED, EXPIRED, FAILED;
 

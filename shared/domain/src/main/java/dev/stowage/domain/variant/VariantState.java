@@ -3,7 +3,7 @@ package dev.stowage.domain.variant;
 import dev.stowage.domain.state.MachineState;
 import dev.stowage.domain.state.Transitions;
 
-/** Variant states (DESIGN.md §3). */
+/** Variant states (docs/architecture.md §3). */
 public enum VariantState implements MachineState<VariantState> {
     PLANNED, QUEUED, PROCESSING, READY, STALE, MISSING, FAILED, CANCELLED, PURGED;
 
