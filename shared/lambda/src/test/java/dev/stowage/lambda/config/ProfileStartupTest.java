@@ -64,6 +64,18 @@ class ProfileStartupTest {
         assertTrue(messages.contains("invalid setting " + property), messages);
     }
 
+    @Test
+    void aFunctionWithoutItsBucketStopsStartUpNamingTheSetting() {
+        // What a function deployed without STOWAGE_BUCKET sees: application.yml gives the bucket no default.
+        Map<String, Object> properties = new HashMap<>(TestStack.get().micronautProperties());
+        properties.remove("stowage.storage.bucket");
+        RuntimeException failure = assertThrows(RuntimeException.class,
+                () -> ApplicationContext.run(properties).close());
+        String messages = messages(failure);
+        assertTrue(messages.contains("stowage.storage.bucket is not set") && messages.contains("STOWAGE_BUCKET"),
+                messages);
+    }
+
     private static String messages(Throwable failure) {
         var all = new StringBuilder();
         for (Throwable t = failure; t != null; t = t.getCause()) {
