@@ -2,6 +2,7 @@ package dev.stowage.functions.uploads;
 
 import dev.stowage.domain.Principal;
 import dev.stowage.domain.Result;
+import dev.stowage.domain.asset.GetAsset;
 import dev.stowage.domain.upload.VerifyUpload;
 import dev.stowage.lambda.http.ApiContract;
 import dev.stowage.lambda.http.AssetView;
@@ -23,9 +24,11 @@ import java.util.UUID;
 @Controller("/v1/uploads")
 public class CompleteUploadController {
     private final VerifyUpload verify;
+    private final GetAsset assets;
 
-    public CompleteUploadController(VerifyUpload verify) {
+    public CompleteUploadController(VerifyUpload verify, GetAsset assets) {
         this.verify = verify;
+        this.assets = assets;
     }
 
     @Post("/{id}/complete")
@@ -41,6 +44,6 @@ public class CompleteUploadController {
         if (result instanceof Result.Ok<VerifyUpload.Verified>(VerifyUpload.Verified v) && VerifyUpload.isInFlight(v)) {
             return HttpResponse.accepted().header(HttpHeaders.RETRY_AFTER, "2").body(AssetView.of(v.asset(), List.of()));
         }
-        return Problems.respond(result, v -> AssetView.of(v.asset(), List.of()));
+        return Problems.respond(result, v -> AssetView.of(v.asset(), assets.variantsOf(v.asset())));
     }
 }

@@ -1,6 +1,7 @@
 package dev.stowage.functions.uploads;
 
 import dev.stowage.domain.Principal;
+import dev.stowage.domain.asset.GetAsset;
 import dev.stowage.domain.upload.ProxiedUpload;
 import dev.stowage.domain.upload.UploadAdmission;
 import dev.stowage.lambda.http.ApiContract;
@@ -20,16 +21,17 @@ import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.parameters.RequestBody;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
-import java.util.List;
 
 /** {@code POST /v1/uploads/proxied}: a small file through the function; the body is the file, its type the header. */
 @ApiContract
 @Controller("/v1/uploads")
 public class ProxiedUploadController {
     private final ProxiedUpload proxied;
+    private final GetAsset assets;
 
-    public ProxiedUploadController(ProxiedUpload proxied) {
+    public ProxiedUploadController(ProxiedUpload proxied, GetAsset assets) {
         this.proxied = proxied;
+        this.assets = assets;
     }
 
     @Post(value = "/proxied", consumes = MediaType.ALL, produces = MediaType.APPLICATION_JSON)
@@ -44,6 +46,6 @@ public class ProxiedUploadController {
                                    @Parameter(hidden = true) @Body byte[] body) {
         var declared = new UploadAdmission.Declared(profile, filename, contentType, (long) body.length, checksumSha256);
         return Problems.respond(proxied.execute(caller, new ProxiedUpload.Command(declared, body)),
-                HttpStatus.CREATED, a -> AssetView.of(a, List.of()));
+                HttpStatus.CREATED, a -> AssetView.of(a, assets.variantsOf(a)));
     }
 }

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import dev.stowage.domain.port.ObjectStore;
+import dev.stowage.domain.profile.Profiles;
+import dev.stowage.domain.profile.VariantSpec;
 import dev.stowage.testkit.ApiGatewayClient;
 import dev.stowage.testkit.Events;
 import dev.stowage.testkit.PresignedHttp;
@@ -15,6 +17,7 @@ import io.micronaut.context.ApplicationContext;
 import io.micronaut.function.aws.proxy.payload2.APIGatewayV2HTTPEventFunction;
 import java.net.URI;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
@@ -77,6 +80,20 @@ class UploadsFunctionTest {
         return (Map<String, Object>) asset.map().get("metadata");
     }
 
+    @SuppressWarnings("unchecked")
+    static List<Map<String, Object>> variants(ApiGatewayClient.Reply asset) {
+        return (List<Map<String, Object>>) asset.map().getOrDefault("variants", List.of());
+    }
+
+    static List<Object> variantNames(ApiGatewayClient.Reply asset) {
+        return variants(asset).stream().map(v -> v.get("name")).toList();
+    }
+
+    static List<Object> imageVariantNames() {
+        return function.getApplicationContext().getBean(Profiles.class).find("image").orElseThrow().variants()
+                .stream().map(VariantSpec::name).sorted().<Object>map(n -> n).toList();
+    }
+
     @Test
     void theSampleApiGatewayEventInitiatesASessionForTheAuthorizersSubject() {
         var event = api.decode(Events.text("api-initiate-upload.json"), APIGatewayV2HTTPEvent.class);
@@ -103,6 +120,10 @@ class UploadsFunctionTest {
         assertEquals("image/jpeg", metadata(completed).get("contentType"));
         assertEquals(1200, metadata(completed).get("width"));
         assertEquals(800, metadata(completed).get("height"));
+
+        // The answer names the variants promotion planned, each queued (no worker runs here), as GET does.
+        assertEquals(imageVariantNames(), variantNames(completed));
+        assertTrue(variants(completed).stream().allMatch(v -> "queued".equals(v.get("state"))), completed.body());
 
         var session = api.call(alice, "GET", "/v1/uploads/" + sessionId(signed), "");
         assertEquals("completed", session.string("state"));
@@ -252,6 +273,7 @@ class UploadsFunctionTest {
         assertEquals("processing", reply.string("state"));
         assertEquals(900, metadata(reply).get("width"));
         assertNull(reply.map().get("quarantineReason"));
+        assertEquals(imageVariantNames(), variantNames(reply));
     }
 
     @Test

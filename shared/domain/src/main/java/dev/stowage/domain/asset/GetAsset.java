@@ -29,4 +29,17 @@ public final class GetAsset {
                         profiles.current(a.profile(), assets.variantsOf(a.id())))))
                 .orElseGet(() -> Result.err(ErrorCode.ASSET_NOT_FOUND, "no asset " + assetId));
     }
+
+    /**
+     * The variants of an asset an answer already holds (complete's, a proxied upload's), as {@link #execute} shows
+     * them. Read only for an asset that can have any: an image promoted past {@code available} (promotion plans
+     * variants for images alone), so the answer about a document, a video or an asset still in flight costs no read.
+     */
+    public List<Variant> variantsOf(Asset a) {
+        boolean mayHave = switch (a.state()) {
+            case PROCESSING, READY, DEGRADED -> a.probe().map(p -> p.kind() == MediaKind.IMAGE).orElse(false);
+            default -> false;
+        };
+        return mayHave ? profiles.current(a.profile(), assets.variantsOf(a.id())) : List.of();
+    }
 }
