@@ -10,7 +10,7 @@
 # BENCH_PROBE_OPTS (extra JVM flags for every measured cold-start probe, e.g. a JFR recording; not for training runs),
 # BENCH_BASELINE_JAR (another build of the uploads jar, e.g. main's, measured in the same rounds as "Baseline jar"),
 # BENCH_JAVA_OPTS (extra options for the runner JVMs, e.g. -Dmicronaut.server.thread-selection=BLOCKING),
-# BENCH_MULTIPART_ROUNDS (multipart: rounds of every path, 5), BENCH_UPLOADS (worker: uploads per batch, 100), BENCH_UPLOADERS (worker: concurrent uploading clients, 4).
+# BENCH_MULTIPART_ROUNDS (multipart: rounds of every path, 5), BENCH_MULTIPART_MIB (its size, 200) or BENCH_MULTIPART_KIB, BENCH_UPLOADS (worker: uploads per batch, 100), BENCH_UPLOADERS (worker: concurrent uploading clients, 4).
 # BENCH_OPS_DATA (ops: a directory that keeps the seeded database for the next run).
 # soak: BENCH_SOAK_MINUTES (20), BENCH_SOAK_CLIENTS (8), BENCH_SOAK_FAULT_EVERY_S (mean seconds between faults, 10),
 # BENCH_SOAK_SEED (replays a run's choices).
@@ -99,6 +99,7 @@ if [[ "$what" == multipart || "$what" == all ]]; then
   "$java" "${log_props[@]}" -Dbench.log="$work/runner.log" ${extra_opts[@]+"${extra_opts[@]}"} -cp "$classpath" \
     -Dbench.mp4="$root/shared/testkit/src/main/resources/media/clip.mp4" \
     -Dbench.multipartMib="${BENCH_MULTIPART_MIB:-200}" -Dbench.rounds="${BENCH_MULTIPART_ROUNDS:-5}" \
+    ${BENCH_MULTIPART_KIB:+-Dbench.multipartKib="$BENCH_MULTIPART_KIB"} \
     dev.stowage.bench.MultipartBench | tee "$work/multipart.md"
 fi
 
