@@ -14,11 +14,15 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.function.Consumer;
 
@@ -32,6 +36,8 @@ import java.util.function.Consumer;
 @Singleton
 public class JdbcStagedFiles implements StagedFiles {
     private static final String LOCK = "SELECT pg_advisory_xact_lock(hashtextextended('staged-file:' || ?, 0))";
+    /** Checksums locked per transaction of a batch release: PostgreSQL's default max_locks_per_transaction. */
+    static final int LOCKS_PER_TRANSACTION = 64;
     private static final String COLUMNS = "id, principal, checksum_sha256, name, byte_size, content_type, state, "
             + "persist, ttl_seconds, expires_at, created_at, updated_at";
 
@@ -181,48 +187,80 @@ public class JdbcStagedFiles implements StagedFiles {
     }
 
     @Override
-    public List<StagedFile> remove(List<StagedFile> entries, boolean onlyIfExpired, Consumer<String> release) {
-        Map<String, List<UUID>> byChecksum = new LinkedHashMap<>();
+    public List<StagedFile> remove(List<StagedFile> entries, boolean onlyIfExpired, Consumer<List<String>> release) {
+        Map<String, List<UUID>> byChecksum = new TreeMap<>();
         entries.forEach(e -> byChecksum.computeIfAbsent(e.checksumHex(), k -> new ArrayList<>()).add(e.id()));
         List<StagedFile> removed = new ArrayList<>();
-        byChecksum.forEach((checksum, ids) -> removed.addAll(tx.executeWrite(status -> {
-            Connection c = status.getConnection();
-            lock(c, checksum);
+        inLockedChunks(byChecksum.keySet(), (c, checksums) -> {
+            List<UUID> ids = checksums.stream().flatMap(k -> byChecksum.get(k).stream()).toList();
             List<StagedFile> gone;
             try (PreparedStatement s = c.prepareStatement("DELETE FROM staged_files WHERE id = ANY (?)"
                     + (onlyIfExpired ? " AND NOT persist AND expires_at <= now()" : "") + " RETURNING " + COLUMNS)) {
                 s.setArray(1, c.createArrayOf("uuid", ids.toArray()));
                 gone = all(s);
             }
-            if (!gone.isEmpty() && !referenced(c, checksum)) {
-                release.accept(StagedFile.key(checksum));
-            }
-            return gone;
-        })));
+            releaseUnreferenced(c, gone.stream().map(StagedFile::checksumHex).distinct().toList(), release);
+            removed.addAll(gone);
+        });
         return removed;
     }
 
     @Override
-    public boolean releaseIfUnreferenced(String checksumHex, Consumer<String> release) {
-        return tx.executeWrite(status -> {
-            Connection c = status.getConnection();
-            lock(c, checksumHex);
-            if (referenced(c, checksumHex)) {
-                return false;
-            }
-            release.accept(StagedFile.key(checksumHex));
-            return true;
-        });
+    public Set<String> releaseUnreferenced(Collection<String> checksumsHex, Consumer<List<String>> release) {
+        Set<String> released = new HashSet<>();
+        inLockedChunks(new TreeSet<>(checksumsHex),
+                (c, checksums) -> released.addAll(releaseUnreferenced(c, checksums, release)));
+        return released;
     }
 
-    private static boolean referenced(Connection c, String checksum) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("SELECT EXISTS (SELECT 1 FROM staged_files WHERE checksum_sha256 = ?)")) {
-            s.setString(1, checksum);
+    /**
+     * Runs {@code work} over the checksums in transactions of {@value #LOCKS_PER_TRANSACTION}, each holding the advisory
+     * locks of its checksums, taken in one order (the caller's sorted one): two runs locking overlapping sets wait
+     * for each other rather than deadlock, and a stage, which takes one lock, waits for the transaction or goes first.
+     * A chunk, not the whole batch: each lock takes a slot of the server's shared lock table, which has
+     * {@code max_locks_per_transaction} (64 by default) per connection.
+     */
+    private void inLockedChunks(Collection<String> sortedChecksums, LockedWork work) {
+        List<String> all = List.copyOf(sortedChecksums);
+        for (int from = 0; from < all.size(); from += LOCKS_PER_TRANSACTION) {
+            List<String> chunk = all.subList(from, Math.min(all.size(), from + LOCKS_PER_TRANSACTION));
+            tx.executeWrite(status -> {
+                Connection c = status.getConnection();
+                for (String checksum : chunk) {
+                    lock(c, checksum);
+                }
+                work.run(c, chunk);
+                return null;
+            });
+        }
+    }
+
+    /** What a transaction of {@link #inLockedChunks} does once it holds its checksums' locks. */
+    @FunctionalInterface
+    private interface LockedWork {
+        void run(Connection c, List<String> checksums) throws SQLException;
+    }
+
+    /** Under the checksums' locks: those no entry references any more get {@code release} of their keys, at once. */
+    private static List<String> releaseUnreferenced(Connection c, List<String> checksums,
+                                                    Consumer<List<String>> release) throws SQLException {
+        if (checksums.isEmpty()) {
+            return List.of();
+        }
+        List<String> unreferenced = new ArrayList<>();
+        try (PreparedStatement s = c.prepareStatement("SELECT k FROM unnest(?::text[]) k WHERE NOT EXISTS"
+                + " (SELECT 1 FROM staged_files WHERE checksum_sha256 = k) ORDER BY k")) {
+            s.setArray(1, c.createArrayOf("text", checksums.toArray()));
             try (ResultSet r = s.executeQuery()) {
-                r.next();
-                return r.getBoolean(1);
+                while (r.next()) {
+                    unreferenced.add(r.getString(1));
+                }
             }
         }
+        if (!unreferenced.isEmpty()) {
+            release.accept(unreferenced.stream().map(StagedFile::key).toList());
+        }
+        return unreferenced;
     }
 
     private static void lock(Connection c, String checksum) throws SQLException {

@@ -3,9 +3,11 @@ package dev.stowage.domain.port;
 import dev.stowage.domain.Principal;
 import dev.stowage.domain.stagedfile.StagedFile;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.Consumer;
 
@@ -41,14 +43,17 @@ public interface StagedFiles {
     List<StagedFile> findAll(Principal owner, int limit);
 
     /**
-     * Removes the given entries (only those still expired when {@code onlyIfExpired}), one checksum at a time
-     * under its lock; for each checksum no entry references any more, {@code release} gets the object's key
-     * while the lock is held. Returns the entries removed.
+     * Removes the given entries (only those still expired when {@code onlyIfExpired}) under their checksums' locks,
+     * some dozens of checksums per transaction; for the checksums no entry references any more, {@code release}
+     * gets the objects' keys, in one call per transaction, while the locks are held. Returns the entries removed.
      */
-    List<StagedFile> remove(List<StagedFile> entries, boolean onlyIfExpired, Consumer<String> release);
+    List<StagedFile> remove(List<StagedFile> entries, boolean onlyIfExpired, Consumer<List<String>> release);
 
-    /** Runs {@code release} with the key, under the checksum's lock, if no entry references it; true if it ran. */
-    boolean releaseIfUnreferenced(String checksumHex, Consumer<String> release);
+    /**
+     * Runs {@code release} with the keys of those of {@code checksumsHex} no entry references, under their locks,
+     * some dozens per transaction and one call each; returns the checksums released.
+     */
+    Set<String> releaseUnreferenced(Collection<String> checksumsHex, Consumer<List<String>> release);
 
     /** What a stage call declares: TTL or persist, never both. */
     record Declaration(String checksumHex, String name, long byteSize, Optional<String> contentType,

@@ -73,14 +73,13 @@ public final class PurgeStagedFiles {
             if (page.isEmpty()) {
                 break;
             }
-            for (ObjectStore.Listed o : page) {
-                if (!o.lastModified().isAfter(cutoff)) {
-                    try {
-                        deleted += release.releaseIfUnreferenced(o.key()) ? 1 : 0;
-                    } catch (RuntimeException e) {
-                        LOG.log(Level.WARNING, "could not delete orphan " + o.key() + "; the next run retries", e);
-                    }
-                }
+            List<String> old = page.stream().filter(o -> !o.lastModified().isAfter(cutoff))
+                    .map(ObjectStore.Listed::key).toList();
+            try {
+                deleted += old.isEmpty() ? 0 : release.releaseUnreferenced(old);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "could not sweep " + old.size() + " staged files' objects from " + old.getFirst()
+                        + "; the next run retries", e);
             }
             seen += page.size();
             after = Optional.of(page.getLast().key());

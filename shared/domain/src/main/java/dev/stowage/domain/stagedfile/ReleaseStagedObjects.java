@@ -3,8 +3,6 @@ package dev.stowage.domain.stagedfile;
 import dev.stowage.domain.port.ObjectStore;
 import dev.stowage.domain.port.StagedFiles;
 import java.util.List;
-import java.util.Optional;
-import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -36,24 +34,28 @@ public final class ReleaseStagedObjects {
 
     public Removed remove(List<StagedFile> entries, boolean onlyIfExpired) {
         int[] deleted = {0};
-        List<StagedFile> removed = files.remove(entries, onlyIfExpired, key -> {
-            try {
-                store.delete(key);
-                deleted[0]++;
-            } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "could not delete " + key + "; the purger's orphan sweep retries", e);
-            }
-        });
+        List<StagedFile> removed = files.remove(entries, onlyIfExpired, keys -> deleted[0] += deleteAll(keys));
         return new Removed(removed, deleted[0]);
     }
 
-    /** Deletes the object at {@code key} if it is a staged file's and no entry references it; true if it did. */
-    public boolean releaseIfUnreferenced(String key) {
-        Optional<String> checksum = StagedFile.checksumOf(key);
-        if (checksum.isEmpty()) {
-            store.delete(key); // nothing this registry wrote: no entry can reference it
-            return true;
+    /**
+     * Deletes those of the objects at {@code keys} (under staged-files/) no entry references: a key this registry
+     * did not write (no checksum in it) at once, the others under their checksums' locks. How many went.
+     */
+    public int releaseUnreferenced(List<String> keys) {
+        List<String> foreign = keys.stream().filter(k -> StagedFile.checksumOf(k).isEmpty()).toList();
+        int[] deleted = {foreign.isEmpty() ? 0 : deleteAll(foreign)}; // nothing this registry wrote: no entry names it
+        files.releaseUnreferenced(keys.stream().flatMap(k -> StagedFile.checksumOf(k).stream()).toList(),
+                unreferenced -> deleted[0] += deleteAll(unreferenced));
+        return deleted[0];
+    }
+
+    /** One batch delete; a key storage refused stays for the purger's orphan sweep. How many went. */
+    private int deleteAll(List<String> keys) {
+        ObjectStore.Deletion deletion = store.deleteAll(keys);
+        if (!deletion.failed().isEmpty()) {
+            LOG.warning(() -> "staged files' objects: " + deletion.failureSummary() + "; the purger's orphan sweep retries");
         }
-        return files.releaseIfUnreferenced(checksum.get(), store::delete);
+        return deletion.deleted().size();
     }
 }
