@@ -107,7 +107,7 @@ if [[ "$what" == purge || "$what" == all ]]; then
   work="$root/bench/target/purge"
   mkdir -p "$work"
   "$java" "${log_props[@]}" -Dbench.log="$work/runner.log" ${extra_opts[@]+"${extra_opts[@]}"} -cp "$classpath" \
-    -Dbench.purgeSessions="${BENCH_PURGE_SESSIONS:-10000}" \
+    -Dbench.purgeSessions="${BENCH_PURGE_SESSIONS:-10000}" -Dbench.purgeStagedFiles="${BENCH_PURGE_STAGED_FILES:-5000}" \
     dev.stowage.bench.PurgeBench | tee "$work/purge.md"
 fi
 

@@ -131,7 +131,56 @@ public final class PurgeBench {
                     + " PostgreSQL %d%n", splitAfter[0] - splitBefore[0], splitAfter[1] - splitBefore[1],
                     splitAfter[2] - splitBefore[2]);
             System.out.println("report: " + report);
+            stagedFiles(stack, ds, upstream, Integer.getInteger("bench.purgeStagedFiles", 5_000), kib);
         }
+    }
+
+    /**
+     * Issue 11 item 4 for the staged-file registry: {@code n} expired entries, each of its own checksum with its 1 KiB
+     * object under staged-files/, seeded as for the sessions; then one {@code PurgeStagedFiles} run is timed (its
+     * expiry, then its orphan sweep over the prefix) and checked: every entry and object gone, each counted once.
+     */
+    static void stagedFiles(LocalStack stack, DataSource ds, S3Client upstream, int n, byte[] kib) throws Exception {
+        try (Connection c = ds.getConnection()) {
+            c.createStatement().execute("""
+                    INSERT INTO staged_files (id, principal, checksum_sha256, name, byte_size, storage_key, state,
+                                              persist, ttl_seconds, expires_at)
+                    SELECT md5('f' || g)::uuid, 'bench', encode(sha256(('f' || g)::bytea), 'hex'), 'f.bin', 1024,
+                           'staged-files/' || encode(sha256(('f' || g)::bytea), 'hex'), 'present', false, 600,
+                           now() - interval '1 hour'
+                      FROM generate_series(1, %d) g""".formatted(n));
+            c.createStatement().execute("ANALYZE staged_files");
+        }
+        List<String> keys = new ArrayList<>();
+        try (Connection c = ds.getConnection();
+             var rs = c.createStatement().executeQuery("SELECT storage_key FROM staged_files WHERE principal = 'bench'")) {
+            while (rs.next()) {
+                keys.add(rs.getString(1));
+            }
+        }
+        try (ExecutorService pool = Executors.newFixedThreadPool(4)) {
+            List<Future<?>> puts = new ArrayList<>();
+            for (String key : keys) {
+                puts.add(pool.submit(() -> seed(upstream, stack.bucket(), key, kib)));
+            }
+            for (Future<?> f : puts) {
+                f.get();
+            }
+        }
+        long cpuBefore = Load.cpuMillis();
+        long start = System.nanoTime();
+        var report = stack.context().getBean(dev.stowage.domain.stagedfile.PurgeStagedFiles.class).run();
+        double seconds = (System.nanoTime() - start) / 1e9;
+        long cpu = Load.cpuMillis() - cpuBefore;
+        long objectsLeft = upstream.listObjectsV2Paginator(b -> b.bucket(stack.bucket()).prefix("staged-files/"))
+                .contents().stream().count();
+        if (report.entriesExpired() != n || report.objectsDeleted() != n || objectsLeft != 0) {
+            throw new IllegalStateException("not the seeded backlog: " + report + ", " + objectsLeft + " objects left");
+        }
+        System.out.printf("%n| expired staged files (one checksum and object each) | run time s | files/s "
+                + "| CPU ms per file |%n|---|---|---|---|%n| %d | %.1f | %.0f | %.2f |%n",
+                n, seconds, n / seconds, cpu / (double) n);
+        System.out.println("report: " + report);
     }
 
     /** CPU ms so far of this JVM, of its children (s3proxy), and of PostgreSQL with its backends. */
