@@ -207,8 +207,11 @@ public class JdbcStagedFiles implements StagedFiles {
 
     @Override
     public Set<String> releaseUnreferenced(Collection<String> checksumsHex, Consumer<List<String>> release) {
+        // Most objects the sweep lists are referenced: one unlocked read finds the candidates, and only they are
+        // locked and checked again (a reference dropped just after the read is swept by the next run).
+        List<String> candidates = tx.executeRead(status -> unreferenced(status.getConnection(), List.copyOf(checksumsHex)));
         Set<String> released = new HashSet<>();
-        inLockedChunks(new TreeSet<>(checksumsHex),
+        inLockedChunks(new TreeSet<>(candidates),
                 (c, checksums) -> released.addAll(releaseUnreferenced(c, checksums, release)));
         return released;
     }
@@ -244,10 +247,19 @@ public class JdbcStagedFiles implements StagedFiles {
     /** Under the checksums' locks: those no entry references any more get {@code release} of their keys, at once. */
     private static List<String> releaseUnreferenced(Connection c, List<String> checksums,
                                                     Consumer<List<String>> release) throws SQLException {
-        if (checksums.isEmpty()) {
-            return List.of();
+        List<String> unreferenced = unreferenced(c, checksums);
+        if (!unreferenced.isEmpty()) {
+            release.accept(unreferenced.stream().map(StagedFile::key).toList());
         }
+        return unreferenced;
+    }
+
+    /** Those of the checksums no entry of anyone references, in order. */
+    private static List<String> unreferenced(Connection c, List<String> checksums) throws SQLException {
         List<String> unreferenced = new ArrayList<>();
+        if (checksums.isEmpty()) {
+            return unreferenced;
+        }
         try (PreparedStatement s = c.prepareStatement("SELECT k FROM unnest(?::text[]) k WHERE NOT EXISTS"
                 + " (SELECT 1 FROM staged_files WHERE checksum_sha256 = k) ORDER BY k")) {
             s.setArray(1, c.createArrayOf("text", checksums.toArray()));
@@ -256,9 +268,6 @@ public class JdbcStagedFiles implements StagedFiles {
                     unreferenced.add(r.getString(1));
                 }
             }
-        }
-        if (!unreferenced.isEmpty()) {
-            release.accept(unreferenced.stream().map(StagedFile::key).toList());
         }
         return unreferenced;
     }
