@@ -78,23 +78,8 @@ public final class PurgeBench {
                     .httpClient(UrlConnectionHttpClient.create())
                     .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED).build();
             byte[] kib = new byte[1024];
-            List<String> keys = new ArrayList<>();
-            try (Connection c = ds.getConnection();
-                 var rs = c.createStatement().executeQuery(
-                         "SELECT upload_key FROM upload_sessions WHERE owner = 'bench' AND state = 'expired'")) {
-                while (rs.next()) {
-                    keys.add(rs.getString(1));
-                }
-            }
-            try (ExecutorService pool = Executors.newFixedThreadPool(4)) {
-                List<Future<?>> puts = new ArrayList<>();
-                for (String key : keys) {
-                    puts.add(pool.submit(() -> seed(upstream, stack.bucket(), key, kib)));
-                }
-                for (Future<?> f : puts) {
-                    f.get();
-                }
-            }
+            List<String> keys = seedAll(ds, upstream, stack.bucket(),
+                    "SELECT upload_key FROM upload_sessions WHERE owner = 'bench' AND state = 'expired'", kib);
             System.gc();
             for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
                 pool.resetPeakUsage();
@@ -151,22 +136,7 @@ public final class PurgeBench {
                       FROM generate_series(1, %d) g""".formatted(n));
             c.createStatement().execute("ANALYZE staged_files");
         }
-        List<String> keys = new ArrayList<>();
-        try (Connection c = ds.getConnection();
-             var rs = c.createStatement().executeQuery("SELECT storage_key FROM staged_files WHERE principal = 'bench'")) {
-            while (rs.next()) {
-                keys.add(rs.getString(1));
-            }
-        }
-        try (ExecutorService pool = Executors.newFixedThreadPool(4)) {
-            List<Future<?>> puts = new ArrayList<>();
-            for (String key : keys) {
-                puts.add(pool.submit(() -> seed(upstream, stack.bucket(), key, kib)));
-            }
-            for (Future<?> f : puts) {
-                f.get();
-            }
-        }
+        seedAll(ds, upstream, stack.bucket(), "SELECT storage_key FROM staged_files WHERE principal = 'bench'", kib);
         long cpuBefore = Load.cpuMillis();
         long start = System.nanoTime();
         var report = stack.context().getBean(dev.stowage.domain.stagedfile.PurgeStagedFiles.class).run();
@@ -204,6 +174,27 @@ public final class PurgeBench {
             rs.next();
             return rs.getLong(1);
         }
+    }
+
+    /** Puts {@code bytes} at every key the query names, four at a time; the keys. */
+    static List<String> seedAll(DataSource ds, S3Client s3, String bucket, String keysQuery, byte[] bytes)
+            throws Exception {
+        List<String> keys = new ArrayList<>();
+        try (Connection c = ds.getConnection(); var rs = c.createStatement().executeQuery(keysQuery)) {
+            while (rs.next()) {
+                keys.add(rs.getString(1));
+            }
+        }
+        try (ExecutorService pool = Executors.newFixedThreadPool(4)) {
+            List<Future<?>> puts = new ArrayList<>();
+            for (String key : keys) {
+                puts.add(pool.submit(() -> seed(s3, bucket, key, bytes)));
+            }
+            for (Future<?> f : puts) {
+                f.get();
+            }
+        }
+        return keys;
     }
 
     /** s3proxy now and then drops a pooled connection under parallel PUTs; seeding is not what is measured. */
