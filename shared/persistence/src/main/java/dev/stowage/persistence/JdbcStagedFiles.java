@@ -209,7 +209,8 @@ public class JdbcStagedFiles implements StagedFiles {
     public Set<String> releaseUnreferenced(Collection<String> checksumsHex, Consumer<List<String>> release) {
         // Most objects the sweep lists are referenced: one unlocked read finds the candidates, and only they are
         // locked and checked again (a reference dropped just after the read is swept by the next run).
-        List<String> candidates = tx.executeRead(status -> unreferenced(status.getConnection(), List.copyOf(checksumsHex)));
+        List<String> candidates =
+                tx.executeRead(status -> unreferenced(status.getConnection(), List.copyOf(checksumsHex)));
         Set<String> released = new HashSet<>();
         inLockedChunks(new TreeSet<>(candidates),
                 (c, checksums) -> released.addAll(releaseUnreferenced(c, checksums, release)));
@@ -217,9 +218,10 @@ public class JdbcStagedFiles implements StagedFiles {
     }
 
     /**
-     * Runs {@code work} over the checksums in transactions of {@value #LOCKS_PER_TRANSACTION}, each holding the advisory
-     * locks of its checksums, taken in one order (the caller's sorted one): two runs locking overlapping sets wait
-     * for each other rather than deadlock, and a stage, which takes one lock, waits for the transaction or goes first.
+     * Runs {@code work} over the checksums in transactions of {@value #LOCKS_PER_TRANSACTION}, each holding the
+     * advisory locks of its checksums, taken in one order (the caller's sorted one): two runs locking overlapping sets
+     * wait for each other rather than deadlock, and a stage, which takes one lock, waits for the transaction or goes
+     * first.
      * A chunk, not the whole batch: each lock takes a slot of the server's shared lock table, which has
      * {@code max_locks_per_transaction} (64 by default) per connection.
      */

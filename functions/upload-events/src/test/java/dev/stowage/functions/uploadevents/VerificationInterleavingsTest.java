@@ -211,7 +211,8 @@ class VerificationInterleavingsTest {
     void aLaneThatDiesInVerifyingIsTakenOverByTheRetryOnceItsLeaseRunsOut() {
         var signed = signedWithChecksumAndPut();
         UploadSessions sessions = context.getBean(UploadSessions.class);
-        // A holder that died inside the lane hands nothing back; a lease of zero has run out by the time the retry comes.
+        // A holder that died inside the lane hands nothing back; a lease of zero has run out by the time the retry
+        // comes.
         assertTrue(sessions.claim(signed.session().id(), EnumSet.of(UploadState.SIGNED), UploadState.VERIFYING,
                 Lease.fresh(Duration.ZERO)));
         String key = signed.session().uploadKey();

@@ -3,9 +3,9 @@ package dev.stowage.domain.ops;
 import java.util.Locale;
 
 /**
- * What the operator report looks for, each with a stable code. Drift: state combinations docs/architecture.md §3 and the
- * rules of §4 say cannot exist. Stuck: work in a transient state longer than the report's {@code olderThan}, or
- * an open session past its expiry by more than that. Residue: what ended but was not cleaned up within
+ * What the operator report looks for, each with a stable code. Drift: state combinations the state machines and
+ * their rules (docs/architecture.md §3) say cannot exist. Stuck: work in a transient state longer than the report's {@code olderThan},
+ * or an open session past its expiry by more than that. Residue: what ended but was not cleaned up within
  * {@code olderThan} of being due (the purger's backlog).
  */
 public enum Check {

@@ -54,7 +54,8 @@ public final class ReleaseStagedObjects {
     private int deleteAll(List<String> keys) {
         ObjectStore.Deletion deletion = store.deleteAll(keys);
         if (!deletion.failed().isEmpty()) {
-            LOG.warning(() -> "staged files' objects: " + deletion.failureSummary() + "; the purger's orphan sweep retries");
+            LOG.warning(() -> "staged files' objects: " + deletion.failureSummary()
+                    + "; the purger's orphan sweep retries");
         }
         return deletion.deleted().size();
     }

@@ -43,7 +43,8 @@ public record StorageSettings(
     public StorageSettings {
         if (bucket == null || bucket.isBlank()) {
             throw new IllegalStateException(
-                    "stowage.storage.bucket is not set: name the S3 bucket (env STOWAGE_BUCKET, which template.yaml sets)");
+                    "stowage.storage.bucket is not set: name the S3 bucket"
+                            + " (env STOWAGE_BUCKET, which template.yaml sets)");
         }
         if (isBlank(accessKeyId) != isBlank(secretAccessKey)) {
             throw new IllegalStateException("set both stowage.storage.access-key-id and "
