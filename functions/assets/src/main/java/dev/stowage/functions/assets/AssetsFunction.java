@@ -36,7 +36,8 @@ public class AssetsFunction extends PrimedApiFunction {
 
     // Signing a delivery URL is local work (nothing leaves the JVM); an asset that could reach it would be a write.
     @Override
-    protected void primeLocalWork(ApplicationContext context) {
+    protected List<String> primeLocalWork(ApplicationContext context) {
         context.getBean(ObjectStore.class).presignGet("assets/snapstart-priming", Duration.ofMinutes(1));
+        return List.of("presign GET");
     }
 }

@@ -31,8 +31,9 @@ public class StagedFilesFunction extends PrimedApiFunction {
 
     // Signing the upload URL a new entry gets is local work; an entry that could reach it would be a write.
     @Override
-    protected void primeLocalWork(ApplicationContext context) {
+    protected List<String> primeLocalWork(ApplicationContext context) {
         context.getBean(ObjectStore.class).presignPut(new ObjectStore.PutSpec("staged-files/snapstart-priming",
                 "application/octet-stream", 1, Optional.empty(), Duration.ofMinutes(1)));
+        return List.of("presign PUT");
     }
 }

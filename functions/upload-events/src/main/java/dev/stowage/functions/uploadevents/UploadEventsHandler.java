@@ -46,12 +46,14 @@ public class UploadEventsHandler extends SqsBatchHandler {
 
     /**
      * With the SnapStart hook: before the snapshot it handles S3's notification of a staging key no session or
-     * asset has (two reads). Not a staged file's: confirming one asks storage first.
+     * asset has (two reads), and probes a sample held in memory, as the lane's promotions will. Not a staged file's
+     * notification: confirming one asks storage first.
      */
     public UploadEventsHandler(ApplicationContext context) {
         this(context.getBean(JsonMapper.class), context.getBean(VerifyUpload.class),
                 context.getBean(ConfirmStagedFile.class));
-        this.priming = primeWith(context, List.of(PRIMING_NOTIFICATION));
+        this.priming = primeWith(context, List.of(PRIMING_NOTIFICATION),
+                () -> List.of(SnapStartPriming.probeSample(context)));
     }
 
     /** The SnapStart hook; absent when built without a context (the local stack's lane, tests). */

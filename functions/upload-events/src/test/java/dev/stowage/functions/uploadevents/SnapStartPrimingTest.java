@@ -31,8 +31,8 @@ class SnapStartPrimingTest {
 
             SnapStartCheck.queueWorkerSnapshotHoldsNothing(application.getValue(), () -> hook.beforeCheckpoint(null),
                     () -> hook.afterRestore(null), handler, json, UploadEventsHandler.PRIMING_NOTIFICATION);
-            assertEquals(List.of("upload-events: unknown_key"), hook.answered(),
-                    "the use case ran, on work that does not exist");
+            assertEquals(List.of("upload-events: unknown_key", "probe image/jpeg 16x16"), hook.answered(),
+                    "the use case ran, on work that does not exist, and the probe on its sample");
         }
     }
 }

@@ -2,6 +2,7 @@ package dev.stowage.functions.uploads;
 
 import dev.stowage.domain.port.ObjectStore;
 import dev.stowage.lambda.snapstart.PrimedApiFunction;
+import dev.stowage.lambda.snapstart.SnapStartPriming;
 import dev.stowage.lambda.snapstart.SyntheticRequest;
 import io.micronaut.context.ApplicationContext;
 import java.time.Duration;
@@ -37,10 +38,12 @@ public class UploadsFunction extends PrimedApiFunction {
                 new SyntheticRequest("POST", "/v1/uploads/proxied", "profile=image&filename=priming.json", "{}", 422));
     }
 
-    // Signing is local work (no request leaves the JVM); a session that could reach it would be a write.
+    // Signing and probing are local work (no request leaves the JVM); a session that could reach them would be a
+    // write. complete and a proxied upload probe inline.
     @Override
-    protected void primeLocalWork(ApplicationContext context) {
+    protected List<String> primeLocalWork(ApplicationContext context) {
         context.getBean(ObjectStore.class).presignPut(new ObjectStore.PutSpec("staging/snapstart-priming",
                 "image/jpeg", 1, Optional.empty(), Duration.ofMinutes(1)));
+        return List.of("presign PUT", SnapStartPriming.probeSample(context));
     }
 }

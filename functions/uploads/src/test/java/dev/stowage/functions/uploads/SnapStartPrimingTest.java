@@ -49,7 +49,7 @@ class SnapStartPrimingTest {
             assertEquals(List.of("POST /v1/uploads 422", "POST /v1/uploads/" + ID + "/url 404",
                     "POST /v1/uploads/" + ID + "/parts/1/url 404", "GET /v1/uploads/" + ID + " 404",
                     "POST /v1/uploads/" + ID + "/complete 404", "DELETE /v1/uploads/" + ID + " 404",
-                    "POST /v1/uploads/proxied 422"), function.priming().answered());
+                    "POST /v1/uploads/proxied 422", "presign PUT", "probe image/jpeg 16x16"), function.priming().answered());
             CheckpointablePool pool = function.getApplicationContext().getBean(DataSource.class)
                     .unwrap(CheckpointablePool.class);
             assertFalse(pool.isOpen(), "the pool is closed before the snapshot");
@@ -80,7 +80,7 @@ class SnapStartPrimingTest {
             function.priming().afterRestore(null);
             function.priming().beforeCheckpoint(null);
 
-            assertEquals(14, function.priming().answered().size());
+            assertEquals(18, function.priming().answered().size()); // 9 a checkpoint
             assertEquals(0, database.awaitConnections(application.getValue(), 0));
         }
     }

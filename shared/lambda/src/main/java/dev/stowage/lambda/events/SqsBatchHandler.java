@@ -12,6 +12,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import java.util.Objects;
 import org.slf4j.Logger;
 
@@ -70,6 +71,15 @@ public abstract class SqsBatchHandler implements RequestStreamHandler {
      * pools close. Each body must name work that does not exist, so handling it reads and changes nothing.
      */
     protected final SnapStartPriming primeWith(ApplicationContext context, List<String> bodies) {
+        return primeWith(context, bodies, List::of);
+    }
+
+    /**
+     * {@link #primeWith(ApplicationContext, List)}, then {@code localWork}: what the messages cannot reach without a
+     * side effect but that costs no network either (probing bytes held in memory); it says what it did.
+     */
+    protected final SnapStartPriming primeWith(ApplicationContext context, List<String> bodies,
+                                               Supplier<List<String>> localWork) {
         return SnapStartPriming.register(context, () -> {
             List<String> answered = new ArrayList<>();
             for (String body : bodies) {
@@ -88,6 +98,7 @@ public abstract class SqsBatchHandler implements RequestStreamHandler {
                 json.writeValueAsBytes(SqsBatchResponse.failing(List.of()));
                 answered.add(name + ": " + outcome);
             }
+            answered.addAll(localWork.get());
             return answered;
         });
     }

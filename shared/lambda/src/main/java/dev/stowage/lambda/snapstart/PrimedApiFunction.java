@@ -36,8 +36,12 @@ public abstract class PrimedApiFunction extends APIGatewayV2HTTPEventFunction {
     /** The requests that prime this function's routes; each must answer its expected status and change nothing. */
     protected abstract List<SyntheticRequest> primingRequests();
 
-    /** Work a request cannot reach without a side effect but that costs no network either (signing a URL). */
-    protected void primeLocalWork(ApplicationContext context) {
+    /**
+     * Work a request cannot reach without a side effect but that costs no network either (signing a URL, probing
+     * bytes held in memory); what it did, a line each, for the hook's list.
+     */
+    protected List<String> primeLocalWork(ApplicationContext context) {
+        return List.of();
     }
 
     /** The hook Lambda calls around the snapshot; tests call it directly. */
@@ -65,7 +69,7 @@ public abstract class PrimedApiFunction extends APIGatewayV2HTTPEventFunction {
                 }
                 answered.add(request.method() + " " + request.path() + " " + answer.getStatusCode());
             }
-            primeLocalWork(getApplicationContext());
+            answered.addAll(primeLocalWork(getApplicationContext()));
             return answered;
         });
     }
