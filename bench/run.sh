@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Stowage benchmarks. Usage: bench/run.sh [coldstart|lifecycle|multipart|purge|promote|render|worker|staged|exports|ops|webhooks|all|soak]   (default: all; soak is not part of all)
+# Stowage benchmarks. Usage: bench/run.sh [coldstart|lifecycle|multipart|purge|promote|render|worker|staged|exports|ops|webhooks|probe|all|soak]   (default: all; soak is not part of all)
 #
 # Builds only this module (and the uploads function's shaded jar if it is missing), then runs the runners in
 # fresh JVMs and prints Markdown tables; they are also written to bench/target/{coldstart,lifecycle}/*.md.
@@ -17,7 +17,7 @@
 set -euo pipefail
 
 what="${1:-all}"
-case "$what" in coldstart|lifecycle|multipart|purge|promote|render|worker|staged|exports|ops|webhooks|all|soak) ;; *) echo "usage: $0 [coldstart|lifecycle|multipart|purge|promote|render|worker|staged|exports|ops|webhooks|all|soak]" >&2; exit 2 ;; esac
+case "$what" in coldstart|lifecycle|multipart|purge|promote|render|worker|staged|exports|ops|webhooks|probe|all|soak) ;; *) echo "usage: $0 [coldstart|lifecycle|multipart|purge|promote|render|worker|staged|exports|ops|webhooks|probe|all|soak]" >&2; exit 2 ;; esac
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -101,6 +101,17 @@ if [[ "$what" == multipart || "$what" == all ]]; then
     -Dbench.multipartMib="${BENCH_MULTIPART_MIB:-200}" -Dbench.rounds="${BENCH_MULTIPART_ROUNDS:-5}" \
     ${BENCH_MULTIPART_KIB:+-Dbench.multipartKib="$BENCH_MULTIPART_KIB"} \
     dev.stowage.bench.MultipartBench | tee "$work/multipart.md"
+fi
+
+if [[ "$what" == probe ]]; then
+  # SnapStart's probe priming: the first probes of a fresh JVM, with the template's flags (C1) and without.
+  media="$root/shared/testkit/src/main/resources/media"
+  for flags in "" "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"; do
+    echo "[bench] first probes, flags: ${flags:-(none)}" >&2
+    # shellcheck disable=SC2086
+    "$java" $flags "${log_props[@]}" -cp "$classpath" dev.stowage.bench.FirstProbe \
+      "$media/landscape.jpg" "$media/doc.pdf" "$media/clip.mp4"
+  done
 fi
 
 if [[ "$what" == purge || "$what" == all ]]; then
