@@ -104,12 +104,12 @@ if [[ "$what" == multipart || "$what" == all ]]; then
 fi
 
 if [[ "$what" == probe ]]; then
-  # SnapStart's probe priming: the first probes of a fresh JVM, with the template's flags (C1) and without.
+  # SnapStart's probe and render priming: a fresh JVM's first probes and renders, with the template's flags (C1) and without.
   media="$root/shared/testkit/src/main/resources/media"
   for flags in "" "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"; do
     echo "[bench] first probes, flags: ${flags:-(none)}" >&2
     # shellcheck disable=SC2086
-    "$java" $flags "${log_props[@]}" -cp "$classpath" dev.stowage.bench.FirstProbe \
+    "$java" $flags --enable-native-access=ALL-UNNAMED "${log_props[@]}" -cp "$classpath" dev.stowage.bench.FirstProbe \
       "$media/landscape.jpg" "$media/doc.pdf" "$media/clip.mp4"
   done
 fi

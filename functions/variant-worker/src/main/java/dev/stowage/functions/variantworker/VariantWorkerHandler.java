@@ -36,12 +36,16 @@ public class VariantWorkerHandler extends SqsBatchHandler {
         this(ApplicationContext.run());
     }
 
-    /** With the SnapStart hook: before the snapshot it handles a job for a variant that does not exist. */
+    /**
+     * With the SnapStart hook: before the snapshot it handles a job for a variant that does not exist, and renders a
+     * sample held in memory, as the jobs will.
+     */
     public VariantWorkerHandler(ApplicationContext context) {
         this(context.getBean(JsonMapper.class), context.getBean(RenderVariant.class));
         UUID none = UUID.fromString(SyntheticRequest.NO_SUCH_ID);
         this.priming = primeWith(context, List.of(VariantMessage.encode(json,
-                new VariantJob(none, none, "snapstart-priming", "snapstart-priming"))));
+                new VariantJob(none, none, "snapstart-priming", "snapstart-priming"))),
+                () -> List.of(SnapStartPriming.renderSample(context)));
     }
 
     public VariantWorkerHandler(JsonMapper json, RenderVariant render) {

@@ -2,6 +2,8 @@ package dev.stowage.lambda.snapstart;
 
 import dev.stowage.domain.asset.ProbeResult;
 import dev.stowage.domain.port.MediaProbe;
+import dev.stowage.domain.port.VariantRenderer;
+import dev.stowage.domain.profile.VariantSpec;
 import dev.stowage.lambda.wiring.CheckpointablePool;
 import io.micronaut.context.ApplicationContext;
 import java.io.IOException;
@@ -35,7 +37,7 @@ public final class SnapStartPriming implements Resource {
     private static final Logger LOG = LoggerFactory.getLogger(SnapStartPriming.class);
     /** Default SecureRandom algorithms that read the kernel's pool on every call. */
     static final Set<String> SNAP_SAFE_RANDOM = Set.of("NativePRNG", "NativePRNGNonBlocking");
-    /** A 16x16 JPEG (659 bytes) that {@link #probeSample} probes. */
+    /** A 16x16 JPEG (659 bytes) that {@link #probeSample} probes and {@link #renderSample} renders. */
     static final String PROBE_SAMPLE = "/dev/stowage/lambda/snapstart/priming.jpg";
 
     /**
@@ -124,19 +126,39 @@ public final class SnapStartPriming implements Resource {
      * of that analysis on a fresh JVM. What it did, for the hook's list; throws if the probe misreads the sample.
      */
     public static String probeSample(ApplicationContext context) {
-        byte[] sample;
+        byte[] sample = sample();
+        ProbeResult probed = context.getBean(MediaProbe.class).probe(sample, sample.length);
+        return expect("probe " + probed.contentType() + " " + probed.width() + "x" + probed.height(),
+                "probe image/jpeg 16x16");
+    }
+
+    /**
+     * Renders the same JPEG into an 8x8 JPEG through the function's {@link VariantRenderer}: local work that loads
+     * and compiles the renderer (libvips' bindings, or the Java one's decoders and scaler), 40-100 ms of a first
+     * render on a fresh JVM. What it did; throws if the rendering is not the one asked for.
+     */
+    public static String renderSample(ApplicationContext context) {
+        VariantRenderer renderer = context.getBean(VariantRenderer.class);
+        VariantRenderer.Rendering rendered = renderer.render(sample(),
+                new VariantSpec("snapstart-priming", 8, 8, VariantSpec.Fit.COVER, "jpeg", 80));
+        return expect("render " + renderer.name() + " " + rendered.contentType() + " " + rendered.width() + "x"
+                + rendered.height(), "render " + renderer.name() + " image/jpeg 8x8");
+    }
+
+    private static byte[] sample() {
         try (InputStream in = SnapStartPriming.class.getResourceAsStream(PROBE_SAMPLE)) {
             if (in == null) {
                 throw new IllegalStateException("SnapStart priming: " + PROBE_SAMPLE + " is not in the jar");
             }
-            sample = in.readAllBytes();
+            return in.readAllBytes();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        ProbeResult probed = context.getBean(MediaProbe.class).probe(sample, sample.length);
-        String seen = "probe " + probed.contentType() + " " + probed.width() + "x" + probed.height();
-        if (!seen.equals("probe image/jpeg 16x16")) {
-            throw new IllegalStateException("SnapStart priming: the probe read its sample as " + seen);
+    }
+
+    private static String expect(String seen, String expected) {
+        if (!seen.equals(expected)) {
+            throw new IllegalStateException("SnapStart priming: expected " + expected + ", got " + seen);
         }
         return seen;
     }
