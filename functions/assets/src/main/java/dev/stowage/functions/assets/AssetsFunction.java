@@ -2,6 +2,7 @@ package dev.stowage.functions.assets;
 
 import dev.stowage.domain.port.ObjectStore;
 import dev.stowage.lambda.snapstart.PrimedApiFunction;
+import dev.stowage.lambda.snapstart.SnapStartPriming;
 import dev.stowage.lambda.snapstart.SyntheticRequest;
 import io.micronaut.context.ApplicationContext;
 import java.time.Duration;
@@ -34,10 +35,11 @@ public class AssetsFunction extends PrimedApiFunction {
                 SyntheticRequest.of("GET", "/v1/events", "", 200));
     }
 
-    // Signing a delivery URL is local work (nothing leaves the JVM); an asset that could reach it would be a write.
+    // Signing a delivery URL and probing are local work (nothing leaves the JVM); an asset that could reach them would
+    // be a write. A reprobe probes.
     @Override
     protected List<String> primeLocalWork(ApplicationContext context) {
         context.getBean(ObjectStore.class).presignGet("assets/snapstart-priming", Duration.ofMinutes(1));
-        return List.of("presign GET");
+        return List.of("presign GET", SnapStartPriming.probeSample(context));
     }
 }

@@ -29,7 +29,7 @@ class SnapStartPrimingTest {
 
             function.priming().beforeCheckpoint(null); // throws if a synthetic request answers otherwise
 
-            assertEquals(9, function.priming().answered().size(), String.valueOf(function.priming().answered()));
+            assertEquals(10, function.priming().answered().size(), String.valueOf(function.priming().answered()));
             assertEquals(0, database.awaitConnections(application.getValue(), 0),
                     "a connection of the function's is still open on the server");
             assertEquals(rowsBefore, database.rowCounts(), "priming wrote to the database");
